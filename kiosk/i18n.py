@@ -1,0 +1,41 @@
+"""The visitor's language: feed text fallback, the UI's own words (gettext), writing direction.
+
+Dates, times, numbers and distances go through Babel in the module that shows them, always with
+an explicit locale and time zone.
+"""
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "kiosk"
+UI_LANGUAGES = ("de", "en", "tr", "ar", "uk", "pl", "nl")
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
+Text = str | Mapping[str, str] | None
+
+
+def localized(text: Text, lang: str, default_locale: str = "de") -> str:
+    """Feed text in the visitor's language, else English, else the feed's default locale."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for candidate in (lang, lang.split("-")[0], "en", default_locale):
+        value = text.get(candidate)
+        if value:
+            return value
+    return next((v for v in text.values() if v), "")
+
+
+@lru_cache(maxsize=None)
+def translator(lang: str) -> gettext.NullTranslations:
+    """The UI's own words in `lang`; falls back to the English source strings."""
+    return gettext.translation(DOMAIN, localedir=str(LOCALES_DIR), languages=[lang], fallback=True)
+
+
+def is_right_to_left(lang: str) -> bool:
+    return lang.split("-")[0] in RIGHT_TO_LEFT
