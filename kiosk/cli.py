@@ -1,0 +1,303 @@
+"""`kiosk`: the terminal's command line. Without a command it starts the kiosk.
+
+Commands read the clock only here, at the edge; everything below takes the instant as an argument.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from kiosk.config import Config, ConfigError, load_config, resolve_data_dir
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_at(value: str | None) -> datetime:
+    """--at: an ISO date-time (with offset, or local to the system) or a date; default now."""
+    if not value:
+        return now_utc()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO date-time such as 2026-11-26T18:00+01:00.") from None
+    return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+class Context:
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+
+    def config(self) -> Config:
+        try:
+            return load_config(self.config_path)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def open_content(ctx: Context, data_dir: str | None):
+    """The live content, applying the demo feed first when this terminal runs in demo mode."""
+    from kiosk.content import Content
+    from sync import service, store
+
+    config = ctx.config()
+    folder = resolve_data_dir(data_dir or config.data_dir)
+    if config.demo_mode:
+        try:
+            service.ensure_demo_content(folder, now=now_utc())
+        except service.SyncFailed as exc:
+            raise click.ClickException(f"The bundled demo content could not be applied: {exc}") from None
+    if store.info(folder) is None:
+        raise click.ClickException(
+            f"There is no content in {folder} yet. Apply a feed with: kiosk sync --once --feed-url FEED.json "
+            "--public-key KEY --data-dir " + str(folder)
+        )
+    return Content.open(folder), config
+
+
+def emit(as_json: bool, rows: list[dict[str, Any]], line: Callable[[dict[str, Any]], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif not rows:
+        click.echo("Nothing found.")
+    else:
+        for row in rows:
+            click.echo(line(row))
+
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False), help="Content folder (default: KIOSK_DATA_DIR or the user data dir)."
+)
+lang_option = click.option("--lang", default="de", show_default=True, help="Language of the answer (de, en, tr, ar, uk, pl, nl).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Terminal settings (TOML).")
+@click.pass_context
+def main(click_ctx: click.Context, config_path: str | None) -> None:
+    """Dortmund city-centre information terminal."""
+    click_ctx.obj = Context(config_path)
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(run)
+
+
+@main.command()
+@data_dir_option
+@click.pass_obj
+def run(ctx: Context, data_dir: str | None) -> None:
+    """Start the kiosk (fullscreen when configured)."""
+    from kiosk.display import display_problem
+
+    config = ctx.config()
+    problem = display_problem()
+    if problem:
+        raise click.ClickException(problem)
+    from kiosk.ui.app import run_kiosk
+
+    run_kiosk(config, resolve_data_dir(data_dir or config.data_dir))
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="One sync cycle, then exit (non-zero when it failed).")
+@click.option("--feed-url", help="Feed to apply: a path, file:// or https:// URL (default: from the settings).")
+@click.option("--public-key", "public_keys", multiple=True, help="Trusted public key (base64); repeatable.")
+@data_dir_option
+@click.pass_obj
+def sync(ctx: Context, once: bool, feed_url: str | None, public_keys: tuple[str, ...], data_dir: str | None) -> None:
+    """Fetch, verify and apply the content feed."""
+    from sync import service
+
+    config = ctx.config()
+    url = feed_url or config.feed_url
+    keys = list(public_keys) or list(config.public_keys)
+    if not url:
+        raise click.ClickException("No feed source: pass --feed-url or set feed_url in the settings.")
+    if not keys:
+        raise click.ClickException("No trusted public key: pass --public-key or set public_keys in the settings.")
+    folder = resolve_data_dir(data_dir or config.data_dir)
+    if not once:
+        raise click.ClickException("Continuous sync runs inside the kiosk app; use --once here.")
+    try:
+        result = service.sync_once(url, public_keys=keys, data_dir=folder, now=now_utc())
+    except service.SyncFailed as exc:
+        click.echo(f"Sync failed: {exc}", err=True)
+        sys.exit(1)
+    click.echo(result.message)
+    for pending in result.pending_images:
+        click.echo(f"Image pending: {pending}", err=True)
+
+
+def _event_line(row: dict[str, Any]) -> str:
+    mark = "now  " if row["now"] else "     "
+    return f"{mark}{row['start']} – {row['end']}  {row['title']}  [{row['id']}]"
+
+
+@main.command()
+@click.option("--at", help="The moment to ask about (ISO), default now.")
+@data_dir_option
+@lang_option
+@json_option
+@click.pass_obj
+def events(ctx: Context, at: str | None, data_dir: str | None, lang: str, as_json: bool) -> None:
+    """Today's events: running now first, then later today."""
+    content, _ = open_content(ctx, data_dir)
+    today = content.todays_events(parse_at(at), lang)
+    emit(as_json, [e.as_json() for e in today.running + today.later], _event_line)
+
+
+@main.command()
+@click.option("--kind", help="Only places of this kind (shop, food, culture, art, pharmacy, toilet, ...).")
+@click.option("--open-at", help="Evaluate opening hours at this moment (ISO), default now.")
+@data_dir_option
+@lang_option
+@json_option
+@click.pass_obj
+def places(ctx: Context, kind: str | None, open_at: str | None, data_dir: str | None, lang: str, as_json: bool) -> None:
+    """Places with their open-now state and next change."""
+    content, _ = open_content(ctx, data_dir)
+    views = content.places(parse_at(open_at), lang, kinds=[kind] if kind else None)
+    state = {True: "open   ", False: "closed ", None: "unknown"}
+    emit(as_json, [v.as_json() for v in views], lambda r: f"{state[r['open']]}  {r['name']}  ({r['kind']})  [{r['id']}]")
+
+
+@main.command()
+@click.argument("query")
+@data_dir_option
+@lang_option
+@json_option
+@click.pass_obj
+def search(ctx: Context, query: str, data_dir: str | None, lang: str, as_json: bool) -> None:
+    """Search places, events and pages (typos forgiven)."""
+    content, _ = open_content(ctx, data_dir)
+    results = content.search(query, lang)
+    emit(as_json, [r.as_json() for r in results], lambda r: f"{r['type']:6} {r['title']}  [{r['id']}]")
+
+
+@main.command()
+@click.argument("value")
+@click.option("--at", required=True, help="The moment to ask about (ISO).")
+@click.option("--country", default="DE", show_default=True)
+@click.option("--subdivision", default="NW", show_default=True, help="Region for public holidays ('' for none).")
+@click.option("--timezone", "tz", default="Europe/Berlin", show_default=True)
+@json_option
+def hours(value: str, at: str, country: str, subdivision: str, tz: str, as_json: bool) -> None:
+    """Evaluate an OpenStreetMap opening_hours value: why does a shop show closed?"""
+    from kiosk import hours as oh
+
+    moment = parse_at(at)
+    try:
+        state = oh.state_at(value, moment, timezone=tz, country=country, subdivision=subdivision or None)
+    except oh.OpeningHoursError as exc:
+        if as_json:
+            click.echo(json.dumps({"state": "unknown", "next_change": None, "error": str(exc)}))
+        raise click.ClickException(str(exc)) from None
+    answer = {
+        "state": state.state,
+        "next_change": state.next_change.isoformat() if state.next_change else None,
+        "comment": state.comment,
+    }
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False))
+    else:
+        change = f", changes at {answer['next_change']}" if answer["next_change"] else ", no change ahead"
+        click.echo(f"{state.state}{change}" + (f" ({state.comment})" if state.comment else ""))
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--screen", "screen_name", required=True,
+              help="attract, home, today, shops, discover, place, event, search or help.")
+@click.option("--lang", default=None, help="Language of the screen (default: the terminal's default language).")
+@click.option("--at", help="The moment shown (ISO), default now.")
+@click.option("--size", help="Window size WIDTHxHEIGHT (default: the configured screen size and orientation).")
+@click.option("--item", help="The place or event id for --screen place/event (default: the first featured shop / today's first event).")
+@data_dir_option
+@click.pass_obj
+def screenshot(ctx: Context, out: str, screen_name: str, lang: str | None, at: str | None, size: str | None,
+               item: str | None, data_dir: str | None) -> None:
+    """Render one screen headless to a PNG (for previews, tests and the README)."""
+    from kiosk.ui import boot
+    from kiosk.ui.shoot import SCREENSHOT_SCREENS, ScreenshotError, render
+
+    if screen_name not in SCREENSHOT_SCREENS:
+        raise click.ClickException(
+            f"There is no screen called '{screen_name}'; choose one of: {', '.join(SCREENSHOT_SCREENS)}."
+        )
+    moment = parse_at(at)
+    content, config = open_content(ctx, data_dir)
+    content.close()
+    try:
+        window = boot.parse_size(size) if size else boot.window_size(config.screen_size, config.orientation)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--size") from None
+    folder = resolve_data_dir(data_dir or config.data_dir)
+    try:
+        path = render(config, folder, Path(out), screen=screen_name, lang=lang or config.default_locale,
+                      at=moment, size=window, item=item)
+    except ScreenshotError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {path}")
+
+
+def _latlon(value: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not LAT,LON such as 51.5140,7.4650.") from None
+    return lat, lon
+
+
+@main.command()
+@click.option("--to", "to_place", required=True, help="The place to go to (its id).")
+@click.option("--from", "from_kiosk", help="Start at this kiosk (default: this terminal's kiosk_id).")
+@click.option("--from-latlon", help="Start at LAT,LON instead of a kiosk.")
+@click.option("--step-free", is_flag=True, help="Only ways without steps (wheelchair, pram).")
+@data_dir_option
+@lang_option
+@json_option
+@click.pass_obj
+def route(ctx: Context, to_place: str, from_kiosk: str | None, from_latlon: str | None, step_free: bool,
+          data_dir: str | None, lang: str, as_json: bool) -> None:
+    """Walking directions to a place, with the steps in the visitor's language."""
+    from kiosk.directions import NoRoute, Wayfinder
+
+    content, config = open_content(ctx, data_dir)
+    finder = Wayfinder(content, walking_speed_kmh=config.walking_speed_kmh,
+                       step_free_speed_kmh=config.step_free_speed_kmh)
+    try:
+        target = finder.place_position(to_place)
+        if from_latlon:
+            directions = finder.between(_latlon(from_latlon), target, step_free=step_free, lang=lang)
+        else:
+            directions = finder.from_kiosk(from_kiosk or config.kiosk_id, target, step_free=step_free, lang=lang)
+    except NoRoute as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(directions.as_json(), ensure_ascii=False, indent=1))
+        return
+    minutes = max(1, round(directions.duration_s / 60))
+    click.echo(f"{directions.distance_m:.0f} m, about {minutes} min" + (" (step-free)" if step_free else ""))
+    for number, step in enumerate(directions.steps, 1):
+        click.echo(f"{number:2}. {step}")
+    click.echo(f"On your phone: {directions.share_url}")
+
+
+@main.command()
+@click.argument("text")
+@click.argument("out", type=click.Path(dir_okay=False))
+def qr(text: str, out: str) -> None:
+    """Write TEXT as a QR code PNG to OUT."""
+    from kiosk.share import write_qr_png
+
+    click.echo(f"Wrote {write_qr_png(text, out)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Terminal settings: a TOML file (--config, KIOSK_CONFIG, /etc/kiosk/kiosk.toml) or the demo defaults."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import platformdirs
+
+SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+UI_LOCALES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
+
+
+class ConfigError(Exception):
+    """The configuration file has a problem; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    kiosk_id: str = "reinoldikirche"
+    feed_url: str | None = None  # None: demo mode, the bundled demo feed
+    public_keys: list[str] = field(default_factory=list)
+    allow_insecure_http: bool = False
+    data_dir: str | None = None
+    sync_interval_s: int = 300
+    idle_timeout_s: int = 60
+    locales: list[str] = field(default_factory=lambda: list(UI_LOCALES))
+    default_locale: str = "de"
+    fullscreen: bool = False
+    orientation: str = "portrait"
+    screen_size: str = "1080x1920"
+    screen_diagonal_in: float = 27.0
+    walking_speed_kmh: float = 4.5
+    step_free_speed_kmh: float = 3.0
+    prometheus_file: str | None = None
+    feedback_url: str | None = None
+    usage_url: str | None = None
+    heartbeat_url: str | None = None
+    fleet_token: str | None = None
+    admin_pin_hash: str | None = None
+    night_mode: str | None = None  # e.g. "22:00-06:00"
+    source_path: str | None = None  # where these settings came from, for status and error messages
+
+    @property
+    def demo_mode(self) -> bool:
+        return self.feed_url is None
+
+    def resolved_data_dir(self) -> Path:
+        return resolve_data_dir(self.data_dir)
+
+
+def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
+    """--data-dir, else KIOSK_DATA_DIR, else the platform's user data directory."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if env := os.environ.get("KIOSK_DATA_DIR"):
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("dortmund-kiosk", appauthor=False))
+
+
+_TYPES: dict[str, tuple[type, ...]] = {}
+for _f in fields(Config):
+    _TYPES[_f.name] = {
+        "str": (str,), "str | None": (str,), "int": (int,), "bool": (bool,), "float": (float, int),
+        "list[str]": (list,),
+    }[str(_f.type)]
+
+
+def _problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    for key, value in values.items():
+        if key not in _TYPES or key == "source_path":
+            problems.append(f"unknown key '{key}'")
+            continue
+        expected = _TYPES[key]
+        if isinstance(value, bool) and bool not in expected:
+            expected_ok = False
+        else:
+            expected_ok = isinstance(value, expected)
+        if not expected_ok:
+            names = " or ".join(t.__name__ for t in expected)
+            problems.append(f"'{key}' must be a {names}, not {type(value).__name__} {value!r}")
+        elif isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            problems.append(f"'{key}' must be a list of strings")
+    url = values.get("feed_url")
+    if isinstance(url, str):
+        scheme = urlparse(url).scheme
+        if scheme == "http" and not values.get("allow_insecure_http"):
+            problems.append("'feed_url' uses http://; use https:// or set allow_insecure_http = true")
+        elif scheme not in ("https", "http", "file", ""):
+            problems.append(f"'feed_url' must be https://, file:// or a path, not {scheme}://")
+        if not values.get("public_keys"):
+            problems.append("'public_keys' must list at least one key when 'feed_url' is set")
+    for key in ("sync_interval_s", "idle_timeout_s"):
+        if isinstance(values.get(key), int) and values[key] <= 0:
+            problems.append(f"'{key}' must be greater than 0")
+    if values.get("orientation") not in (None, "portrait", "landscape"):
+        problems.append("'orientation' must be 'portrait' or 'landscape'")
+    locales = values.get("locales", UI_LOCALES)
+    if isinstance(locales, list) and values.get("default_locale", "de") not in locales:
+        problems.append("'default_locale' must be one of 'locales'")
+    return problems
+
+
+def from_mapping(values: dict[str, Any], source: str = "settings") -> Config:
+    problems = _problems(values)
+    if problems:
+        raise ConfigError(f"{source}: " + "; ".join(problems) + ".")
+    return replace(Config(), **values, source_path=source)
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """--config, else KIOSK_CONFIG, else /etc/kiosk/kiosk.toml, else the built-in demo settings."""
+    candidate = path or os.environ.get("KIOSK_CONFIG")
+    if not candidate and SYSTEM_CONFIG.exists():
+        candidate = SYSTEM_CONFIG
+    if not candidate:
+        return Config()
+    candidate = Path(candidate)
+    try:
+        values = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"The configuration file {candidate} does not exist.") from None
+    except OSError as exc:
+        raise ConfigError(f"The configuration file {candidate} cannot be read: {exc.strerror}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"The configuration file {candidate} is not valid TOML: {exc}.") from None
+    return from_mapping(values, str(candidate))

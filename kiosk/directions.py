@@ -1,0 +1,135 @@
+"""Directions for a visitor: from this terminal (or any point) to a place, an event or a point.
+
+Built once per content snapshot. A terminal never moves, so the shortest-path trees from each
+kiosk (normal and step-free) are computed on first use and every later route from it is a lookup.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.route_steps import describe_route
+from kiosk.share import route_share_url
+from kiosk.wayfinding import EmptyNetworkError, Route, RouteTree, WalkingNetwork, encode_polyline
+
+if TYPE_CHECKING:
+    from kiosk.content import Content
+
+LatLon = tuple[float, float]
+
+
+class NoRoute(Exception):
+    """There is no walking route; the message says between what and why."""
+
+
+@dataclass(frozen=True)
+class Directions:
+    origin: LatLon
+    destination: LatLon
+    distance_m: float
+    duration_s: float
+    steps: list[str]
+    polyline: str
+    share_url: str
+    step_free: bool
+    route: Route
+
+    def as_json(self) -> dict:
+        return {
+            "from": list(self.origin),
+            "to": list(self.destination),
+            "distance_m": round(self.distance_m, 1),
+            "duration_s": round(self.duration_s),
+            "step_free": self.step_free,
+            "steps": self.steps,
+            "polyline": self.polyline,
+            "share_url": self.share_url,
+        }
+
+
+class Wayfinder:
+    def __init__(self, content: "Content", *, walking_speed_kmh: float = 4.5, step_free_speed_kmh: float = 3.0):
+        self.content = content
+        self.walking_speed_kmh = walking_speed_kmh
+        self.step_free_speed_kmh = step_free_speed_kmh
+        self.network = WalkingNetwork.from_feature_collection(
+            {"type": "FeatureCollection", "features": content.map_features()}
+        )
+        self._trees: dict[tuple[str, bool], RouteTree] = {}
+
+    def kiosk_position(self, kiosk_id: str) -> LatLon:
+        kiosk = self.content.kiosk(kiosk_id)
+        if kiosk is None:
+            known = ", ".join(k["id"] for k in self.content.kiosks()) or "none"
+            raise NoRoute(f"There is no kiosk '{kiosk_id}' in the content (known: {known}).")
+        return kiosk["lat"], kiosk["lon"]
+
+    def place_position(self, place_id: str) -> LatLon:
+        place = self.content.place(place_id, None, self.content.default_locale)
+        if place is None:
+            raise NoRoute(f"There is no place '{place_id}' in the content.")
+        return place.lat, place.lon
+
+    def _tree(self, kiosk_id: str, step_free: bool) -> RouteTree:
+        key = (kiosk_id, step_free)
+        if key not in self._trees:
+            origin = self.network.attach(*self.kiosk_position(kiosk_id), step_free=step_free)
+            self._trees[key] = self.network.tree_from(origin, step_free=step_free)
+        return self._trees[key]
+
+    def from_kiosk(self, kiosk_id: str, to: LatLon, *, step_free: bool = False, lang: str = "de") -> Directions:
+        """The route from a terminal: a lookup in its precomputed tree."""
+        try:
+            tree = self._tree(kiosk_id, step_free)
+            route = tree.route_to(self.network.attach(*to, step_free=step_free))
+        except EmptyNetworkError as exc:
+            raise NoRoute(str(exc)) from None
+        return self._directions(self.kiosk_position(kiosk_id), to, route, step_free, lang)
+
+    def between(self, origin: LatLon, to: LatLon, *, step_free: bool = False, lang: str = "de") -> Directions:
+        try:
+            route = self.network.route(
+                self.network.attach(*origin, step_free=step_free),
+                self.network.attach(*to, step_free=step_free),
+                step_free=step_free,
+            )
+        except EmptyNetworkError as exc:
+            raise NoRoute(str(exc)) from None
+        return self._directions(origin, to, route, step_free, lang)
+
+    def walking_time(self, kiosk_id: str, to: LatLon, *, step_free: bool = False) -> tuple[float, float] | None:
+        """(metres, seconds) from the terminal, or None when there is no way; cheap enough for lists."""
+        try:
+            distance = self._tree(kiosk_id, step_free).distance_to(self.network.attach(*to, step_free=step_free))
+        except (EmptyNetworkError, NoRoute):
+            return None
+        if distance is None:
+            return None
+        return distance, distance / (self._speed(step_free) / 3.6)
+
+    def _speed(self, step_free: bool) -> float:
+        return self.step_free_speed_kmh if step_free else self.walking_speed_kmh
+
+    def _directions(self, origin: LatLon, to: LatLon, route: Route | None, step_free: bool, lang: str) -> Directions:
+        if route is None:
+            kind = "step-free walking route" if step_free else "walking route"
+            raise NoRoute(f"There is no {kind} from {origin[0]:.5f},{origin[1]:.5f} to {to[0]:.5f},{to[1]:.5f}.")
+        return Directions(
+            origin=origin,
+            destination=to,
+            distance_m=route.distance_m,
+            duration_s=route.duration_s(self._speed(step_free)),
+            steps=describe_route(route, lang, default_locale=self.content.default_locale),
+            polyline=encode_polyline(route.points),
+            share_url=route_share_url(
+                self.content.share,
+                from_lat=origin[0],
+                from_lon=origin[1],
+                to_lat=to[0],
+                to_lon=to[1],
+                lang=lang,
+                points=route.points,
+            ),
+            step_free=step_free,
+            route=route,
+        )

@@ -1,0 +1,279 @@
+"""The local content store: the one owner of the SQLite schema.
+
+A feed is written into a staging file beside the live database and swapped in with a rename, so
+the live file is never modified in place: readers that hold the old file keep reading it, and a
+killed process leaves either the old or the new file, never a mix.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+CONTENT_DB = "content.db"
+STAGING_SUFFIX = ".staging"
+IMAGES_DIR = "images"
+SCHEMA_VERSION = 1
+
+# Every list of the feed gets a table: the item's own JSON in `data`, plus the columns we query on.
+TABLES: dict[str, dict[str, Any]] = {
+    "kiosks": {"columns": {"id": str, "data": str}, "pk": "id"},
+    "places": {
+        "columns": {"id": str, "kind": str, "category": str, "owner_run": int, "data": str},
+        "pk": "id",
+        "indexes": [["kind"]],
+    },
+    "events": {"columns": {"id": str, "place_id": str, "data": str}, "pk": "id", "indexes": [["place_id"]]},
+    "campaigns": {"columns": {"id": str, "data": str}, "pk": "id"},
+    "notices": {"columns": {"id": str, "level": str, "data": str}, "pk": "id"},
+    "pages": {"columns": {"id": str, "data": str}, "pk": "id"},
+    "map_features": {"columns": {"id": int, "layer": str, "walk": int, "data": str}, "pk": "id"},
+    "meta": {"columns": {"key": str, "value": str}, "pk": "key"},
+    # One row per document and language: the searchable text the terminal offers (FTS5 below).
+    "search_documents": {
+        "columns": {"type": str, "id": str, "lang": str, "title": str, "body": str},
+        "pk": ("type", "id", "lang"),
+    },
+}
+FTS_COLUMNS = {"search_documents": ["title", "body"]}
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+class StoreError(Exception):
+    """The local store could not be written or read; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    sequence: int
+    generated_at: str
+    valid_until: str | None
+    demo: bool
+    applied_at: str | None
+    source: str | None
+    feed_sha256: str | None
+
+
+def content_path(data_dir: Path) -> Path:
+    return Path(data_dir) / CONTENT_DB
+
+
+def image_path(data_dir: Path, sha256: str) -> Path:
+    """Images live under their hash, never under a name from the feed."""
+    return Path(data_dir) / IMAGES_DIR / sha256
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Create every table, index and full-text index; idempotent."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"])
+        for columns in spec.get("indexes", []):
+            table.create_index(columns, if_not_exists=True)
+    for name, columns in FTS_COLUMNS.items():
+        if not db[f"{name}_fts"].exists():
+            db[name].enable_fts(columns, tokenize=FTS_TOKENIZER)
+
+
+def _text_values(text: Any) -> dict[str, str]:
+    if isinstance(text, str):
+        return {"*": text}
+    if isinstance(text, dict):
+        return {k: v for k, v in text.items() if isinstance(v, str)}
+    return {}
+
+
+def _search_rows(doc_type: str, item: dict, title_key: str, body_keys: Iterable[str]) -> list[dict]:
+    titles = _text_values(item.get(title_key))
+    bodies = [_text_values(item.get(key)) for key in body_keys]
+    langs = sorted(set(titles) | {lang for body in bodies for lang in body})
+    rows = []
+    for lang in langs:
+        title = titles.get(lang) or titles.get("*", "")
+        body = " ".join(b.get(lang) or b.get("*", "") for b in bodies).strip()
+        if extra := item.get("category"):
+            body = f"{body} {extra}".strip()
+        rows.append({"type": doc_type, "id": item["id"], "lang": lang, "title": title, "body": body})
+    return rows
+
+
+def _feed_rows(feed: dict) -> dict[str, list[dict]]:
+    dump = lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True)  # noqa: E731
+    rows: dict[str, list[dict]] = {
+        "kiosks": [{"id": k["id"], "data": dump(k)} for k in feed.get("kiosks", [])],
+        "places": [
+            {
+                "id": p["id"],
+                "kind": p["kind"],
+                "category": p.get("category"),
+                "owner_run": int(bool(p.get("owner_run"))),
+                "data": dump(p),
+            }
+            for p in feed.get("places", [])
+        ],
+        "events": [{"id": e["id"], "place_id": e.get("place_id"), "data": dump(e)} for e in feed.get("events", [])],
+        "campaigns": [{"id": c["id"], "data": dump(c)} for c in feed.get("campaigns", [])],
+        "notices": [{"id": n["id"], "level": n["level"], "data": dump(n)} for n in feed.get("notices", [])],
+        "pages": [{"id": p["id"], "data": dump(p)} for p in feed.get("pages", [])],
+        "map_features": [
+            {
+                "id": i,
+                "layer": (f.get("properties") or {}).get("layer"),
+                "walk": int((f.get("properties") or {}).get("walk") is True),
+                "data": dump(f),
+            }
+            for i, f in enumerate(feed.get("map", {}).get("features", []))
+        ],
+    }
+    search: list[dict] = []
+    for p in feed.get("places", []):
+        search += _search_rows("place", p, "name", ("description", "address"))
+    for e in feed.get("events", []):
+        search += _search_rows("event", e, "title", ("summary",))
+    for p in feed.get("pages", []):
+        search += _search_rows("page", p, "title", ("body",))
+    rows["search_documents"] = search
+    return rows
+
+
+def _meta_rows(feed: dict, *, demo: bool, applied_at: str, source: str, feed_sha256: str) -> list[dict]:
+    meta = {
+        "feed_sha256": feed_sha256,
+        "schema_version": SCHEMA_VERSION,
+        "format_version": feed["format_version"],
+        "sequence": feed["sequence"],
+        "generated_at": feed["generated_at"],
+        "valid_until": feed.get("valid_until"),
+        "city": feed["city"],
+        "share": feed.get("share"),
+        "demo": demo,
+        "applied_at": applied_at,
+        "source": source,
+    }
+    return [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()]
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def stage(feed: dict, data_dir: Path, *, demo: bool, applied_at: str, source: str, feed_sha256: str) -> Path:
+    """Write a complete database for `feed` beside the live one and return its path."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staging = data_dir / (CONTENT_DB + STAGING_SUFFIX)
+    staging.unlink(missing_ok=True)
+    conn = sqlite3.connect(staging)
+    try:
+        # Rollback journal (not WAL): the file must be complete on its own when it is renamed.
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA synchronous=FULL")
+        db = sqlite_utils.Database(conn)
+        with conn:
+            ensure_db_shape(db)
+            for table, rows in _feed_rows(feed).items():
+                db[table].insert_all(rows, batch_size=500)
+            db["meta"].insert_all(_meta_rows(feed, demo=demo, applied_at=applied_at, source=source, feed_sha256=feed_sha256))
+            db["search_documents_fts"].rebuild_fts()
+        conn.execute("PRAGMA optimize")
+    except sqlite3.Error as exc:
+        raise StoreError(f"Could not write the staging database {staging}: {exc}.") from exc
+    finally:
+        conn.close()
+    with open(staging, "rb") as handle:
+        os.fsync(handle.fileno())
+    return staging
+
+
+def swap_in(staging: Path, data_dir: Path) -> None:
+    """Atomically replace the live database with the staged one (rename, then fsync the folder)."""
+    live = content_path(data_dir)
+    os.replace(staging, live)
+    _fsync_dir(Path(data_dir))
+
+
+def discard_staging(data_dir: Path) -> None:
+    (Path(data_dir) / (CONTENT_DB + STAGING_SUFFIX)).unlink(missing_ok=True)
+
+
+def open_reader(data_dir: Path) -> sqlite3.Connection:
+    """A read-only connection to the live database (readers never write)."""
+    path = content_path(data_dir)
+    if not path.exists():
+        raise StoreError(f"There is no content database at {path} yet.")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, Any]:
+    return {row[0]: json.loads(row[1]) for row in conn.execute("SELECT key, value FROM meta")}
+
+
+def info(data_dir: Path) -> StoreInfo | None:
+    """What the live database holds, or None when there is none (or it cannot be read)."""
+    path = content_path(data_dir)
+    if not path.exists():
+        return None
+    try:
+        conn = open_reader(data_dir)
+        try:
+            meta = read_meta(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, StoreError, ValueError):
+        return None
+    return StoreInfo(
+        sequence=int(meta.get("sequence", 0)),
+        generated_at=meta.get("generated_at", ""),
+        valid_until=meta.get("valid_until"),
+        demo=bool(meta.get("demo")),
+        applied_at=meta.get("applied_at"),
+        source=meta.get("source"),
+        feed_sha256=meta.get("feed_sha256"),
+    )
+
+
+def referenced_images(feed: dict) -> dict[str, dict]:
+    """Every image the feed references, by hash."""
+    found: dict[str, dict] = {}
+    for key in ("places", "events", "campaigns"):
+        for item in feed.get(key, []):
+            image = item.get("image")
+            if isinstance(image, dict) and "sha256" in image:
+                found[image["sha256"]] = image
+    return found
+
+
+def live_images(data_dir: Path) -> dict[str, dict]:
+    """Every image the live content references, by hash (to retry the ones still pending)."""
+    conn = open_reader(data_dir)
+    try:
+        feed = {t: [json.loads(r[0]) for r in conn.execute(f"SELECT data FROM {t}")] for t in ("places", "events", "campaigns")}
+    finally:
+        conn.close()
+    return referenced_images(feed)
+
+
+def remove_unreferenced_images(data_dir: Path, keep: Iterable[str]) -> int:
+    """Delete cached images no feed refers to any more; returns how many went."""
+    folder = Path(data_dir) / IMAGES_DIR
+    if not folder.is_dir():
+        return 0
+    keep = set(keep)
+    removed = 0
+    for path in folder.iterdir():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,90 @@
+"""`kiosk events / places / search / hours`: the answers people and scripts read."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main
+from sync import service
+from tests import feedkit
+
+
+@pytest.fixture
+def filled(tmp_path, keypair, data_dir) -> str:
+    key_path, public = keypair
+    path = feedkit.write_signed(tmp_path / "pub", feedkit.feed(), key_path)
+    service.sync_once(str(path), public_keys=[public], data_dir=data_dir,
+                      now=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    return str(data_dir)
+
+
+def run_json(*args):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_events_json_has_occurrence_times_and_now(filled):
+    rows = run_json("events", "--at", "2026-11-26T17:30+01:00", "--data-dir", filled, "--lang", "en", "--json")
+    assert [r["id"] for r in rows] == ["weihnachtsmarkt", "spaetkonzert"]
+    assert rows[0] | {} == rows[0] and rows[0]["title"] == "Christmas market"
+    assert rows[0]["start"] == "2026-11-26T11:00:00+01:00" and rows[0]["end"] == "2026-11-26T21:00:00+01:00"
+    assert rows[0]["now"] is True and rows[1]["now"] is False
+
+
+def test_events_json_gives_dates_for_all_day_events(filled):
+    rows = run_json("events", "--at", "2026-11-28T09:00+01:00", "--data-dir", filled, "--json")
+    fest = next(r for r in rows if r["id"] == "stadtfest")
+    assert fest["start"] == "2026-11-28" and fest["end"] == "2026-11-29" and fest["now"] is True
+
+
+def test_places_json_has_open_state_and_next_change(filled):
+    rows = run_json("places", "--kind", "shop", "--open-at", "2026-11-26T18:30+01:00", "--data-dir", filled, "--json")
+    by_id = {r["id"]: r for r in rows}
+    assert set(by_id) == {"buchhandlung-kamp", "brueck-uhren", "kette-mode"}
+    assert by_id["buchhandlung-kamp"]["open"] is True
+    assert by_id["buchhandlung-kamp"]["next_change"] == "2026-11-26T19:00:00+01:00"
+    assert by_id["brueck-uhren"]["open"] is False
+    toilets = run_json("places", "--kind", "toilet", "--data-dir", filled, "--json")
+    assert toilets[0]["open"] is None and toilets[0]["next_change"] is None
+
+
+def test_search_json_is_best_first_with_type_and_title(filled):
+    rows = run_json("search", "Bruckstrasse", "--data-dir", filled, "--json")
+    assert rows[0] | {"score": 0} == {"id": "brueck-uhren", "type": "place", "title": "Uhren Brückstraße", "score": 0}
+
+
+def test_hours_explains_a_value_at_a_moment():
+    rows = run_json("hours", "Mo-Sa 10:00-20:00; PH off", "--at", "2026-06-04T12:00+02:00", "--json")
+    assert rows["state"] == "closed"
+    assert rows["next_change"].startswith("2026-06-05T10:00")
+    elsewhere = run_json("hours", "Mo-Sa 10:00-20:00; PH off", "--at", "2026-06-04T12:00+02:00",
+                         "--subdivision", "BE", "--json")
+    assert elsewhere["state"] == "open"
+
+
+def test_hours_with_an_unparsable_value_says_so_and_exits_1():
+    result = CliRunner().invoke(main, ["hours", "Mo-Fr 25:00-26:00 nonsense", "--at", "2026-06-04T12:00+02:00"])
+    assert result.exit_code == 1
+    assert "Mo-Fr 25:00-26:00 nonsense" in result.output
+
+
+def test_a_bad_at_value_is_a_clear_usage_error(filled):
+    result = CliRunner().invoke(main, ["events", "--at", "yesterday", "--data-dir", filled])
+    assert result.exit_code == 2 and "not an ISO date-time" in result.output
+
+
+def test_commands_on_an_empty_configured_store_say_what_to_do(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('feed_url = "https://feed.example.org/feed.json"\npublic_keys = ["abc"]\n')
+    result = CliRunner().invoke(main, ["--config", str(config), "events", "--data-dir", str(tmp_path / "empty")])
+    assert result.exit_code == 1 and "kiosk sync --once" in result.output
+
+
+def test_demo_mode_applies_the_demo_feed_on_first_use(tmp_path, monkeypatch):
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    rows = run_json("events", "--at", "2026-11-26T17:30+01:00", "--data-dir", str(tmp_path / "demo"), "--json")
+    assert len(rows) >= 2
