@@ -15,6 +15,7 @@ test: $(SETUP)
 	$(PY) -m pytest -q
 
 bench: $(SETUP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(PY) bench/run.py
 
 clean:
