@@ -18,5 +18,22 @@ bench: $(SETUP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(PY) bench/run.py
 
+# Translations: extract the UI's words, merge them into every catalog, compile (docs/ui.md).
+locales: $(SETUP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/kiosk.pot --no-location --sort-output --project dortmund-kiosk --copyright-holder "Dortmund kiosk contributors" .
+	$(VENV)/bin/pybabel update -i locales/kiosk.pot -d locales -D kiosk -N
+	$(PY) -m babel.messages.frontend compile --domain kiosk --directory locales
+
+# The README's screenshots, rendered offscreen at a fixed moment during the Christmas market.
+SCREENS := attract home today shops discover place event search help
+screenshots: $(SETUP)
+	tmp=$$(mktemp -d); for l in de en ar; do for s in $(SCREENS); do \
+	  KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/$$s-$$l.png --screen $$s --lang $$l \
+	  --at 2026-11-26T17:30+01:00 --size 1080x1920 || exit 1; done; done; rm -rf $$tmp
+
+# Rebuild the demo feed from assets/demo/source and sign it with the demo key.
+demo: $(SETUP)
+	$(PY) tools/build_demo.py --check
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,52 @@
+"""Arabic shaping and right-to-left reordering for a renderer that draws glyphs left to right.
+
+Kivy's text providers neither join Arabic letters nor reorder bidirectional text, so every visible
+string of a right-to-left language passes through here. Plain Python, no Kivy.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import arabic_reshaper
+from bidi.algorithm import get_display  # the pure-Python algorithm mirrors brackets; bidi.get_display does not
+
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
+
+
+@lru_cache(maxsize=4096)
+def shape(text: str) -> str:
+    """Joined letter forms (logical order kept), so a line can be measured and wrapped before reordering."""
+    return _RESHAPER.reshape(text) if text else text
+
+
+@lru_cache(maxsize=4096)
+def visual_line(text: str) -> str:
+    """One line of shaped text in display order (left to right on screen)."""
+    return get_display(text) if text else text
+
+
+def display(text: str, rtl: bool = True) -> str:
+    """A whole text ready to draw: each line shaped and reordered on its own (a newline ends a paragraph)."""
+    if not rtl or not text:
+        return text
+    return "\n".join(visual_line(shape(line)) for line in text.split("\n"))
+
+
+def wrap_display(text: str, width: float, measure) -> str:
+    """Wrap logical text to `width` with `measure(str) -> float`, then reorder each line.
+
+    Reordering first and letting the renderer wrap would put the end of a sentence on its first line.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words = shape(paragraph).split(" ")
+        current = ""
+        for word in words:
+            candidate = f"{current} {word}" if current else word
+            if current and measure(candidate) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+    return "\n".join(visual_line(line) for line in lines)

@@ -1,0 +1,353 @@
+"""The Kivy App. Imported only after kiosk.ui.boot.prepare() has configured Kivy."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import (BooleanProperty, DictProperty, NumericProperty, ObjectProperty, StringProperty)
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
+
+from kiosk import formatting
+from kiosk.config import Config
+from kiosk.content import Content
+from kiosk.i18n import is_right_to_left
+from kiosk.ui import theme
+from kiosk.ui.app import (BACK_STACK_LIMIT, SCREENS, burn_in_shift, idle_state, load_screen_class,
+                          system_clock)
+from kiosk.ui.translate import tr
+from kiosk.ui.walks import Walks
+
+log = logging.getLogger("kiosk.ui")
+THEME_KV = Path(__file__).with_name("theme.kv")
+
+
+class _BackHome(ExceptionHandler):
+    """An exception inside a screen is logged and brings the visitor home; never a frozen screen."""
+
+    def __init__(self, app: "KioskApp"):
+        super().__init__()
+        self.app = app
+
+    def handle_exception(self, exception):
+        if isinstance(exception, (KeyboardInterrupt, SystemExit)):
+            return ExceptionManager.RAISE
+        log.exception("A screen failed; going back home.", exc_info=exception)
+        self.app.errors.append(exception)
+        Clock.schedule_once(lambda dt: self.app.recover(), 0)
+        return ExceptionManager.PASS
+
+
+class Root(FloatLayout):
+    """Notes every touch (for the idle reset) before the screens see it."""
+
+    def on_touch_down(self, touch):
+        app = App.get_running_app()
+        if app.idle_question_shown:
+            app.touched()  # the touch that answers "still there?" does nothing else
+            return True
+        app.touched()
+        return super().on_touch_down(touch)
+
+
+class KioskApp(App):
+    language = StringProperty("de")
+    rtl = BooleanProperty(False)
+    translated = NumericProperty(0)  # bumped after every language switch, for widgets that rebuild text
+    palette = DictProperty(theme.palette(False))
+    sizes = DictProperty(theme.font_sizes(1080, 1920, False))
+    touch_px = NumericProperty(104)
+    scale = NumericProperty(1.0)
+    landscape = BooleanProperty(False)
+    high_contrast = BooleanProperty(False)
+    large_text = BooleanProperty(False)
+    clock_time = StringProperty("")
+    clock_date = StringProperty("")
+    banner = ObjectProperty(None, allownone=True)  # (level, text) of the first info/warning notice
+
+    def __init__(self, settings: Config, data_dir: Path, *, clock: Callable[[], datetime] | None = None,
+                 transitions: bool = True, **kwargs):
+        self.settings = settings
+        self.data_dir = Path(data_dir)
+        self.clock = clock or system_clock  # the one clock: tests and screenshots replace it
+        self.transitions = transitions
+        self.errors: list[BaseException] = []
+        self.back_stack: list[tuple[str, dict]] = []
+        self._content: Content | None = None
+        self._walks: Walks | None = None
+        self._screens: dict = {}
+        self._emergency = None
+        self._idle_overlay = None
+        self._last_activity: datetime | None = None
+        self._ticker = None
+        super().__init__(**kwargs)
+        self.title = "Dortmund"
+        self.language = settings.default_locale
+        self.rtl = is_right_to_left(self.language)
+        tr.switch(self.language)
+
+    # -- the clock, the content ---------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def content(self) -> Content | None:
+        if self._content is None:
+            try:
+                self._content = Content.open(self.data_dir)
+            except Exception as exc:  # no content yet, or unreadable: screens show a sentence
+                log.error("The content in %s cannot be opened: %s", self.data_dir, exc)
+                return None
+        return self._content
+
+    @property
+    def walks(self) -> Walks | None:
+        content = self.content
+        if content is None:
+            return None
+        if self._walks is None:
+            self._walks = Walks(content, self.settings.kiosk_id, self.settings.walking_speed_kmh)
+        return self._walks
+
+    def content_changed(self) -> None:
+        """New content was swapped in: reopen it and redraw what the visitor sees, where they are."""
+        old = self._content
+        self._content, self._walks = None, None
+        if self.content is None:
+            self._content = old  # keep the last good state
+            return
+        if old is not None:
+            old.close()
+        for screen in self._screens.values():
+            screen.stale = True
+        self.refresh_current()
+        self._tick(0)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def build(self):
+        width, height = Window.size
+        self.landscape = width > height
+        self.scale = theme.scale_for(width, height)
+        self.touch_px = round(theme.touch_size(width, height, self.settings.screen_diagonal_in))
+        self._apply_theme()
+        Builder.load_file(str(THEME_KV))
+        self._harden()
+        root = Root()
+        self.sm = ScreenManager(transition=FadeTransition(duration=0.15) if self.transitions else NoTransition())
+        root.add_widget(self.sm)
+        self.root_layout = root
+        self._last_activity = self.now()
+        self._tick(0)
+        self.go("attract", remember=False)
+        self._ticker = Clock.schedule_interval(self._tick, 1)
+        return root
+
+    def _harden(self) -> None:
+        ExceptionManager.add_handler(_BackHome(self))
+        Window.bind(on_request_close=lambda *a, **k: True)
+        Window.bind(on_keyboard=self._on_keyboard)
+        if self.settings.fullscreen:
+            Window.show_cursor = False
+
+    def _on_keyboard(self, window, key, *args):
+        # A kiosk has no keys: Escape, F1 (Kivy's settings) and everything else are swallowed.
+        return True
+
+    def open_settings(self, *args):
+        return False
+
+    def _apply_theme(self) -> None:
+        width, height = Window.size
+        self.palette = theme.palette(self.high_contrast)
+        self.sizes = theme.font_sizes(width, height, self.large_text)
+
+    def on_high_contrast(self, *args):
+        self._apply_theme()
+
+    def on_large_text(self, *args):
+        self._apply_theme()
+
+    # -- language -----------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        if lang not in self.settings.locales:
+            lang = self.settings.default_locale
+        self.language = lang
+
+    def on_language(self, instance, lang):
+        self.rtl = is_right_to_left(lang)
+        tr.switch(lang)
+        self.translated += 1
+        if self._ticker is not None:
+            self._tick(0)
+            self.refresh_current()
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def _screen(self, name: str):
+        screen = self._screens.get(name)
+        if screen is None:
+            screen = load_screen_class(name)(name=name)
+            self._screens[name] = screen
+            self.sm.add_widget(screen)
+        return screen
+
+    def current(self):
+        return self.sm.current_screen if self.sm.screens else None
+
+    def go(self, name: str, *, remember: bool = True, item: str | None = None, **params) -> bool:
+        """Show a screen. Ignored while a transition runs, so a storm of taps cannot stack screens."""
+        if name not in SCREENS:
+            log.warning("There is no screen called %r.", name)
+            return False
+        if self.sm.transition.is_active:
+            return False
+        if item is not None:
+            params["item"] = item
+        current = self.current()
+        if current is not None and current.name == name and current.params == params:
+            return False
+        try:
+            screen = self._screen(name)
+            screen.activate(params)
+        except Exception as exc:
+            log.exception("The %s screen could not be shown; going home.", name)
+            self.errors.append(exc)
+            if name not in ("home", "attract"):
+                self.go_home()
+            return False
+        if remember and current is not None and current.name != "attract":
+            self.back_stack.append((current.name, dict(current.params)))
+            del self.back_stack[:-BACK_STACK_LIMIT]
+        if current is None or current.name != name:
+            self.sm.current = name
+        return True
+
+    def back(self) -> None:
+        if self.sm.transition.is_active:
+            return
+        if not self.back_stack:
+            self.go_home()
+            return
+        name, params = self.back_stack.pop()
+        if not self.go(name, remember=False, **params):
+            self.go_home()
+
+    def go_home(self) -> None:
+        self.back_stack.clear()
+        self.go("home", remember=False)
+
+    def recover(self) -> None:
+        """After an error: home, with a fresh state, never a frozen screen."""
+        self.back_stack.clear()
+        try:
+            if self.current() is None or self.current().name != "home":
+                self.go("home", remember=False)
+        except Exception:
+            log.exception("Even the home screen failed.")
+
+    def refresh_current(self) -> None:
+        screen = self.current()
+        if screen is None:
+            return
+        try:
+            screen.refresh()
+        except Exception as exc:
+            log.exception("Refreshing the %s screen failed; going home.", screen.name)
+            self.errors.append(exc)
+            self.recover()
+
+    # -- idle, notices, clock -----------------------------------------------------------------
+
+    def touched(self) -> None:
+        self._last_activity = self.now()
+        if self._idle_overlay is not None and self._idle_overlay.parent is not None:
+            self.root_layout.remove_widget(self._idle_overlay)
+
+    def reset_for_next_visitor(self) -> None:
+        """Back to the attract loop in the default language, with search, filters and forms cleared."""
+        if self._idle_overlay is not None and self._idle_overlay.parent is not None:
+            self.root_layout.remove_widget(self._idle_overlay)
+        self.back_stack.clear()
+        self.high_contrast = False
+        self.large_text = False
+        self.set_language(self.settings.default_locale)
+        for screen in self._screens.values():
+            screen.reset()
+        self.go("attract", remember=False)
+        self._last_activity = self.now()
+
+    def _tick(self, dt) -> None:
+        now = self.now()
+        content = self.content
+        tz = content.timezone if content else None
+        if tz is not None:
+            self.clock_time, self.clock_date = formatting.clock_texts(now, self.language, tz)
+        self._show_notices(now, content)
+        self._check_idle(now)
+        if hasattr(self, "sm"):
+            self.sm.pos = burn_in_shift(now)
+
+    def _show_notices(self, now: datetime, content: Content | None) -> None:
+        if content is None:
+            self.banner = None
+            return
+        notices = content.notices(now, self.language, self.settings.kiosk_id)
+        emergency = next((n for n in notices if n.level == "emergency"), None)
+        others = [n for n in notices if n.level != "emergency"]
+        self.banner = (others[0].level, others[0].text) if others else None
+        self._show_emergency(emergency, content)
+
+    def _show_emergency(self, notice, content: Content) -> None:
+        if not hasattr(self, "root_layout"):
+            return
+        from kiosk.ui.widgets.overlays import EmergencyOverlay
+
+        if notice is None:
+            if self._emergency is not None and self._emergency.parent is not None:
+                self.root_layout.remove_widget(self._emergency)
+            return
+        if self._emergency is None:
+            self._emergency = EmergencyOverlay()
+        until = ""
+        if notice.until is not None:
+            until = tr._("Until {time}").format(time=formatting.time_text(notice.until, self.language, content.timezone))
+        self._emergency.show(notice.id, notice.text, until)
+        if self._emergency.parent is None:
+            self.root_layout.add_widget(self._emergency)
+
+    @property
+    def emergency_shown(self) -> bool:
+        return self._emergency is not None and self._emergency.parent is not None
+
+    @property
+    def idle_question_shown(self) -> bool:
+        return self._idle_overlay is not None and self._idle_overlay.parent is not None
+
+    def _check_idle(self, now: datetime) -> None:
+        current = self.current()
+        if current is None or current.name == "attract" or self._last_activity is None:
+            return
+        state, left = idle_state(now, self._last_activity, self.settings.idle_timeout_s)
+        if state == "active":
+            return
+        if state == "expired":
+            self.reset_for_next_visitor()
+            return
+        from kiosk.ui.widgets.overlays import IdleOverlay
+
+        if self._idle_overlay is None:
+            self._idle_overlay = IdleOverlay(on_continue=self.touched)
+        self._idle_overlay.set_seconds(tr._("Starting over in {seconds} s").format(
+            seconds=formatting.number_text(left, self.language)))
+        if self._idle_overlay.parent is None:
+            self.root_layout.add_widget(self._idle_overlay)

@@ -1,0 +1,143 @@
+"""The attract loop: campaigns, owner-run shops and today's events, large and calm; slides drift
+slowly so nothing burns into the panel. Any touch starts; a touch on a language starts in it."""
+from __future__ import annotations
+
+from kivy.animation import Animation
+from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.image import Image
+from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
+
+from kiosk import formatting
+from kiosk.i18n import translator
+from kiosk.ui.translate import N_
+from kiosk.ui.widgets.layout import Background
+from kiosk.ui.widgets.text import KButton, KLabel
+
+SLIDE_SECONDS = 7
+TOUCH_TO_START = N_("Touch the screen to start")
+
+
+class AttractScreen(Screen):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        from kivy.app import App
+
+        app = App.get_running_app()
+        self.params: dict = {}
+        self.stale = False
+        self.slides: list[dict] = []
+        self.index = 0
+        self._rotation = None
+        pad = round(48 * app.scale)
+        root = Background(orientation="vertical", padding=pad, spacing=pad // 2)
+        self.stage = FloatLayout(size_hint_y=0.56)
+        self.slide = BoxLayout(orientation="vertical", spacing=pad // 2, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        self.image = Image(fit_mode="contain", size_hint_y=0.62)
+        self.kicker = KLabel(size_role="heading", tone="accent", bold=True, align="center")
+        self.headline = KLabel(size_role="hero", bold=True, align="center")
+        self.line = KLabel(size_role="heading", tone="muted", align="center")
+        for widget in (self.image, self.kicker, self.headline, self.line):
+            self.slide.add_widget(widget)
+        self.stage.add_widget(self.slide)
+        root.add_widget(self.stage)
+        starts = BoxLayout(orientation="vertical", spacing=10, size_hint_y=0.44)
+        starts.add_widget(Widget())
+        self.start_buttons = {}
+        for lang in app.settings.locales:
+            words = translator(lang).gettext(TOUCH_TO_START)
+            button = KButton(txt=words, size_role="heading", bg="background", auto_height=False, wrap=False,
+                             size_hint_y=None, height=round(app.touch_px * 0.9),
+                             on_release=lambda b, code=lang: self._start(code))
+            button.rtl = lang == "ar"
+            app.funbind("rtl", button._on_app_rtl)  # each line keeps its own language's direction
+            self.start_buttons[lang] = button
+            starts.add_widget(button)
+        root.add_widget(starts)
+        self.add_widget(root)
+
+    @property
+    def app(self):
+        from kivy.app import App
+
+        return App.get_running_app()
+
+    def _start(self, lang: str) -> None:
+        self.app.set_language(lang)
+        self.app.go("home")
+
+    def on_touch_down(self, touch):
+        if super().on_touch_down(touch):
+            return True
+        self.app.go("home")
+        return True
+
+    def activate(self, params: dict) -> None:
+        self.params = dict(params)
+        self.refresh()
+
+    def reset(self) -> None:
+        self.index = 0
+
+    def refresh(self) -> None:
+        app = self.app
+        content, now, lang = app.content, app.now(), app.settings.default_locale
+        self.slides = self._slides(content, now, lang) if content else []
+        if not self.slides:
+            self.slides = [{"kicker": "", "headline": "Dortmund", "line": "", "image": None}]
+        self.index %= len(self.slides)
+        self._show()
+
+    def _slides(self, content, now, lang) -> list[dict]:
+        _ = translator(lang).gettext
+        tz = content.timezone
+        slides = []
+        for campaign in content.active_campaigns(now, lang):
+            image = campaign.image
+            if image is None and campaign.place_ids:
+                place = content.place(campaign.place_ids[0], now, lang)
+                image = place.image if place else None
+            for _copy in range(min(campaign.weight, 3)):
+                slides.append({"kicker": _("Featured"), "headline": campaign.title, "line": campaign.text,
+                               "image": content.image_file(image)})
+        for shop in content.featured_shops(now, lang)[:6]:
+            slides.append({"kicker": _("Owner-run in the city centre"), "headline": shop.name,
+                           "line": formatting.opening_text(shop.open, shop.next_change, now, lang, tz),
+                           "image": content.image_file(shop.image)})
+        plausible = content.clock_is_plausible(now)
+        today = content.todays_events(now, lang) if plausible else None
+        for event in (today.running + today.later)[:6] if today else []:
+            slides.append({"kicker": _("Today"), "headline": event.title,
+                           "line": formatting.event_when(event.start, event.end, event.all_day, event.now, now,
+                                                         lang, tz),
+                           "image": content.image_file(event.image)})
+        # Interleave kinds so the loop does not show six shops in a row.
+        return slides[::2] + slides[1::2]
+
+    def _show(self) -> None:
+        slide = self.slides[self.index]
+        self.kicker.txt = slide["kicker"]
+        self.headline.txt = slide["headline"]
+        self.line.txt = slide["line"]
+        self.image.source = str(slide["image"]) if slide["image"] else ""
+        self.image.opacity = 1 if slide["image"] else 0
+
+    def next_slide(self, *args) -> None:
+        if self.slides:
+            self.index = (self.index + 1) % len(self.slides)
+            self._show()
+
+    def on_enter(self, *args):
+        self._rotation = Clock.schedule_interval(self.next_slide, SLIDE_SECONDS)
+        drift = Animation(pos_hint={"x": 0.012, "y": 0.01}, duration=40) + Animation(
+            pos_hint={"x": -0.012, "y": -0.01}, duration=40)
+        drift.repeat = True
+        drift.start(self.slide)
+
+    def on_leave(self, *args):
+        if self._rotation is not None:
+            self._rotation.cancel()
+        Animation.cancel_all(self.slide)
+        self.slide.pos_hint = {"x": 0, "y": 0}

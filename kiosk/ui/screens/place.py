@@ -1,0 +1,68 @@
+"""A place's card: picture, hours in human words (today and the week), the walk from this terminal,
+description, events there, and a QR code to take it along."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kiosk import formatting
+from kiosk.share import place_share_url, route_share_url
+from kiosk.ui.labels import category_label, kind_label
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.translate import tr
+from kiosk.ui.widgets.detail import DetailColumn, Hero
+
+
+class PlaceScreen(KioskScreen):
+    def build(self) -> None:
+        self.hero = Hero()
+        self.frame.hero.add_widget(self.hero)
+        self.details = DetailColumn()
+        self.frame.body.add_widget(self.details)
+        self.qr = None
+
+    def fill(self, content, now, lang) -> None:
+        tz = content.timezone
+        place = content.place(self.params.get("item", ""), now, lang)
+        self.details.clear()
+        if place is None:
+            self.set_title(tr._("Not found"))
+            self.hero.show(None, [])
+            self.details.text(tr._("This place is no longer listed."), size_role="heading")
+            return
+        self.set_title(place.name)
+        hours_now = formatting.opening_text(place.open, place.next_change, now, lang, tz)
+        walk = self.app.walks.walk(place.lat, place.lon) if self.app.walks else None
+        walk_line = formatting.walk_text(walk[0], walk[1], lang) if walk else ""
+        kind = category_label(place.category) or kind_label(place.kind)
+        if place.owner_run:
+            kind = f"{kind} · {tr._('Owner-run')}"
+        self.hero.show(content.image_file(place.image), [(hours_now, "accent"), (walk_line, "text")])
+        d = self.details
+        d.text(kind, tone="muted")
+        if place.address:
+            d.text(place.address)
+        d.text(place.description)
+        if place.opening_hours:
+            today = formatting.local_day(now, tz)
+            days = [(today + timedelta(days=i), content.hours_on(place.opening_hours, today + timedelta(days=i)))
+                    for i in range(7)]
+            d.heading(tr._("Opening hours"))
+            d.table(formatting.week_hours(days, now, lang, tz))
+        if place.wheelchair in ("yes", "limited", "no"):
+            d.text({"yes": tr._("Step-free access"), "limited": tr._("Partly step-free access"),
+                    "no": tr._("Not step-free")}[place.wheelchair], tone="muted")
+        if place.phone:
+            d.text(tr._("Phone: {number}").format(number=place.phone))
+        events = content.events_at_place(place.id, now, lang)
+        if events:
+            d.heading(tr._("Events here"))
+            for event in events[:6]:
+                when = formatting.event_when(event.start, event.end, event.all_day, event.now, now, lang, tz,
+                                             say_today=content.clock_is_plausible(now))
+                d.link(f"{event.title} · {when}", lambda e=event.id: self.app.go("event", item=e))
+        url = place_share_url(content.share, id=place.id, lat=place.lat, lon=place.lon, lang=lang)
+        if url is None and walk is not None and self.app.walks.origin:
+            origin = self.app.walks.origin
+            url = route_share_url(content.share, from_lat=origin[0], from_lon=origin[1], to_lat=place.lat,
+                                  to_lon=place.lon, lang=lang, points=walk[2].points)
+        self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))

@@ -1,0 +1,128 @@
+"""Shops and places: lists with filters, open-now badges and today's hours; campaigns and owner-run
+shops first (kiosk.content orders them); a RecycleView keeps long lists smooth."""
+from __future__ import annotations
+
+from kivy.uix.scrollview import ScrollView
+
+from kiosk import formatting
+from kiosk.ui.labels import category_label, kind_label
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.translate import N_, tr
+from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.rows import RowList, row
+from kiosk.ui.widgets.text import KButton, KLabel
+
+ALL = ""
+OPEN_NOW = "open-now"
+
+
+def place_row(place, content, now, lang, walks) -> dict:
+    tz = content.timezone
+    parts = [formatting.opening_text(place.open, place.next_change, now, lang, tz)]
+    parts.append(category_label(place.category) or kind_label(place.kind))
+    walk = walks.walk(place.lat, place.lon) if walks else None
+    if walk:
+        parts.append(formatting.distance_text(walk[0], lang))
+    if place.owner_run:
+        parts.insert(0, tr._("Owner-run"))
+    badge, badge_bg = "", "open"
+    if place.open is True:
+        badge = tr._("Open")
+    elif place.open is False:
+        badge, badge_bg = tr._("Closed"), "closed"
+    return row(place.name, " · ".join(p for p in parts if p), target="place", item_id=place.id,
+               badge=badge, badge_bg=badge_bg, highlight=place.in_campaign)
+
+
+class PlacesScreen(KioskScreen):
+    kinds: tuple[str, ...] = ()
+
+    def build(self) -> None:
+        app = self.app
+        self.filter_key = ALL
+        self.open_only = False
+        self.summary = KLabel(size_role="heading", tone="muted")
+        self.frame.hero.add_widget(self.summary)
+        self.chips_scroll = ScrollView(do_scroll_y=False, size_hint_y=None, height=app.touch_px,
+                                       bar_width=0, effect_cls="ScrollEffect")
+        self.chips = MirrorBox(size_hint_x=None, spacing=12)
+        self.chips.bind(minimum_width=self.chips.setter("width"))
+        self.chips_scroll.add_widget(self.chips)
+        self.frame.body.add_widget(self.chips_scroll)
+        self.list = RowList()
+        self.frame.body.add_widget(self.list)
+
+    def filter_options(self, content) -> list[tuple[str, str]]:
+        return []
+
+    def query(self, content, now, lang):
+        return content.places(now, lang, kinds=self.kinds, open_only=self.open_only)
+
+    def reset(self) -> None:
+        super().reset()
+        self.filter_key = ALL
+        self.open_only = False
+
+    def choose(self, key: str) -> None:
+        if key == OPEN_NOW:
+            self.open_only = not self.open_only
+        else:
+            self.filter_key = key
+        self.refresh()
+
+    def _chips(self, content) -> None:
+        self.chips.clear_widgets()
+        self.chips._mirrored = False
+        options = [(ALL, tr._("All")), (OPEN_NOW, tr._("Open now"))] + self.filter_options(content)
+        for key, label in options:
+            on = self.open_only if key == OPEN_NOW else key == self.filter_key
+            chip = KButton(txt=label, size_role="body", wrap=False, auto_height=False, size_hint_x=None,
+                           bg="accent" if on else "surface", tone="on_accent" if on else "text",
+                           on_release=lambda b, k=key: self.choose(k))
+            chip.width = chip._measure(label) + 64
+            self.chips.add_logical(chip)
+        self.chips.apply_direction()
+        self.chips_scroll.scroll_x = 1 if self.app.rtl else 0
+
+    def fill(self, content, now, lang) -> None:
+        self._chips(content)
+        places = self.query(content, now, lang)
+        walks = self.app.walks
+        open_count = sum(1 for p in places if p.open)
+        self.summary.txt = tr._("{count} places, {open} open now").format(
+            count=formatting.number_text(len(places), lang), open=formatting.number_text(open_count, lang))
+        rows = [place_row(p, content, now, lang, walks) for p in places]
+        if not rows:
+            self.summary.txt = tr._("Nothing matches this filter.")
+        self.list.show(rows)
+
+
+class ShopsScreen(PlacesScreen):
+    title_msgid = N_("Shops of the Qualitätsroute")
+    kinds = ("shop", "food")
+
+    def filter_options(self, content):
+        options = [("kind:food", tr._("Food & drink"))]
+        options += [(f"category:{c}", category_label(c)) for c in content.categories(["shop"])]
+        return options
+
+    def query(self, content, now, lang):
+        kinds, category = self.kinds, None
+        if self.filter_key == "kind:food":
+            kinds = ("food",)
+        elif self.filter_key.startswith("category:"):
+            kinds, category = ("shop",), self.filter_key.split(":", 1)[1]
+        return content.places(now, lang, kinds=kinds, category=category, open_only=self.open_only)
+
+
+class DiscoverScreen(PlacesScreen):
+    title_msgid = N_("Discover")
+    kinds = ("culture", "art", "popup", "landmark", "market")
+
+    def filter_options(self, content):
+        return [(f"kind:{k}", kind_label(k)) for k in self.kinds]
+
+    def query(self, content, now, lang):
+        kinds = (self.filter_key.split(":", 1)[1],) if self.filter_key.startswith("kind:") else self.kinds
+        return content.places(now, lang, kinds=kinds, open_only=self.open_only)
+

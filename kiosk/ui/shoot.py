@@ -1,0 +1,99 @@
+"""Headless rendering of any screen to a PNG: `kiosk screenshot`, publishers' previews, the README.
+
+Importing this module does not import Kivy; `start_headless` configures Kivy first, then imports it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.config import Config
+
+SCREENSHOT_SCREENS = ("attract", "home", "today", "shops", "discover", "place", "event", "search", "help")
+LATER_SCREENS = ("map", "route", "feedback", "admin")
+
+
+class ScreenshotError(Exception):
+    """The screenshot cannot be made; the message says why and what to pass instead."""
+
+
+def start_headless(config: Config, data_dir: Path, *, size: tuple[int, int], clock=None):
+    """The real app in an offscreen window, built and ready, without entering Kivy's main loop."""
+    from kiosk.ui import boot
+
+    boot.prepare(size=size, headless=True)
+    from kivy.base import EventLoop
+
+    from kiosk.ui.app import make_app
+
+    app = make_app(config, data_dir, clock=clock, transitions=False)
+    app._run_prepare()
+    EventLoop.ensure_window()
+    for _ in range(3):
+        EventLoop.idle()
+    return app
+
+
+def frames(count: int = 4) -> None:
+    from kivy.base import EventLoop
+
+    for _ in range(count):
+        EventLoop.idle()
+
+
+def save_window(path: Path) -> Path:
+    """The window's pixels as a PNG at exactly `path` (Window.screenshot appends a counter)."""
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+
+    width, height = Window.size
+    data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+    image = Image.frombytes("RGB", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, optimize=True)
+    if path.stat().st_size > 400_000:
+        image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    return path
+
+
+def default_item(content, screen: str, at: datetime, lang: str) -> str | None:
+    if screen == "place":
+        featured = content.featured_shops(at, lang) or content.places(at, lang)
+        return featured[0].id if featured else None
+    if screen == "event":
+        today = content.todays_events(at, lang)
+        events = today.running + today.later + today.upcoming
+        return events[0].id if events else None
+    return None
+
+
+def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str, at: datetime,
+           size: tuple[int, int], item: str | None = None) -> Path:
+    if screen in LATER_SCREENS:
+        raise ScreenshotError(f"The {screen} screen does not exist yet; choose one of: {', '.join(SCREENSHOT_SCREENS)}.")
+    if screen not in SCREENSHOT_SCREENS:
+        raise ScreenshotError(f"There is no screen called '{screen}'; choose one of: {', '.join(SCREENSHOT_SCREENS)}.")
+    if lang not in config.locales:
+        raise ScreenshotError(f"The language '{lang}' is not offered; choose one of: {', '.join(config.locales)}.")
+    app = start_headless(config, data_dir, size=size, clock=lambda: at)
+    content = app.content
+    if content is None:
+        raise ScreenshotError(f"There is no readable content in {data_dir}.")
+    if screen in ("place", "event"):
+        item = item or default_item(content, screen, at, lang)
+        found = item and (content.place(item, at, lang) if screen == "place" else content.event(item, at, lang))
+        if not found:
+            raise ScreenshotError(f"There is no {screen} with the id '{item}' in the content of {data_dir}.")
+    elif item and screen == "help" and content.page(item, at, lang) is None:
+        raise ScreenshotError(f"There is no page with the id '{item}'.")
+    if lang != app.language:
+        app.set_language(lang)
+    if screen != "attract":
+        params = {"item": item} if item else {}
+        app.go(screen, **params)
+    frames(4)
+    if app.errors:
+        raise ScreenshotError(f"The {screen} screen failed to draw: {app.errors[0]!r}")
+    return save_window(out)

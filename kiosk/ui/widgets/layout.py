@@ -1,0 +1,191 @@
+"""Boxes that mirror for right-to-left languages, and the two-zone frame every screen lives in.
+
+Portrait: the top third holds the header, clock, banners and calm content; everything a visitor
+touches lies in the lower two thirds (reachable from a wheelchair). Landscape: the same zones side
+by side.
+"""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.graphics import Color, Rectangle
+from kivy.properties import BooleanProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.ui.translate import N_, tr_txt
+from kiosk.ui.widgets.text import KButton, KLabel
+
+
+class MirrorBox(BoxLayout):
+    """A horizontal box whose children appear in reverse order when the language is right to left."""
+
+    rtl = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("orientation", "horizontal")
+        super().__init__(**kwargs)
+        self._mirrored = False
+        app = App.get_running_app()
+        if app is not None:
+            app.fbind("rtl", self._on_app_rtl)
+            self.rtl = app.rtl
+
+    def _on_app_rtl(self, app, value):
+        self.rtl = value
+
+    def on_rtl(self, *args):
+        self.apply_direction()
+
+    def apply_direction(self):
+        if self._mirrored == self.rtl:
+            return
+        self._mirrored = self.rtl
+        widgets = list(self.children)  # last-added first
+        self.clear_widgets()
+        for widget in widgets:
+            self.add_widget(widget)
+
+    def add_logical(self, widget):
+        """Add in reading order, whatever the current direction."""
+        if self._mirrored:
+            self.add_widget(widget, index=len(self.children))
+        else:
+            self.add_widget(widget)
+
+
+class Background(BoxLayout):
+    def __init__(self, tone: str = "background", **kwargs):
+        super().__init__(**kwargs)
+        self.tone = tone
+        app = App.get_running_app()
+        with self.canvas.before:
+            self._colour = Color(*app.palette[tone])
+            self._rect = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._sync, size=self._sync)
+        app.fbind("palette", self._repaint)
+
+    def _sync(self, *args):
+        self._rect.pos, self._rect.size = self.pos, self.size
+
+    def _repaint(self, app, palette):
+        self._colour.rgba = palette[self.tone]
+
+
+class Header(MirrorBox):
+    """The screen's title and the time and date in the visitor's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(size_hint_y=None, spacing=20, **kwargs)
+        app = App.get_running_app()
+        self.title = KLabel(size_role="title", bold=True, wrap=True)
+        clock = BoxLayout(orientation="vertical", size_hint=(None, None), width=app.sizes["title"] * 5.2)
+        self.time = KLabel(size_role="title", align="end", wrap=False, bold=True)
+        self.date = KLabel(size_role="small", align="end", tone="muted", wrap=True)
+        clock.add_widget(self.time)
+        clock.add_widget(self.date)
+        self.add_logical(self.title)
+        self.add_logical(clock)
+        app.fbind("clock_time", lambda a, v: setattr(self.time, "txt", v))
+        app.fbind("clock_date", lambda a, v: setattr(self.date, "txt", v))
+        self.time.txt, self.date.txt = app.clock_time, app.clock_date
+        self.bind(minimum_height=self.setter("height"))
+        clock.bind(minimum_height=clock.setter("height"))
+        self.apply_direction()
+
+
+class NoticeBanner(KLabel):
+    """Info and warning notices; hidden when there are none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(wrap=True, padding=(20, 14), **kwargs)
+        app = App.get_running_app()
+        with self.canvas.before:
+            self._colour = Color(0, 0, 0, 0)
+            self._rect = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._sync, size=self._sync)
+        app.fbind("banner", self._show)
+        app.fbind("palette", self._show)
+        self._show()
+
+    def _sync(self, *args):
+        self._rect.pos, self._rect.size = self.pos, self.size
+
+    def _show(self, *args):
+        app = App.get_running_app()
+        level, text = app.banner if app.banner else ("info", "")
+        self.txt = text
+        self.tone = f"on_{level}"
+        self._colour.rgba = app.palette[level] if text else (0, 0, 0, 0)
+        self.opacity = 1 if text else 0
+        self.auto_height = bool(text)
+        if not text:
+            self.height = 0
+            self.size_hint_y = None
+        else:
+            self._fit_height()
+
+
+class NavBar(MirrorBox):
+    """Back, home and the always-visible help button, at the bottom within reach."""
+
+    def __init__(self, *, back: bool = True, **kwargs):
+        app = App.get_running_app()
+        super().__init__(size_hint_y=None, height=app.touch_px, spacing=16, **kwargs)
+        self.back = self.home = None
+        if back:
+            self.back = KButton(wrap=False, on_release=lambda *_: app.back())
+            self.home = tr_txt(KButton(wrap=False, on_release=lambda *_: app.go_home()), N_("Home"))
+            self.add_logical(self.back)
+            self.add_logical(self.home)
+        else:
+            self.add_logical(Widget())
+        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, wrap=False, size_hint_x=1.5,
+                                   on_release=lambda *_: app.go("help")),
+                           N_("Help & safety"))
+        self.add_logical(self.help)
+        self.apply_direction()
+        app.fbind("touch_px", lambda a, v: setattr(self, "height", v))
+        app.fbind("translated", self._arrows)
+        self._arrows()
+
+    def _arrows(self, *args):
+        if self.back is not None:
+            # The arrow points where the visitor came from: right in a right-to-left language.
+            app = App.get_running_app()
+            self.back.txt = ("→ " if app.rtl else "← ") + tr_txt_value(N_("Back"))
+
+
+def tr_txt_value(msgid: str) -> str:
+    from kiosk.ui.translate import tr
+
+    return tr._(msgid)
+
+
+class Frame(Background):
+    """A screen's zones: `top` (header, banner, `hero`) and `reach` (`body`, nav bar)."""
+
+    def __init__(self, *, back: bool = True, nav: bool = True, **kwargs):
+        app = App.get_running_app()
+        landscape = app.landscape
+        super().__init__(orientation="horizontal" if landscape else "vertical", **kwargs)
+        pad = round(28 * app.scale)
+        self.top_zone = BoxLayout(orientation="vertical", padding=pad, spacing=pad // 2)
+        self.reach_zone = BoxLayout(orientation="vertical", padding=(pad, 0, pad, pad), spacing=pad // 2)
+        if landscape:
+            self.top_zone.size_hint_x, self.reach_zone.size_hint_x = 1 / 3, 2 / 3
+            self.reach_zone.padding = (0, pad, pad, pad)
+        else:
+            self.top_zone.size_hint_y, self.reach_zone.size_hint_y = 1 / 3, 2 / 3
+        self.header = Header()
+        self.banner = NoticeBanner()
+        self.hero = BoxLayout(orientation="vertical", spacing=pad // 2)
+        self.body = BoxLayout(orientation="vertical", spacing=pad // 2)
+        self.top_zone.add_widget(self.header)
+        self.top_zone.add_widget(self.banner)
+        self.top_zone.add_widget(self.hero)
+        self.reach_zone.add_widget(self.body)
+        self.nav = NavBar(back=back) if nav else None
+        if self.nav is not None:
+            self.reach_zone.add_widget(self.nav)
+        self.add_widget(self.top_zone)
+        self.add_widget(self.reach_zone)

@@ -1,0 +1,133 @@
+"""Labels and buttons that shape and mirror right-to-left text, never interpret markup, and size
+themselves from the theme. Every visible string goes through KLabel.txt."""
+from __future__ import annotations
+
+import unicodedata
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+
+from kiosk import bidi
+
+
+def has_rtl_letters(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+class KLabel(Label):
+    """`txt` is the logical text; `text` is what gets drawn (shaped, reordered, wrapped)."""
+
+    txt = StringProperty("")
+    align = OptionProperty("start", options=["start", "center", "end"])
+    wrap = BooleanProperty(True)
+    # Height follows the text (for rows in a BoxLayout); False keeps the layout's height.
+    auto_height = BooleanProperty(True)
+    size_role = StringProperty("body")
+    tone = StringProperty("text")
+    rtl = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        self._relayout = Clock.create_trigger(self._update, -1)
+        kwargs.setdefault("markup", False)  # feed text is plain text, never markup
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            self.rtl = app.rtl
+            app.fbind("rtl", self._on_app_rtl)
+            app.fbind("sizes", self._on_sizes)
+            app.fbind("palette", self._on_palette)
+            self._on_sizes(app, app.sizes)
+            self._on_palette(app, app.palette)
+        self.fbind("txt", self._relayout)
+        self.fbind("width", self._relayout)
+        self.fbind("font_size", self._relayout)
+        self.fbind("align", self._relayout)
+        self.fbind("rtl", self._relayout)
+        self.fbind("size_role", lambda *a: self._on_sizes(app, app.sizes) if app else None)
+        self.fbind("tone", lambda *a: self._on_palette(app, app.palette) if app else None)
+        self.fbind("texture_size", self._fit_height)
+        self._update()
+
+    def _on_app_rtl(self, app, value):
+        self.rtl = value
+
+    def _on_sizes(self, app, sizes):
+        self.font_size = sizes.get(self.size_role, sizes["body"])
+
+    def _on_palette(self, app, palette):
+        self.color = palette.get(self.tone, palette["text"])
+
+    def _fit_height(self, *args):
+        if self.auto_height:
+            self.height = self.texture_size[1] + 2 * self.padding_y
+            self.size_hint_y = None
+
+    def _measure(self, text: str) -> float:
+        label = CoreLabel(font_name=self.font_name, font_size=self.font_size, bold=self.bold)
+        return label.get_extents(text)[0]
+
+    def _update(self, *args):
+        rtl = self.rtl
+        self.halign = {
+            "start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right",
+        }[self.align]
+        inner = max(1, self.width - 2 * self.padding_x)
+        self.text_size = (inner, None) if self.wrap else (inner, self.height if not self.auto_height else None)
+        self.shorten = not self.wrap
+        self.shorten_from = "left" if rtl else "right"  # keep the start of a name, in reading order
+        # Arabic is shaped and reordered wherever it appears (a shop name in a German screen too).
+        if has_rtl_letters(self.txt):
+            if self.wrap and self.width > 10:
+                # A small margin: Kivy must never re-wrap a line that is already in display order.
+                self.text = bidi.wrap_display(self.txt, inner * 0.96, self._measure)
+            else:
+                self.text = bidi.display(self.txt)
+        else:
+            self.text = self.txt
+        self.valign = "middle"
+
+
+class KButton(ButtonBehavior, KLabel):
+    """A touch target: at least the theme's touch size high, with a filled background."""
+
+    bg = StringProperty("surface")
+    bg_colour = ListProperty([0, 0, 0, 0])
+    min_height = NumericProperty(0)
+    radius = NumericProperty(14)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("wrap", True)
+        kwargs.setdefault("align", "center")
+        kwargs.setdefault("size_role", "button")
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            self.min_height = app.touch_px
+            app.fbind("palette", self._paint)
+            app.fbind("touch_px", lambda a, v: setattr(self, "min_height", v))
+        self.fbind("bg", self._paint)
+        self.fbind("state", self._paint)
+        self._paint()
+        self.padding = (18, 10)
+
+    def _paint(self, *args):
+        app = App.get_running_app()
+        if app is None:
+            return
+        name = "surface_pressed" if self.state == "down" and self.bg == "surface" else self.bg
+        colour = list(app.palette.get(name, app.palette["surface"]))
+        if self.state == "down" and self.bg != "surface":
+            colour = [c * 0.8 for c in colour[:3]] + [1]
+        self.bg_colour = colour
+
+    def _fit_height(self, *args):
+        if self.auto_height:
+            self.height = max(self.min_height, self.texture_size[1] + 2 * self.padding_y)
+            self.size_hint_y = None
+
+    def on_min_height(self, *args):
+        self._fit_height()

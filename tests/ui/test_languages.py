@@ -1,0 +1,68 @@
+"""A live language switch: translated words, Arabic shaped and laid out right to left."""
+from __future__ import annotations
+
+from kivy.core.window import Window
+
+from tests.ui.harness import find_button, frames, tap, tap_at, texts, visible_rows
+
+
+def _home(app):
+    tap_at(Window.width / 2, Window.height * 0.7)
+    assert app.current().name == "home"
+    return app.current()
+
+
+def test_switching_to_arabic_mirrors_and_shapes(app):
+    home = _home(app)
+    tap(find_button(home, "العربية"))
+    assert app.language == "ar" and app.rtl
+    today_tile = home.tiles["today"]
+    assert today_tile.txt == "اليوم"
+    # Shaped presentation forms are drawn, not the logical letters.
+    assert today_tile.text != today_tile.txt and any("\ufe70" <= ch <= "\ufeff" for ch in today_tile.text)
+    title = home.frame.header.title
+    assert title.txt == "أهلًا وسهلًا" and title.halign == "right"
+    nav_back = None
+    tap(home.tiles["today"])
+    today = app.current()
+    nav = today.frame.nav
+    nav_back = nav.back
+    assert nav_back.txt.startswith("→")  # the back arrow points right in a right-to-left language
+    assert nav.help.x < nav_back.x  # the row is mirrored: help on the left, back on the right
+    assert "يجري الآن" in texts(today)
+    market = next(r for r in visible_rows(today) if r.title == "سوق عيد الميلاد")
+    assert market._badge.x < market._title.x
+
+
+def test_switching_to_turkish(app):
+    home = _home(app)
+    tap(find_button(home, "Türkçe"))
+    assert home.tiles["today"].txt == "Bugün"
+    assert home.tiles["shops"].txt == "Qualitätsroute dükkânları"
+    assert home.frame.header.title.halign == "left"
+    assert app.clock_date == "26 Kasım Perşembe"
+    tap(home.tiles["shops"])
+    assert "Tümü" in texts(app.current())
+    rows = visible_rows(app.current())
+    assert rows[0].badge == "Açık"
+    assert "19:00 saatine kadar açık" in rows[0].subtitle
+
+
+def test_search_keyboard_follows_the_language(app):
+    home = _home(app)
+    tap(find_button(home, "Українська"))
+    tap(home.tiles["search"])
+    search = app.current()
+    letters = {w.txt for w in search.keyboard.walk() if getattr(w, "bg", "") == "key"}
+    assert {"й", "ї", "є", "ґ"} <= letters
+    app.set_language("tr")
+    frames(2)
+    letters = {w.txt for w in search.keyboard.walk() if getattr(w, "bg", "") == "key"}
+    assert {"ı", "ğ", "ş", "ç", "ö", "ü"} <= letters
+    app.set_language("de")
+    frames(2)
+    for char in "buch":
+        tap(find_button(search.keyboard, char))
+    frames(2)
+    assert search.query == "buch"
+    assert [r.title for r in visible_rows(search)][0] == "Buchhandlung Seitenwind"
