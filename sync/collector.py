@@ -1,0 +1,249 @@
+"""A small collector for small fleets: terminals post feedback, usage counts and heartbeats here.
+
+`POST /feedback`, `/usage`, `/heartbeat` with `Authorization: Bearer <fleet token>` and a body
+`{"kiosk_id", "items": [{"key", "kind", "created_at", "payload"}]}` (see sync/uploader.py). Items
+go into one SQLite file that this module owns (its own schema, like the outbox: not the content
+store). A key seen before is acknowledged again and not stored twice, so an upload repeated after a
+lost answer counts once. Heartbeats update the terminal's row and are not kept as history.
+
+Mount it into another http.server handler with two lines in do_POST:
+
+    body = collector.read_body(self)
+    if body is not None and the_collector.handle_collect(self, self.path, body): return
+
+or run it alone with `kiosk-feed collect DB --token T` (make_server below).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import sqlite3
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+log = logging.getLogger("sync.collector")
+
+PATHS = {"/feedback": "feedback", "/usage": "usage", "/heartbeat": "heartbeat"}
+MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_ITEMS = 500
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+KIOSK_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    key TEXT PRIMARY KEY,
+    kiosk_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_kind_created ON items (kind, created_at);
+CREATE TABLE IF NOT EXISTS terminals (
+    kiosk_id TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_heartbeat_at TEXT,
+    content_sequence INTEGER,
+    status TEXT
+);
+"""
+
+
+class BadRequest(Exception):
+    """The whole post is unusable; the message tells the sender what to fix."""
+
+
+def ensure_collector_db(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path, timeout=10, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    # FULL: once the terminal hears "accepted" it forgets the item, so it must already be on disk.
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _item_problem(item: Any, kind: str) -> str | None:
+    if not isinstance(item, dict):
+        return "an item must be a JSON object"
+    if item.get("kind") != kind:
+        return f"the item's kind {item.get('kind')!r} does not match the path /{kind}"
+    try:
+        created = datetime.fromisoformat(str(item.get("created_at")))
+    except ValueError:
+        return f"created_at {item.get('created_at')!r} is not an ISO date-time"
+    if created.tzinfo is None:
+        return "created_at has no UTC offset"
+    payload = item.get("payload")
+    if not isinstance(payload, dict):
+        return "payload must be a JSON object"
+    if kind == "feedback":
+        rating = payload.get("rating")
+        if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+            return f"a feedback rating must be a whole number from 1 to 5, not {rating!r}"
+    return None
+
+
+class Collector:
+    """Accepts batches into `db_path`; `clock` says when they arrived (the terminals' clocks may be wrong)."""
+
+    def __init__(self, db_path: Path, token: str, *, clock: Callable[[], datetime] | None = None):
+        if not token:
+            raise ValueError("The collector needs the fleet token that the terminals send (fleet_token in kiosk.toml).")
+        self.db_path = Path(db_path)
+        self.token = token
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        conn = connect(self.db_path)
+        try:
+            ensure_collector_db(conn)
+        finally:
+            conn.close()
+
+    def authorized(self, authorization: str | None) -> bool:
+        expected = f"Bearer {self.token}".encode("utf-8")
+        return hmac.compare_digest((authorization or "").encode("utf-8"), expected)
+
+    def receive(self, kind: str, body: bytes, authorization: str | None) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON answer) for one posted batch."""
+        if not self.authorized(authorization):
+            return 401, {"error": "The fleet token is missing or wrong; set fleet_token in kiosk.toml to the collector's token."}
+        try:
+            kiosk_id, items = self._parse(body)
+        except BadRequest as exc:
+            return 400, {"error": str(exc)}
+        good, rejected = [], []
+        for item in items:
+            key = item.get("key") if isinstance(item, dict) else None
+            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+                rejected.append({"key": key if isinstance(key, str) else None, "reason": "the key must be 8 to 64 letters, digits or dashes"})
+            elif problem := _item_problem(item, kind):
+                rejected.append({"key": key, "reason": problem})
+            else:
+                good.append(item)
+        self._store(kiosk_id, kind, good)
+        return 200, {"accepted": [item["key"] for item in good], "rejected": rejected}
+
+    def _parse(self, body: bytes) -> tuple[str, list]:
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("The body is not JSON; send {\"kiosk_id\": ..., \"items\": [...]}.") from None
+        if not isinstance(document, dict):
+            raise BadRequest("The body must be a JSON object with kiosk_id and items.")
+        kiosk_id, items = document.get("kiosk_id"), document.get("items")
+        if not isinstance(kiosk_id, str) or not KIOSK_ID_PATTERN.match(kiosk_id):
+            raise BadRequest("kiosk_id must be 1 to 64 letters, digits, dots, dashes or underscores.")
+        if not isinstance(items, list) or len(items) > MAX_ITEMS:
+            raise BadRequest(f"items must be a list of at most {MAX_ITEMS} items.")
+        return kiosk_id, items
+
+    def _store(self, kiosk_id: str, kind: str, items: list[dict]) -> None:
+        received = _utc(self.clock())
+        conn = connect(self.db_path)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO terminals (kiosk_id, first_seen, last_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (kiosk_id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+                (kiosk_id, received, received),
+            )
+            for item in items:
+                if kind == "heartbeat":
+                    self._store_heartbeat(conn, kiosk_id, item)
+                else:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO items (key, kiosk_id, kind, created_at, received_at, payload) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (item["key"], kiosk_id, kind, _utc(datetime.fromisoformat(item["created_at"])), received,
+                         json.dumps(item["payload"], ensure_ascii=False, sort_keys=True)),
+                    )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _store_heartbeat(conn: sqlite3.Connection, kiosk_id: str, item: dict) -> None:
+        status = item["payload"]
+        sequence = status.get("content_sequence")
+        # A late retry of an older beat must not overwrite a newer status.
+        conn.execute(
+            "UPDATE terminals SET last_heartbeat_at = ?, content_sequence = ?, status = ? "
+            "WHERE kiosk_id = ? AND (last_heartbeat_at IS NULL OR last_heartbeat_at <= ?)",
+            (_utc(datetime.fromisoformat(item["created_at"])), sequence if isinstance(sequence, int) else None,
+             json.dumps(status, ensure_ascii=False, sort_keys=True), kiosk_id,
+             _utc(datetime.fromisoformat(item["created_at"]))),
+        )
+
+    def handle_collect(self, handler: BaseHTTPRequestHandler, path: str, body: bytes) -> bool:
+        """Answer a POST to /feedback, /usage or /heartbeat; False (nothing sent) for any other path."""
+        kind = PATHS.get(path.split("?", 1)[0].rstrip("/") or "/")
+        if kind is None:
+            return False
+        try:
+            code, answer = self.receive(kind, body, handler.headers.get("Authorization"))
+        except sqlite3.Error as exc:
+            log.error("The collector database %s could not be written: %s", self.db_path, exc)
+            code, answer = 503, {"error": "The collector could not store the items; send them again later."}
+        send_json(handler, code, answer)
+        return True
+
+
+def send_json(handler: BaseHTTPRequestHandler, code: int, answer: dict[str, Any]) -> None:
+    data = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+    handler.send_response(code)
+    handler.send_header("Content-Type", "application/json; charset=utf-8")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+    """The request body, or None after answering 411/413 when it has no length or is too large."""
+    try:
+        length = int(handler.headers.get("Content-Length", ""))
+    except ValueError:
+        handler.close_connection = True
+        send_json(handler, 411, {"error": "Send a Content-Length header."})
+        return None
+    if length < 0 or length > MAX_BODY_BYTES:
+        # The unread body would be taken for the next request on a kept-alive connection.
+        handler.close_connection = True
+        send_json(handler, 413, {"error": f"The body is over {MAX_BODY_BYTES} bytes; send smaller batches."})
+        return None
+    return handler.rfile.read(length)
+
+
+class CollectorHandler(BaseHTTPRequestHandler):
+    """The standalone server's handler; `server.collector` is the Collector."""
+
+    server_version = "kiosk-collector/1"
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = read_body(self)
+        if body is None:
+            return
+        if not self.server.collector.handle_collect(self, self.path, body):  # type: ignore[attr-defined]
+            send_json(self, 404, {"error": f"There is nothing at {self.path}; post to /feedback, /usage or /heartbeat."})
+
+    def do_GET(self) -> None:  # noqa: N802
+        send_json(self, 404 if self.path != "/" else 200, {"collects": sorted(PATHS)})
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+        log.info("%s %s", self.address_string(), format % args)
+
+
+def make_server(collector: Collector, host: str = "127.0.0.1", port: int = 8787) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), CollectorHandler)
+    server.daemon_threads = True
+    server.collector = collector  # type: ignore[attr-defined]
+    return server
