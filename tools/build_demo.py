@@ -9,15 +9,15 @@ Inputs (see assets/demo/README.md):
   source/events.ics  one VEVENT per event (UID = event id), translations in X-KIOSK-* properties
   images/            referenced by relative URL; the sha256 of every image object is computed here
 
-The output is deterministic: the same inputs always give byte-identical JSON (sorted keys, indent 1,
-UTF-8 without escapes, trailing newline). The feed is not signed here.
+The assembly is sync/build (the code behind `kiosk-feed build`), with the sequence and generated_at
+fixed by base.json, so the output is deterministic: the same inputs always give byte-identical JSON
+(sorted keys, indent 1, UTF-8 without escapes, trailing newline). The feed is then signed with the
+published demo key (assets/demo/keys/), so terminals in demo mode accept it.
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -33,145 +33,20 @@ LOCALES = ("de", "en", "tr", "ar", "uk", "pl", "nl")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
-# ----------------------------------------------------------------------------------------- helpers
-def text(values: dict[str, str]):
-    """Feed text from per-locale strings: a plain string when every given locale says the same."""
-    values = {k: v.strip() for k, v in values.items() if v and v.strip()}
-    if not values:
-        return None
-    if len(set(values.values())) == 1 and "de" in values:
-        return values["de"]
-    return values
-
-
-def image(url: str, alt: dict[str, str] | None = None) -> dict:
-    obj = {"url": url}
-    alt_text = text(alt or {})
-    if alt_text is not None:
-        obj["alt"] = alt_text
-    return obj
-
-
-def fill_image_hashes(node) -> None:
-    """Every image object {"url": relative, ...} gets the sha256 of the file next to the feed."""
-    if isinstance(node, dict):
-        url = node.get("url")
-        if isinstance(url, str) and url.startswith("images/"):
-            data = (DEMO / url).read_bytes()
-            node["sha256"] = hashlib.sha256(data).hexdigest()
-        for value in node.values():
-            fill_image_hashes(value)
-    elif isinstance(node, list):
-        for value in node:
-            fill_image_hashes(value)
-
-
-# ------------------------------------------------------------------------------------------ places
-def read_places(path: Path) -> list[dict]:
-    places = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            row = {k: (v or "").strip() for k, v in row.items()}
-            place = {
-                "id": row["id"],
-                "kind": row["kind"],
-                "lat": float(row["lat"]),
-                "lon": float(row["lon"]),
-                "name": text({loc: row.get(f"name_{loc}", "") for loc in LOCALES}),
-            }
-            desc = text({loc: row.get(f"description_{loc}", "") for loc in LOCALES})
-            if desc is not None:
-                place["description"] = desc
-            for key in ("category", "address", "opening_hours", "wheelchair", "website", "phone"):
-                if row.get(key):
-                    place[key] = row[key]
-            if row.get("owner_run"):
-                place["owner_run"] = row["owner_run"].lower() in ("true", "yes", "1")
-            if row.get("labels"):
-                place["labels"] = [x.strip() for x in row["labels"].split(";") if x.strip()]
-            if row.get("image"):
-                place["image"] = image(row["image"], {"de": row.get("image_alt_de", ""), "en": row.get("image_alt_en", "")})
-            places.append(place)
-    return places
-
-
-# ------------------------------------------------------------------------------------------ events
-def _when(value) -> str:
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"floating date-time {value} (give a TZID)")
-        return value.isoformat()
-    return value.isoformat()
-
-
-def _xtext(ev, name: str) -> str:
-    """An X- property's value; RFC 5545 gives X- properties the TEXT type, so undo TEXT escaping."""
-    value = ev.get(name)
-    if value is None:
-        return ""
-    raw = value.to_ical().decode() if hasattr(value, "to_ical") else str(value)
-    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), raw)
-
-
-def read_events(path: Path) -> list[dict]:
-    from icalendar import Calendar
-
-    cal = Calendar.from_ical(path.read_bytes())
-    events = []
-    for ev in cal.walk("VEVENT"):
-        start = ev.decoded("DTSTART")
-        event = {"id": str(ev["UID"]), "start": _when(start)}
-        if "DTEND" in ev:
-            end = ev.decoded("DTEND")
-            if not isinstance(end, dt.datetime):
-                end = end - dt.timedelta(days=1)  # iCalendar's exclusive end -> the feed's last day
-            event["end"] = _when(end)
-        event["title"] = text({"de": str(ev.get("SUMMARY", "")),
-                               **{loc: _xtext(ev, f"X-KIOSK-SUMMARY-{loc.upper()}") for loc in LOCALES[1:]}})
-        summary = text({"de": str(ev.get("DESCRIPTION", "")),
-                        **{loc: _xtext(ev, f"X-KIOSK-DESCRIPTION-{loc.upper()}") for loc in LOCALES[1:]}})
-        if summary is not None:
-            event["summary"] = summary
-        if "RRULE" in ev:
-            event["rrule"] = ev["RRULE"].to_ical().decode()
-        exdates = []
-        raw = ev.get("EXDATE")
-        for group in (raw if isinstance(raw, list) else [raw] if raw is not None else []):
-            exdates += [_when(d.dt) for d in group.dts]
-        if exdates:
-            event["exdates"] = sorted(set(exdates))
-        if "CATEGORIES" in ev:
-            cats = ev["CATEGORIES"]
-            cats = cats if isinstance(cats, list) else [cats]
-            names = [str(c) for group in cats for c in group.cats]
-            if names:
-                event["category"] = names[0]
-        if "URL" in ev:
-            event["url"] = str(ev["URL"])
-        if "X-KIOSK-FREE" in ev:
-            event["free"] = _xtext(ev, "X-KIOSK-FREE").upper() == "TRUE"
-        if "X-KIOSK-PLACE-ID" in ev:
-            event["place_id"] = _xtext(ev, "X-KIOSK-PLACE-ID")
-        elif "GEO" in ev:
-            geo = ev["GEO"]
-            event["location"] = {"name": text({"de": str(ev.get("LOCATION", "")), "en": _xtext(ev, "X-KIOSK-LOCATION-EN")}),
-                                 "lat": float(geo.latitude), "lon": float(geo.longitude)}
-        if "X-KIOSK-RELATED-PLACE-IDS" in ev:
-            event["related_place_ids"] = [x.strip() for x in _xtext(ev, "X-KIOSK-RELATED-PLACE-IDS").split(",") if x.strip()]
-        if "X-KIOSK-IMAGE" in ev:
-            event["image"] = image(_xtext(ev, "X-KIOSK-IMAGE"),
-                                   {"de": _xtext(ev, "X-KIOSK-IMAGE-ALT-DE"), "en": _xtext(ev, "X-KIOSK-IMAGE-ALT-EN")})
-        events.append(event)
-    return events
-
-
 # ------------------------------------------------------------------------------------------- build
 def build() -> dict:
-    feed = json.loads((SOURCE / "base.json").read_text(encoding="utf-8"))
-    feed["places"] = read_places(SOURCE / "places.csv")
-    feed["events"] = read_events(SOURCE / "events.ics")
-    fill_image_hashes(feed)
-    return feed
+    """The demo feed, assembled by the same code as `kiosk-feed build` (sync/build/)."""
+    sys.path.insert(0, str(ROOT))
+    from sync.build.assemble import BuildInputs, build_feed
+
+    base = json.loads((SOURCE / "base.json").read_text(encoding="utf-8"))
+    # Fixed sequence and time (kept in base.json) so the same sources give the same bytes.
+    inputs = BuildInputs(base=SOURCE / "base.json", out_dir=DEMO, places=SOURCE / "places.csv",
+                         ics=[SOURCE / "events.ics"], sequence=base["sequence"], generated_at=base["generated_at"])
+    result = build_feed(inputs)
+    if result.report.left_out:
+        print(result.report.render(), file=sys.stderr)
+    return result.feed
 
 
 def dump(feed: dict) -> str:
