@@ -104,15 +104,25 @@ def run(ctx: Context, data_dir: str | None) -> None:
     run_kiosk(config, resolve_data_dir(data_dir or config.data_dir))
 
 
+EXIT_SYNC_FAILED = 1
+EXIT_IMAGES_PENDING = 3
+
+
 @main.command()
-@click.option("--once", is_flag=True, help="One sync cycle, then exit (non-zero when it failed).")
+@click.option("--once", is_flag=True, help="One sync cycle, then exit: 0 done, 1 failed, 3 applied with images pending.")
 @click.option("--feed-url", help="Feed to apply: a path, file:// or https:// URL (default: from the settings).")
 @click.option("--public-key", "public_keys", multiple=True, help="Trusted public key (base64); repeatable.")
+@click.option("--allow-insecure-http", is_flag=True, default=None,
+              help="Accept an http:// feed URL (a closed network or a test); default: from the settings.")
 @data_dir_option
 @click.pass_obj
-def sync(ctx: Context, once: bool, feed_url: str | None, public_keys: tuple[str, ...], data_dir: str | None) -> None:
-    """Fetch, verify and apply the content feed."""
-    from sync import service
+def sync(ctx: Context, once: bool, feed_url: str | None, public_keys: tuple[str, ...],
+         allow_insecure_http: bool | None, data_dir: str | None) -> None:
+    """Fetch, verify and apply the content feed: once, or every sync_interval_s until stopped."""
+    from dataclasses import replace
+
+    from sync.status import human_duration
+    from sync.worker import SyncWorker
 
     config = ctx.config()
     url = feed_url or config.feed_url
@@ -122,16 +132,60 @@ def sync(ctx: Context, once: bool, feed_url: str | None, public_keys: tuple[str,
     if not keys:
         raise click.ClickException("No trusted public key: pass --public-key or set public_keys in the settings.")
     folder = resolve_data_dir(data_dir or config.data_dir)
-    if not once:
-        raise click.ClickException("Continuous sync runs inside the kiosk app; use --once here.")
+    settings = replace(config, feed_url=url, public_keys=keys).sync_settings(folder)
+    if allow_insecure_http is not None:
+        settings = replace(settings, allow_insecure_http=allow_insecure_http)
+
+    def report(outcome) -> None:
+        if outcome.ok:
+            click.echo(outcome.result.message)
+            for pending in outcome.result.pending_images:
+                click.echo(f"Image pending: {pending}", err=True)
+        else:
+            click.echo(f"Sync failed: {outcome.error}", err=True)
+            if once and outcome.retry_after is not None:
+                click.echo(f"The server asks to be tried again in {human_duration(outcome.retry_after)} "
+                           "(Retry-After).", err=True)
+        if not once:
+            click.echo(f"Next sync in {human_duration(outcome.delay_s)}.")
+
+    worker = SyncWorker(settings, clock=now_utc, on_cycle=report)
+    if once:
+        outcome = worker.cycle(plan_next=False)
+        worker.fetcher.close()
+        if not outcome.ok:
+            sys.exit(EXIT_SYNC_FAILED)
+        if outcome.result.pending_images:
+            sys.exit(EXIT_IMAGES_PENDING)
+        return
+    click.echo(f"Syncing {url} into {folder} every {human_duration(settings.interval_s)}; Ctrl-C to stop.")
     try:
-        result = service.sync_once(url, public_keys=keys, data_dir=folder, now=now_utc())
-    except service.SyncFailed as exc:
-        click.echo(f"Sync failed: {exc}", err=True)
-        sys.exit(1)
-    click.echo(result.message)
-    for pending in result.pending_images:
-        click.echo(f"Image pending: {pending}", err=True)
+        worker.run()  # in this thread: the command is the loop
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@main.command()
+@data_dir_option
+@json_option
+@click.pass_obj
+def status(ctx: Context, data_dir: str | None, as_json: bool) -> None:
+    """What the last sync did: content, errors, pending images, clock."""
+    from sync.status import content_is_stale, describe, read_status
+
+    config = ctx.config()
+    folder = resolve_data_dir(data_dir or config.data_dir)
+    current = read_status(folder)
+    now = now_utc()
+    if as_json:
+        if current:
+            # Staleness is a question about now, not about the moment the file was written.
+            current["content_stale"] = content_is_stale(current.get("content_valid_until"), now)
+        click.echo(json.dumps(current, ensure_ascii=False, indent=1, sort_keys=True))
+        return
+    click.echo(f"Terminal {current.get('kiosk_id') or config.kiosk_id}, data in {folder}.")
+    for line in describe(current, now):
+        click.echo(line)
 
 
 def _event_line(row: dict[str, Any]) -> str:
@@ -213,11 +267,12 @@ def hours(value: str, at: str, country: str, subdivision: str, tz: str, as_json:
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--screen", "screen_name", required=True,
-              help="attract, home, today, shops, discover, place, event, search or help.")
+              help="attract, home, today, shops, discover, place, event, search, help, map or route.")
 @click.option("--lang", default=None, help="Language of the screen (default: the terminal's default language).")
 @click.option("--at", help="The moment shown (ISO), default now.")
 @click.option("--size", help="Window size WIDTHxHEIGHT (default: the configured screen size and orientation).")
-@click.option("--item", help="The place or event id for --screen place/event (default: the first featured shop / today's first event).")
+@click.option("--item", help="The place or event id for --screen place/event/route (default: the first featured shop / "
+                             "today's first event).")
 @data_dir_option
 @click.pass_obj
 def screenshot(ctx: Context, out: str, screen_name: str, lang: str | None, at: str | None, size: str | None,

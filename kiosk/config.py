@@ -26,6 +26,8 @@ class Config:
     allow_insecure_http: bool = False
     data_dir: str | None = None
     sync_interval_s: int = 300
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
     idle_timeout_s: int = 60
     locales: list[str] = field(default_factory=lambda: list(UI_LOCALES))
     default_locale: str = "de"
@@ -50,6 +52,20 @@ class Config:
 
     def resolved_data_dir(self) -> Path:
         return resolve_data_dir(self.data_dir)
+
+    def sync_settings(self, data_dir: Path | None = None):
+        """What sync.worker.SyncWorker needs (sync/ never reads this config itself); None in demo mode."""
+        from sync.worker import SyncSettings
+
+        if self.feed_url is None:
+            return None
+        return SyncSettings(
+            feed_url=self.feed_url, public_keys=tuple(self.public_keys),
+            data_dir=Path(data_dir) if data_dir else self.resolved_data_dir(), kiosk_id=self.kiosk_id,
+            interval_s=self.sync_interval_s, allow_insecure_http=self.allow_insecure_http,
+            prometheus_file=self.prometheus_file, connect_timeout_s=self.connect_timeout_s,
+            read_timeout_s=self.read_timeout_s,
+        )
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
@@ -94,8 +110,8 @@ def _problems(values: dict[str, Any]) -> list[str]:
             problems.append(f"'feed_url' must be https://, file:// or a path, not {scheme}://")
         if not values.get("public_keys"):
             problems.append("'public_keys' must list at least one key when 'feed_url' is set")
-    for key in ("sync_interval_s", "idle_timeout_s"):
-        if isinstance(values.get(key), int) and values[key] <= 0:
+    for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s"):
+        if isinstance(values.get(key), (int, float)) and values[key] <= 0:
             problems.append(f"'{key}' must be greater than 0")
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from sync import signing
-from sync.feed import FeedInvalid, FeedUnreadable, read_feed
+from sync.feed import FeedInvalid, FeedUnreadable, parse_json, read_feed
 
 EXIT_REFUSED = 1
 EXIT_UNREADABLE = 2
@@ -107,6 +107,112 @@ def verify(feed: Path, public_keys: tuple[str, ...], signature_path: Path | None
     click.echo(f"{feed}: signature good, made by public key {matched}")
 
 
+# --------------------------------------------------------------------------- publishing: build, diff, preview
+
+
+@main.command()
+@click.option("--base", "base_path", required=True, type=FileArgument,
+              help="JSON with city, kiosks, share, pages, campaigns, notices (and a hand-drawn map, if any).")
+@click.option("--osm", "osm_path", type=FileArgument, help="OpenStreetMap extract: .osm, .osm.gz or .osm.pbf.")
+@click.option("--bbox", help="Use only OpenStreetMap data inside S,W,N,E (degrees).")
+@click.option("--ics", "ics_paths", multiple=True, type=FileArgument, help="iCalendar file of events; repeatable.")
+@click.option("--places", "places_path", type=FileArgument, help="CSV overlay: facts for places, or new places.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for feed.json, build-report.txt and images/.")
+@click.option("--sequence", type=click.IntRange(min=1),
+              help="[default: one more than DIR/feed.json, else the UTC time as YYYYMMDDHHMM]")
+@click.option("--generated-at", help="RFC 3339 date-time with offset [default: now].")
+def build(base_path: Path, osm_path: Path | None, bbox: str | None, ics_paths: tuple[Path, ...],
+          places_path: Path | None, out_dir: Path, sequence: int | None, generated_at: str | None) -> None:
+    """Build DIR/feed.json from a base file, OpenStreetMap, calendars and a CSV.
+
+    Exit 1 (and nothing written) when the result would not be a valid feed.
+    """
+    from sync.build.assemble import BuildFailed, BuildInputs, build_feed
+    from sync.build.common import SourceError, parse_bbox
+
+    try:
+        box = parse_bbox(bbox) if bbox else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--bbox") from None
+    inputs = BuildInputs(base=base_path, out_dir=out_dir, osm=osm_path, bbox=box, ics=list(ics_paths),
+                         places=places_path, sequence=sequence, generated_at=generated_at)
+    try:
+        result = build_feed(inputs)
+    except SourceError as exc:
+        raise FileProblem(str(exc)) from None
+    except BuildFailed as exc:
+        if exc.report is not None:
+            click.echo(exc.report.render(limit=10))
+        for problem in exc.problems:
+            click.echo(problem)
+        click.echo(f"{out_dir}: {exc}")
+        raise click.exceptions.Exit(EXIT_REFUSED) from None
+    try:
+        result.write(out_dir)
+    except OSError as exc:
+        raise FileProblem(f"cannot write the build into {out_dir}: {exc.strerror or exc}") from None
+    click.echo(result.report.render(limit=10), nl=False)
+    click.echo(f"wrote {out_dir / 'feed.json'}: {describe(result.feed)}; full report in {out_dir / 'build-report.txt'}")
+
+
+@main.command()
+@click.argument("old", type=FileArgument)
+@click.argument("new", type=FileArgument)
+def diff(old: Path, new: Path) -> None:
+    """Say what NEW changes compared with OLD: places, events, campaigns, notices, pages, map.
+
+    Exit 0 without content changes, 1 with changes, 2 when a file cannot be read.
+    """
+    from sync.diff import diff_feeds
+
+    documents = []
+    for path in (old, new):
+        try:
+            document = parse_json(read_bytes(path), str(path))
+        except FeedUnreadable as exc:
+            raise FileProblem(str(exc)) from None
+        if not isinstance(document, dict):
+            raise FileProblem(f"{path} is not a kiosk feed: it holds no JSON object")
+        documents.append(document)
+    result = diff_feeds(*documents)
+    for line in result.lines:
+        click.echo(line)
+    click.echo(result.summary())
+    raise click.exceptions.Exit(1 if result.changed else 0)
+
+
+@main.command()
+@click.argument("feed", type=FileArgument)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PNGs and index.html.")
+@click.option("--at", "moments", multiple=True, help="Moment shown (ISO; city time without offset); repeatable [default: now].")
+@click.option("--lang", "langs", multiple=True, help="Language; repeatable [default: the feed's default and en].")
+@click.option("--screen", "screens", multiple=True, help="Screen; repeatable [default: attract home today shops map route].")
+def preview(feed: Path, out_dir: Path, moments: tuple[str, ...], langs: tuple[str, ...], screens: tuple[str, ...]) -> None:
+    """Render what the terminals will show from FEED, as PNGs plus DIR/index.html."""
+    from datetime import datetime
+
+    from sync import preview as previews
+
+    load_valid_feed(feed)
+    try:
+        city = previews.city_of(feed)
+        instants = [previews.parse_moment(text, city["timezone"]) for text in moments] or [
+            datetime.now(previews.zoneinfo.ZoneInfo(city["timezone"])).replace(microsecond=0)]
+        result = previews.preview(feed, out_dir, moments=instants, langs=list(langs) or None,
+                                  screens=tuple(screens) or previews.DEFAULT_SCREENS)
+    except previews.PreviewError as exc:
+        raise FileProblem(str(exc)) from None
+    for shot in result.failed:
+        click.echo(f"{shot.screen} ({shot.lang}, {shot.moment}) failed: {shot.message}", err=True)
+    if result.unavailable:
+        click.echo(f"not available yet: {', '.join(result.unavailable)}")
+    click.echo(f"wrote {len(result.rendered)} screens and {out_dir / 'index.html'}")
+    if result.failed:
+        raise click.exceptions.Exit(EXIT_REFUSED)
+
+
 # --------------------------------------------------------------------------- shared helpers
 
 
@@ -144,3 +250,80 @@ def describe(document: dict) -> str:
 
 def default_signature_path(feed: Path) -> Path:
     return feed.with_name(feed.name + signing.SIGNATURE_SUFFIX)
+
+
+# `serve` lives in its own module: it is a small web server, not a feed operation.
+from sync.serve import serve_command  # noqa: E402
+
+main.add_command(serve_command)
+
+
+# --------------------------------------------------------------------------- fleet: collect, report, hash-pin
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the network).")
+@click.option("--port", default=8787, show_default=True, type=int)
+@click.option("--token", envvar="KIOSK_FLEET_TOKEN", required=True,
+              help="The fleet_token the terminals send (or KIOSK_FLEET_TOKEN).")
+def collect(db: Path, host: str, port: int, token: str) -> None:
+    """Collect feedback, usage counts and heartbeats from terminals into DB (SQLite)."""
+    from sync.collector import Collector, make_server
+
+    try:
+        server = make_server(Collector(db, token), host, port)
+    except OSError as exc:
+        raise FileProblem(f"cannot listen on {host}:{port} or open {db}: {exc.strerror or exc}") from None
+    click.echo(f"Collecting into {db} at http://{host}:{server.server_address[1]}/feedback, /usage and /heartbeat",
+               err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--now", "now_text", help="Report as of this instant (ISO, with offset); default now.")
+@click.option("--timezone", "tz", default="Europe/Berlin", show_default=True, help="For the week boundaries.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def report(db: Path, now_text: str | None, tz: str, as_json: bool) -> None:
+    """Fleet summary from a collector DB: silent terminals first, feedback per topic and week, usage."""
+    import json
+    from datetime import datetime, timezone
+
+    from sync.report import ReportError, fleet_report, format_report
+
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter(f"'{now_text}' is not an ISO date-time such as 2026-11-26T18:00+01:00.",
+                                     param_hint="--now") from None
+        now = now if now.tzinfo else now.astimezone()
+    else:
+        now = datetime.now(timezone.utc)
+    try:
+        summary = fleet_report(db, now=now, tz=tz)
+    except ReportError as exc:
+        raise FileProblem(str(exc)) from None
+    click.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1) if as_json else format_report(summary))
+
+
+@main.command("hash-pin")
+@click.option("--pin", help="The PIN, for scripts (otherwise you are asked twice, without echo).")
+def hash_pin_command(pin: str | None) -> None:
+    """Print the admin_pin_hash line for kiosk.toml from a 4 to 12 digit PIN."""
+    # The one place sync/ reaches into kiosk/: the hash format must have a single owner.
+    from kiosk.admin_pin import PinError, hash_pin
+
+    if pin is None:
+        pin = click.prompt("Admin PIN (4 to 12 digits)", hide_input=True, confirmation_prompt="Repeat the PIN")
+    try:
+        hashed = hash_pin(pin)
+    except PinError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pin") from None
+    click.echo(f'admin_pin_hash = "{hashed}"')

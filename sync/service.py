@@ -1,32 +1,42 @@
-"""One sync cycle: verify -> validate -> sequence -> stage -> images -> swap -> status.
+"""One sync cycle: fetch -> verify -> validate -> sequence -> stage -> images -> swap -> status.
 
 The order is the order of trust: nothing from a feed touches the disk before its signature and
-its schema have been checked, and the live content changes only by the final rename.
+its schema have been checked, and the live content changes only by the final rename. Sources are
+a path, a file:// URL or http(s) (sync/fetch.py); docs/sync.md describes the whole cycle.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
-from urllib.parse import unquote, urlparse
+from typing import Any, BinaryIO, Callable, Iterable
+from urllib.parse import unquote, urljoin, urlparse
 
 from sync import store
-from sync.feed import FeedInvalid, FeedUnreadable, read_feed
-from sync.signing import SignatureError, verify_signature
-from sync.status import update_status
+from sync.feed import FeedInvalid, FeedUnreadable, parse_json, read_feed
+from sync.fetch import FetchError, Fetcher, FetchState, host_of, human_size
+from sync.signing import PublicKeyError, SignatureError, verify_signature
+from sync.status import clock_problem, content_is_stale, read_status, update_status
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_FEED_BYTES = 50 * 1024 * 1024
+MAX_SIGNATURE_BYTES = 64 * 1024
+COPY_CHUNK = 64 * 1024
 
-ImageLoader = Callable[[dict], bytes]
+# Writes the image's bytes into the sink it is given (a .partial file that checks size and hash).
+ImageLoader = Callable[[dict, BinaryIO], None]
 
 
 class SyncFailed(Exception):
     """A feed was not applied; the message is a sentence for the person reading the status."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, server_date: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.server_date = server_date
 
 
 @dataclass
@@ -35,6 +45,9 @@ class ApplyResult:
     sequence: int
     message: str
     pending_images: list[str] = field(default_factory=list)
+    images_stored: int = 0
+    not_modified: bool = False
+    server_date: datetime | None = None
 
 
 def _iso(now: datetime) -> str:
@@ -55,36 +68,73 @@ def check_sequence(feed: dict, data_dir: Path, *, replaces_demo: bool) -> None:
         )
 
 
-def store_image(data_dir: Path, image: dict, data: bytes) -> None:
-    """Keep an image under its hash, only when its bytes match; never leave half a file."""
-    if len(data) > MAX_IMAGE_BYTES:
-        raise SyncFailed(f"The image {image.get('url')} is {len(data)} bytes, over the limit of {MAX_IMAGE_BYTES}.")
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != image["sha256"]:
-        raise SyncFailed(f"The image {image.get('url')} does not match its sha256 in the feed.")
-    target = store.image_path(data_dir, digest)
+class _CheckedSink:
+    """Counts and hashes an image on its way into the .partial file; stops it at the size limit."""
+
+    def __init__(self, handle: BinaryIO, url: str) -> None:
+        self.handle, self.url = handle, url
+        self.size = 0
+        self.hash = hashlib.sha256()
+
+    def write(self, chunk: bytes) -> int:
+        self.size += len(chunk)
+        if self.size > MAX_IMAGE_BYTES:
+            raise SyncFailed(f"The image {self.url} is larger than the limit of {human_size(MAX_IMAGE_BYTES)}; "
+                             "it was not stored.")
+        self.hash.update(chunk)
+        return self.handle.write(chunk)
+
+
+def store_image(data_dir: Path, image: dict, load_image: ImageLoader) -> bool:
+    """Keep an image under its hash, only when its bytes match; True when it was newly stored.
+
+    The bytes go into `<hash>.partial` and are renamed to `<hash>` only after the hash matched, so a
+    partial file (from a cut connection or a power cut) is never taken for a complete image.
+    """
+    target = store.image_path(data_dir, image["sha256"])
     if target.exists():
-        return
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    try:
+        with open(partial, "wb") as handle:
+            sink = _CheckedSink(handle, image.get("url", "?"))
+            load_image(image, sink)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if sink.hash.hexdigest() != image["sha256"]:
+            raise SyncFailed(f"The image {image.get('url')} does not match its sha256 in the feed "
+                             f"(got {sink.hash.hexdigest()[:12]}…, {human_size(sink.size)}); it was not stored.")
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return True
 
 
-def fetch_images(data_dir: Path, images: Iterable[dict], load_image: ImageLoader) -> list[str]:
-    """Fetch every image not yet cached; returns the URLs still pending, with their reasons logged."""
-    pending = []
+def fetch_images(data_dir: Path, images: Iterable[dict], load_image: ImageLoader) -> tuple[list[str], int]:
+    """Fetch every image not yet cached: (the ones still pending, each 'url: reason'; how many were stored)."""
+    pending, stored = [], 0
     for image in images:
-        if store.image_path(data_dir, image["sha256"]).exists():
-            continue
         try:
-            store_image(data_dir, image, load_image(image))
-        except (SyncFailed, OSError) as exc:
-            pending.append(f"{image.get('url')}: {exc}")
-    return pending
+            stored += store_image(data_dir, image, load_image)
+        except (SyncFailed, FetchError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            pending.append(f"{image.get('url')}: {reason}")
+    return pending, stored
+
+
+def _refusal(source: str, exc: SignatureError, raw: bytes) -> SyncFailed:
+    """The signature did not verify; say so, and say when the bytes look cut off on the way."""
+    message = f"The feed from {source} was refused: {exc}"
+    if not isinstance(exc, PublicKeyError):
+        try:
+            parse_json(raw, "it")
+        except FeedUnreadable as unreadable:
+            # Only a hint for the reader: the refusal itself rests on the signature alone.
+            message += (f"; besides, {unreadable}, so it was probably cut off on the way or published "
+                        "half-written")
+    return SyncFailed(message + ".")
 
 
 def apply_feed(
@@ -107,32 +157,36 @@ def apply_feed(
     digest = hashlib.sha256(raw).hexdigest()
     current = store.info(data_dir)
     if current is not None and current.feed_sha256 == digest and current.demo == demo:
-        pending = fetch_images(data_dir, store.live_images(data_dir).values(), load_image)
-        return ApplyResult(False, current.sequence, f"Already running sequence {current.sequence}; nothing changed.", pending)
+        pending, stored = fetch_images(data_dir, store.live_images(data_dir).values(), load_image)
+        return ApplyResult(False, current.sequence, f"Already running sequence {current.sequence}; nothing changed.",
+                           pending, stored)
     try:
         verify_signature(raw, signature, public_keys)
         feed = read_feed(raw, source)
     except SignatureError as exc:
-        raise SyncFailed(f"The feed from {source} was refused: {exc}") from exc
+        raise _refusal(source, exc, raw) from exc
     except FeedUnreadable as exc:
-        raise SyncFailed(f"The feed from {source} could not be read: {exc}") from exc
+        raise SyncFailed(f"The feed from {source} could not be read: {exc}.") from exc
     except FeedInvalid as exc:
         first = "; ".join(exc.problems[:5])
         more = f" (and {len(exc.problems) - 5} more)" if len(exc.problems) > 5 else ""
         raise SyncFailed(f"The feed from {source} is not a valid feed: {first}{more}.") from exc
     check_sequence(feed, data_dir, replaces_demo=not demo)
     try:
+        # A journal left by a process killed while staging would be replayed into the next staging file.
+        (data_dir / (store.CONTENT_DB + store.STAGING_SUFFIX + "-journal")).unlink(missing_ok=True)
         staging = store.stage(
             feed, data_dir, demo=demo, applied_at=_iso(now), source=source, feed_sha256=digest
         )
-    except store.StoreError as exc:
+        images = store.referenced_images(feed)
+        pending, stored = fetch_images(data_dir, images.values(), load_image)
+        store.swap_in(staging, data_dir)
+    except (store.StoreError, OSError) as exc:
         store.discard_staging(data_dir)
-        raise SyncFailed(str(exc)) from exc
-    images = store.referenced_images(feed)
-    pending = fetch_images(data_dir, images.values(), load_image)
-    store.swap_in(staging, data_dir)
+        reason = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SyncFailed(f"The feed could not be written to {data_dir}: {reason}.") from exc
     store.remove_unreferenced_images(data_dir, images.keys())
-    return ApplyResult(True, feed["sequence"], f"Applied sequence {feed['sequence']} from {source}.", pending)
+    return ApplyResult(True, feed["sequence"], f"Applied sequence {feed['sequence']} from {source}.", pending, stored)
 
 
 def local_path(feed_url: str) -> Path | None:
@@ -145,17 +199,41 @@ def local_path(feed_url: str) -> Path | None:
     return None
 
 
+def _copy_limited(path: Path, sink: BinaryIO) -> None:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(COPY_CHUNK):
+            sink.write(chunk)
+
+
 def file_image_loader(feed_path: Path) -> ImageLoader:
     """Images next to a feed on a disk or USB stick: URLs relative to the feed's folder."""
 
-    def load(image: dict) -> bytes:
+    def load(image: dict, sink: BinaryIO) -> None:
         url = image["url"]
         if urlparse(url).scheme not in ("", "file"):
             raise SyncFailed(f"The image {url} is on the network, but the feed came from a file.")
         path = local_path(url) if url.startswith("file:") else feed_path.parent / url
-        if path.stat().st_size > MAX_IMAGE_BYTES:
-            raise SyncFailed(f"The image {url} is over the limit of {MAX_IMAGE_BYTES} bytes.")
-        return path.read_bytes()
+        _copy_limited(path, sink)
+
+    return load
+
+
+def http_image_loader(fetcher: Fetcher, feed_url: str, now: datetime) -> ImageLoader:
+    """Images relative to the feed's URL, or absolute https:// URLs."""
+    unreachable: dict[str, str] = {}
+
+    def load(image: dict, sink: BinaryIO) -> None:
+        url = urljoin(feed_url, image["url"])
+        host = host_of(url)
+        if host in unreachable:
+            # One timeout per server and cycle, not one per image.
+            raise SyncFailed(f"Not tried in this sync, because an earlier image failed: {unreachable[host]}")
+        try:
+            fetcher.get(url, what=f"the image {image['url']}", limit=MAX_IMAGE_BYTES, now=now, sink=sink)
+        except FetchError as exc:
+            if exc.unreachable:
+                unreachable[host] = str(exc)
+            raise
 
     return load
 
@@ -185,31 +263,169 @@ def apply_from_file(
     )
 
 
-def sync_once(feed_url: str, *, public_keys: list[str], data_dir: Path, now: datetime, demo: bool = False) -> ApplyResult:
+def _fetch_signature(fetcher: Fetcher, sig_url: str, state: FetchState, now: datetime) -> bytes:
+    """feed.json.sig, conditionally: a 304 answers with the copy kept in the fetch state."""
+    cached = state.get(sig_url).get("body")
+    validators = state.validators(sig_url) if isinstance(cached, str) else None
+    try:
+        got = fetcher.get(sig_url, what="the feed's signature", limit=MAX_SIGNATURE_BYTES, now=now,
+                          validators=validators)
+    except FetchError as exc:
+        if exc.status_code in (404, 410):
+            raise SyncFailed(f"There is no signature for the feed: the server answered {exc.status_code} for "
+                             f"{sig_url}; unsigned feeds are never applied.", server_date=exc.server_date) from exc
+        raise SyncFailed(str(exc), retry_after=exc.retry_after, server_date=exc.server_date) from exc
+    if got.not_modified:
+        return cached.encode("ascii", "replace")
+    if got.validators:
+        state.remember(sig_url, got.validators, body=got.body.decode("ascii", "replace"))
+    else:
+        state.forget(sig_url)
+    return got.body
+
+
+def apply_from_url(
+    feed_url: str, *, public_keys: list[str], data_dir: Path, now: datetime, fetcher: Fetcher, demo: bool = False
+) -> ApplyResult:
+    """One conditional fetch of feed.json (and, when it changed, feed.json.sig and images), then apply."""
+    data_dir = Path(data_dir)
+    state = FetchState(data_dir)
+    current = store.info(data_dir)
+    # Validators are only worth sending when the feed they describe is the one running here.
+    known = current is not None and not current.demo and state.get(feed_url).get("sha256") == current.feed_sha256
+    try:
+        feed = fetcher.get(feed_url, what="the feed", limit=MAX_FEED_BYTES, now=now,
+                           validators=state.validators(feed_url) if known else None)
+    except FetchError as exc:
+        raise SyncFailed(str(exc), retry_after=exc.retry_after, server_date=exc.server_date) from exc
+    load_image = http_image_loader(fetcher, feed.url, now)
+    if feed.not_modified:
+        pending, stored = fetch_images(data_dir, store.live_images(data_dir).values(), load_image)
+        return ApplyResult(False, current.sequence,
+                           f"The feed has not changed (304 Not Modified); still running sequence {current.sequence}, "
+                           "nothing changed.", pending, stored, not_modified=True, server_date=feed.server_date)
+    try:
+        signature = _fetch_signature(fetcher, feed_url + ".sig", state, now)
+        result = apply_feed(feed.body, signature, source=feed_url, public_keys=public_keys, data_dir=data_dir,
+                            now=now, load_image=load_image, demo=demo)
+    except SyncFailed as exc:
+        exc.server_date = exc.server_date or feed.server_date
+        raise
+    if feed.validators:
+        state.remember(feed_url, feed.validators, sha256=hashlib.sha256(feed.body).hexdigest())
+    else:
+        state.forget(feed_url)
+    state.save()
+    return replace(result, server_date=feed.server_date)
+
+
+def sync_once(
+    feed_url: str,
+    *,
+    public_keys: list[str],
+    data_dir: Path,
+    now: datetime,
+    demo: bool = False,
+    kiosk_id: str | None = None,
+    allow_insecure_http: bool = False,
+    prometheus_file: str | os.PathLike | None = None,
+    fetcher: Fetcher | None = None,
+) -> ApplyResult:
     """One cycle against a configured source; the outcome is recorded in status.json either way."""
-    update_status(data_dir, last_attempt=_iso(now))
+    data_dir = Path(data_dir)
+    publish_status(data_dir, now, prometheus_file, kiosk_id=kiosk_id, last_attempt=_iso(now))
+    own_fetcher = fetcher is None and local_path(feed_url) is None
     try:
         path = local_path(feed_url)
-        if path is None:
-            raise SyncFailed(f"Fetching {feed_url} over the network is not supported by this version.")
-        result = apply_from_file(path, public_keys=public_keys, data_dir=data_dir, now=now, demo=demo)
+        if path is not None:
+            result = apply_from_file(path, public_keys=public_keys, data_dir=data_dir, now=now, demo=demo)
+        else:
+            fetcher = fetcher or Fetcher(allow_insecure_http=allow_insecure_http)
+            result = apply_from_url(feed_url, public_keys=public_keys, data_dir=data_dir, now=now, fetcher=fetcher,
+                                    demo=demo)
     except SyncFailed as exc:
-        update_status(data_dir, last_error=str(exc), last_error_at=_iso(now))
+        record_failure(data_dir, str(exc), now, server_date=exc.server_date, prometheus_file=prometheus_file)
         raise
-    record_success(data_dir, result, now)
+    finally:
+        if own_fetcher and fetcher is not None:
+            fetcher.close()
+    record_success(data_dir, result, now, prometheus_file=prometheus_file)
     return result
 
 
-def record_success(data_dir: Path, result: ApplyResult, now: datetime) -> None:
+def publish_status(data_dir: Path, now: datetime, prometheus_file: str | os.PathLike | None = None,
+                   **changes: Any) -> dict[str, Any]:
+    """Update status.json with `changes` and the figures derived from the live content and the clock."""
     current = store.info(data_dir)
-    update_status(
-        data_dir,
-        last_success=_iso(now),
-        last_error=None,
-        content_sequence=result.sequence,
-        content_generated_at=current.generated_at if current else None,
-        pending_images=result.pending_images,
+    if current is not None:
+        changes.update(
+            content_sequence=current.sequence,
+            content_generated_at=current.generated_at,
+            content_valid_until=current.valid_until,
+            content_applied_at=current.applied_at,
+            content_demo=current.demo,
+            content_stale=content_is_stale(current.valid_until, now),
+        )
+    if "kiosk_id" in changes and changes["kiosk_id"] is None:
+        del changes["kiosk_id"]
+    previous = read_status(data_dir)
+    skew = changes.get("clock_skew_s", previous.get("clock_skew_s"))
+    problem = clock_problem(now=now, skew_s=skew, generated_at=changes.get("content_generated_at",
+                                                                           previous.get("content_generated_at")))
+    changes.update(clock_ok=problem is None, clock_problem=problem)
+    status = update_status(data_dir, **changes)
+    if prometheus_file:
+        from sync.prometheus import write_textfile
+
+        write_textfile(Path(prometheus_file), status)
+    return status
+
+
+def _clock_figures(now: datetime, server_date: datetime | None) -> dict[str, Any]:
+    if server_date is None:
+        return {}
+    return {"clock_skew_s": round((now - server_date).total_seconds()), "clock_checked_at": _iso(now)}
+
+
+def record_failure(data_dir: Path, message: str, now: datetime, *, server_date: datetime | None = None,
+                   prometheus_file: str | os.PathLike | None = None) -> dict[str, Any]:
+    previous = read_status(data_dir)
+    return publish_status(
+        data_dir, now, prometheus_file,
+        last_error=message,
+        last_error_at=_iso(now),
+        last_sync_ok=False,
+        last_message=None,
+        next_attempt=None,
+        consecutive_failures=int(previous.get("consecutive_failures", 0)) + 1,
+        sync_errors_total=int(previous.get("sync_errors_total", 0)) + 1,
+        **_clock_figures(now, server_date),
     )
+
+
+def record_success(data_dir: Path, result: ApplyResult, now: datetime, *,
+                   prometheus_file: str | os.PathLike | None = None) -> dict[str, Any]:
+    return publish_status(
+        data_dir, now, prometheus_file,
+        last_success=_iso(now),
+        last_sync_ok=True,
+        last_message=result.message,
+        last_error=None,
+        next_attempt=None,
+        consecutive_failures=0,
+        pending_images=result.pending_images,
+        **_clock_figures(now, result.server_date),
+    )
+
+
+def record_next_attempt(data_dir: Path, at: datetime, now: datetime, *, retry_note: str | None = None,
+                        prometheus_file: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The loop's plan, for status: when it tries again, and why then (after a failure)."""
+    changes: dict[str, Any] = {"next_attempt": _iso(at)}
+    status = read_status(data_dir)
+    if retry_note and status.get("last_sync_ok") is False and status.get("last_error"):
+        changes["last_error"] = status["last_error"].rstrip(".") + f"; {retry_note}."
+    return publish_status(data_dir, now, prometheus_file, **changes)
 
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "assets" / "demo"

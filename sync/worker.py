@@ -1,0 +1,171 @@
+"""Sync in the background: a daemon thread that runs cycles at the sync interval, backs off after failures.
+
+The kiosk app starts one SyncWorker and hands new content to its UI thread from `on_applied`:
+
+    worker = SyncWorker(settings, on_applied=lambda result: Clock.schedule_once(lambda dt: app.content_changed()))
+    worker.start()      # returns at once; the first cycle runs straight away
+    worker.wake()       # e.g. from the admin panel: sync now, without waiting for the interval
+    worker.stop()       # on app stop; returns at once (the thread is a daemon)
+
+Callbacks run on the worker's thread: they must only schedule work, never touch widgets.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+from sync import service
+from sync.fetch import BACKOFF_BASE_S, BACKOFF_CAP_S, CONNECT_TIMEOUT_S, READ_TIMEOUT_S, Fetcher, retry_delay
+from sync.status import human_duration
+
+log = logging.getLogger("sync.worker")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """Everything a sync cycle needs, passed in (sync/ never reads the terminal's config itself)."""
+
+    feed_url: str
+    public_keys: tuple[str, ...]
+    data_dir: Path
+    kiosk_id: str | None = None
+    interval_s: float = 300
+    allow_insecure_http: bool = False
+    prometheus_file: str | None = None
+    connect_timeout_s: float = CONNECT_TIMEOUT_S
+    read_timeout_s: float = READ_TIMEOUT_S
+    verify: bool | str = True  # a CA bundle path for a private CA; REQUESTS_CA_BUNDLE works too
+    backoff_base_s: float = BACKOFF_BASE_S
+    backoff_cap_s: float = BACKOFF_CAP_S
+
+    def fetcher(self) -> Fetcher:
+        return Fetcher(allow_insecure_http=self.allow_insecure_http, connect_timeout_s=self.connect_timeout_s,
+                       read_timeout_s=self.read_timeout_s, verify=self.verify)
+
+
+@dataclass(frozen=True)
+class CycleOutcome:
+    ok: bool
+    result: service.ApplyResult | None
+    error: str | None
+    delay_s: float
+    retry_after_used: bool = False
+    retry_after: float | None = None  # what the server asked for (Retry-After), in seconds
+
+
+def run_cycle(settings: SyncSettings, *, now: datetime, failures: int, fetcher: Fetcher | None = None,
+              rand: Callable[[], float] = random.random, plan_next: bool = True) -> CycleOutcome:
+    """One sync cycle and the delay until the next one; never raises for a failed sync.
+
+    With `plan_next`, the next attempt (and after a failure, why then) goes into status.json.
+    """
+    try:
+        result = service.sync_once(
+            settings.feed_url, public_keys=list(settings.public_keys), data_dir=settings.data_dir, now=now,
+            kiosk_id=settings.kiosk_id, allow_insecure_http=settings.allow_insecure_http,
+            prometheus_file=settings.prometheus_file, fetcher=fetcher,
+        )
+    except service.SyncFailed as exc:
+        error, retry_after = str(exc), exc.retry_after
+    except Exception as exc:  # a bug must not end syncing for good: report it and try again later
+        log.exception("The sync cycle failed unexpectedly")
+        error, retry_after = f"An unexpected error stopped the sync ({type(exc).__name__}: {exc}); see the log.", None
+        try:
+            service.record_failure(settings.data_dir, error, now, prometheus_file=settings.prometheus_file)
+        except Exception:
+            log.exception("Could not even record the failure in status.json")
+    else:
+        delay = float(settings.interval_s)
+        if plan_next:
+            _plan(settings, now, delay, None)
+        return CycleOutcome(True, result, None, delay)
+    delay, by_server = retry_delay(failures + 1, retry_after, rand, base=settings.backoff_base_s,
+                                   cap=settings.backoff_cap_s)
+    note = f"retrying in {human_duration(delay)}" + (" (Retry-After)" if by_server else "")
+    if plan_next:
+        _plan(settings, now, delay, note)
+    return CycleOutcome(False, None, error, delay, by_server, retry_after)
+
+
+def _plan(settings: SyncSettings, now: datetime, delay: float, note: str | None) -> None:
+    try:
+        service.record_next_attempt(settings.data_dir, now + timedelta(seconds=delay), now, retry_note=note,
+                                    prometheus_file=settings.prometheus_file)
+    except OSError:
+        log.exception("Could not write the next sync time to status.json")
+
+
+class SyncWorker(threading.Thread):
+    """Runs sync cycles until stopped; `on_applied(result)` after new content (or new pictures) arrived."""
+
+    def __init__(
+        self,
+        settings: SyncSettings,
+        *,
+        on_applied: Callable[[service.ApplyResult], None] | None = None,
+        on_cycle: Callable[[CycleOutcome], None] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        rand: Callable[[], float] = random.random,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        super().__init__(name="kiosk-sync", daemon=True)
+        self.settings = settings
+        self.on_applied = on_applied
+        self.on_cycle = on_cycle
+        self.clock = clock
+        self.rand = rand
+        self.fetcher = fetcher or settings.fetcher()
+        self.failures = 0
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+
+    def wake(self) -> None:
+        """Sync now instead of at the next planned time (returns at once)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish after the cycle that is running, if any (returns at once)."""
+        self._stopping.set()
+        self._wake.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def cycle(self, *, plan_next: bool = True) -> CycleOutcome:
+        """One cycle on the calling thread, with the callbacks; the thread's loop is just this and a wait."""
+        outcome = run_cycle(self.settings, now=self.clock(), failures=self.failures, fetcher=self.fetcher,
+                            rand=self.rand, plan_next=plan_next)
+        self.failures = 0 if outcome.ok else self.failures + 1
+        result = outcome.result
+        if result is not None and (result.applied or result.images_stored) and self.on_applied:
+            self._call(self.on_applied, result)
+        if self.on_cycle:
+            self._call(self.on_cycle, outcome)
+        return outcome
+
+    def run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                # Cleared before the cycle: a wake() during a cycle asks for one more.
+                self._wake.clear()
+                outcome = self.cycle()
+                self._wake.wait(outcome.delay_s)
+        finally:
+            self.fetcher.close()
+
+    @staticmethod
+    def _call(callback: Callable, argument: object) -> None:
+        try:
+            callback(argument)
+        except Exception:  # the UI's problem must not stop the terminal from syncing
+            log.exception("A sync callback failed")
