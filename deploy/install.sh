@@ -44,7 +44,7 @@ Usage: deploy/install.sh --kiosk-id ID --feed-url URL --public-key B64 [--public
   --orientation O         portrait (default) or landscape
   --collector-url URL     base URL of the fleet collector: sets feedback_url, usage_url, heartbeat_url
   --fleet-token-file F    a file holding the fleet token (kept off the command line and out of ps)
-  --admin-pin-hash HASH   from `kiosk-feed hash-pin`
+  --admin-pin-hash HASH   from `kiosk admin set-pin`
   --replace-config        overwrite an existing /etc/kiosk/kiosk.toml (default: write kiosk.toml.new beside it)
   --dry-run               print every step, command and file, change nothing (no root needed)
 USAGE
@@ -109,7 +109,7 @@ if [ -n "$FLEET_TOKEN_FILE" ]; then
     [[ $FLEET_TOKEN =~ ^[A-Za-z0-9._~+/=-]{16,256}$ ]] || fail "The fleet token in $FLEET_TOKEN_FILE must be 16 to 256 letters, digits or ._~+/=- characters."
 fi
 if [ -n "$ADMIN_PIN_HASH" ]; then
-    [[ $ADMIN_PIN_HASH =~ ^(scrypt|pbkdf2_sha256)\$[A-Za-z0-9+/\$]+$ ]] || fail "--admin-pin-hash is not a hash from 'kiosk-feed hash-pin'."
+    [[ $ADMIN_PIN_HASH =~ ^(scrypt|pbkdf2_sha256)\$[A-Za-z0-9+/\$]+$ ]] || fail "--admin-pin-hash is not a hash from 'kiosk admin set-pin'."
 fi
 if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" != 0 ]; then
     fail "This script installs system files and a service user, so it must run as root: sudo $0 $ORIGINAL_ARGS  (or add --dry-run to only see the steps)."
@@ -205,7 +205,7 @@ kiosk_toml() {
     if [ -n "$ADMIN_PIN_HASH" ]; then
         echo "admin_pin_hash = \"$ADMIN_PIN_HASH\""
     else
-        echo "# admin_pin_hash = \"from: kiosk-feed hash-pin\""
+        echo "# admin_pin_hash = \"from: kiosk admin set-pin\""
     fi
     echo "# night_mode = \"22:00-06:00\""
     echo "# prometheus_file = \"$DATA_DIR/kiosk.prom\""

@@ -1,7 +1,7 @@
 """The admin panel's PIN: salted, self-describing hashes and a lockout against guessing.
 
 kiosk.toml holds only `admin_pin_hash`, e.g. "scrypt$16384$8$1$<salt>$<hash>" (base64 without
-padding), made with `kiosk-feed hash-pin`. "pbkdf2_sha256$<iterations>$<salt>$<hash>" is accepted
+padding), made with `kiosk admin set-pin`. "pbkdf2_sha256$<iterations>$<salt>$<hash>" is accepted
 too, for Pythons built without scrypt. Five wrong tries lock the panel for five minutes; the
 guard takes the time as an argument (pass time.monotonic(), which NTP corrections do not move).
 """
@@ -71,14 +71,14 @@ def _derive(pin: bytes, stored: str) -> tuple[bytes, bytes]:
     except (ValueError, binascii.Error) as exc:
         if isinstance(exc, PinError):
             raise
-        raise PinError("The admin_pin_hash is damaged (a number or base64 part does not parse); make a new one with: kiosk-feed hash-pin") from None
-    raise PinError("The admin_pin_hash is not a hash from `kiosk-feed hash-pin` (it should start with scrypt$).")
+        raise PinError("The admin_pin_hash is damaged (a number or base64 part does not parse); make a new one with: kiosk admin set-pin") from None
+    raise PinError("The admin_pin_hash is not a hash from `kiosk admin set-pin` (it should start with scrypt$).")
 
 
 def pin_hash_problem(stored: str | None) -> str | None:
     """A sentence for the log and status when the configured hash is unusable; None when it is fine."""
     if not stored:
-        return "No admin_pin_hash is configured, so the admin panel stays locked; set one with kiosk-feed hash-pin."
+        return "No admin_pin_hash is configured, so the admin panel stays locked; set one with kiosk admin set-pin."
     try:
         _derive(b"0000", stored)
     except PinError as exc:

@@ -354,5 +354,25 @@ def qr(text: str, out: str) -> None:
     click.echo(f"Wrote {write_qr_png(text, out)}")
 
 
+@main.group()
+def admin() -> None:
+    """Settings for the terminal's hidden admin panel."""
+
+
+@admin.command("set-pin")
+@click.option("--pin", help="The PIN, for scripts (otherwise you are asked twice, without echo).")
+def set_pin(pin: str | None) -> None:
+    """Print the admin_pin_hash line for kiosk.toml from a 4 to 12 digit PIN."""
+    from kiosk.admin_pin import PinError, hash_pin
+
+    if pin is None:
+        pin = click.prompt("Admin PIN (4 to 12 digits)", hide_input=True, confirmation_prompt="Repeat the PIN")
+    try:
+        hashed = hash_pin(pin)
+    except PinError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pin") from None
+    click.echo(f'admin_pin_hash = "{hashed}"')
+
+
 if __name__ == "__main__":
     main()

@@ -258,7 +258,7 @@ from sync.serve import serve_command  # noqa: E402
 main.add_command(serve_command)
 
 
-# --------------------------------------------------------------------------- fleet: collect, report, hash-pin
+# --------------------------------------------------------------------------- fleet: collect, report
 
 
 @main.command()
@@ -312,18 +312,3 @@ def report(db: Path, now_text: str | None, tz: str, as_json: bool) -> None:
         raise FileProblem(str(exc)) from None
     click.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1) if as_json else format_report(summary))
 
-
-@main.command("hash-pin")
-@click.option("--pin", help="The PIN, for scripts (otherwise you are asked twice, without echo).")
-def hash_pin_command(pin: str | None) -> None:
-    """Print the admin_pin_hash line for kiosk.toml from a 4 to 12 digit PIN."""
-    # The one place sync/ reaches into kiosk/: the hash format must have a single owner.
-    from kiosk.admin_pin import PinError, hash_pin
-
-    if pin is None:
-        pin = click.prompt("Admin PIN (4 to 12 digits)", hide_input=True, confirmation_prompt="Repeat the PIN")
-    try:
-        hashed = hash_pin(pin)
-    except PinError as exc:
-        raise click.BadParameter(str(exc), param_hint="--pin") from None
-    click.echo(f'admin_pin_hash = "{hashed}"')

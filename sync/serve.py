@@ -35,6 +35,18 @@ class FeedFolderHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.send_file(head=True)
 
+    def do_POST(self) -> None:
+        """With --collect: terminals' feedback, usage counts and heartbeats; otherwise refused."""
+        collector = self.server.collector
+        if collector is None:
+            self.send_error(HTTPStatus.METHOD_NOT_ALLOWED, "This server only serves the feed folder")
+            return
+        from sync.collector import read_body
+
+        body = read_body(self)
+        if body is not None and not collector.handle_collect(self, self.path, body):
+            self.send_error(HTTPStatus.NOT_FOUND, "Post to /feedback, /usage or /heartbeat")
+
     def log_message(self, format: str, *args: object) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
@@ -98,9 +110,10 @@ class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = False,
-                 handler: type[BaseHTTPRequestHandler] = FeedFolderHandler) -> None:
+                 handler: type[BaseHTTPRequestHandler] = FeedFolderHandler, collector=None) -> None:
         self.root = Path(root).resolve()
         self.quiet = quiet
+        self.collector = collector  # a sync.collector.Collector, for small fleets (--collect)
         self._etags: dict[Path, tuple[tuple[int, int], str]] = {}
         self._lock = threading.Lock()
         super().__init__((host, port), handler)
@@ -144,12 +157,24 @@ def start_in_thread(server: FeedServer) -> threading.Thread:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="Port (0 picks a free one).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
-def serve_command(folder: Path, host: str, port: int, quiet: bool) -> None:
+@click.option("--collect", "collect_db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also accept terminals' feedback, usage and heartbeat posts into this SQLite file.")
+@click.option("--token", envvar="KIOSK_FLEET_TOKEN", help="The fleet_token terminals send (with --collect).")
+def serve_command(folder: Path, host: str, port: int, quiet: bool, collect_db: Path | None, token: str | None) -> None:
     """Serve FOLDER (feed.json, feed.json.sig, images) over HTTP with ETag and Last-Modified."""
+    collector = None
+    if collect_db is not None:
+        from sync.collector import Collector
+
+        if not token:
+            raise click.UsageError("--collect needs --token (or KIOSK_FLEET_TOKEN): the fleet_token terminals send.")
+        collector = Collector(collect_db, token)
     try:
-        server = FeedServer(folder, host, port, quiet=quiet)
+        server = FeedServer(folder, host, port, quiet=quiet, collector=collector)
     except OSError as exc:
         raise click.ClickException(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    if collector is not None:
+        click.echo(f"Collecting into {collect_db} at {server.url}feedback, /usage and /heartbeat")
     feed = "feed.json" if (folder / "feed.json").is_file() else ""
     click.echo(f"Serving {folder.resolve()} at {server.url}{feed} (Ctrl-C to stop)", err=False)
     if host not in ("127.0.0.1", "::1", "localhost"):

@@ -173,8 +173,6 @@ def apply_feed(
         raise SyncFailed(f"The feed from {source} is not a valid feed: {first}{more}.") from exc
     check_sequence(feed, data_dir, replaces_demo=not demo)
     try:
-        # A journal left by a process killed while staging would be replayed into the next staging file.
-        (data_dir / (store.CONTENT_DB + store.STAGING_SUFFIX + "-journal")).unlink(missing_ok=True)
         staging = store.stage(
             feed, data_dir, demo=demo, applied_at=_iso(now), source=source, feed_sha256=digest
         )

@@ -172,7 +172,7 @@ def stage(feed: dict, data_dir: Path, *, demo: bool, applied_at: str, source: st
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = data_dir / (CONTENT_DB + STAGING_SUFFIX)
-    staging.unlink(missing_ok=True)
+    discard_staging(data_dir)
     conn = sqlite3.connect(staging)
     try:
         # Rollback journal (not WAL): the file must be complete on its own when it is renamed.
@@ -203,7 +203,10 @@ def swap_in(staging: Path, data_dir: Path) -> None:
 
 
 def discard_staging(data_dir: Path) -> None:
-    (Path(data_dir) / (CONTENT_DB + STAGING_SUFFIX)).unlink(missing_ok=True)
+    """Remove a staging file and its journal: a journal left by a killed process would be replayed."""
+    staging = Path(data_dir) / (CONTENT_DB + STAGING_SUFFIX)
+    staging.with_name(staging.name + "-journal").unlink(missing_ok=True)
+    staging.unlink(missing_ok=True)
 
 
 def open_reader(data_dir: Path) -> sqlite3.Connection:

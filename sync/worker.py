@@ -12,8 +12,10 @@ Callbacks run on the worker's thread: they must only schedule work, never touch 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import random
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -104,6 +106,13 @@ def _plan(settings: SyncSettings, now: datetime, delay: float, note: str | None)
         log.exception("Could not write the next sync time to status.json")
 
 
+def run_cycle_in_child(settings: SyncSettings, now: datetime, failures: int, plan_next: bool) -> CycleOutcome:
+    """One cycle in a fresh interpreter: parsing a large feed holds the GIL for a long stretch and its
+    peak memory stays with the process, so the kiosk's UI process should not do it itself."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(run_cycle, settings, now=now, failures=failures, plan_next=plan_next).result()
+
+
 class SyncWorker(threading.Thread):
     """Runs sync cycles until stopped; `on_applied(result)` after new content (or new pictures) arrived."""
 
@@ -116,8 +125,10 @@ class SyncWorker(threading.Thread):
         clock: Callable[[], datetime] = utc_now,
         rand: Callable[[], float] = random.random,
         fetcher: Fetcher | None = None,
+        isolated: bool = False,
     ) -> None:
         super().__init__(name="kiosk-sync", daemon=True)
+        self.isolated = isolated
         self.settings = settings
         self.on_applied = on_applied
         self.on_cycle = on_cycle
@@ -143,8 +154,11 @@ class SyncWorker(threading.Thread):
 
     def cycle(self, *, plan_next: bool = True) -> CycleOutcome:
         """One cycle on the calling thread, with the callbacks; the thread's loop is just this and a wait."""
-        outcome = run_cycle(self.settings, now=self.clock(), failures=self.failures, fetcher=self.fetcher,
-                            rand=self.rand, plan_next=plan_next)
+        if self.isolated:
+            outcome = self._isolated_cycle(plan_next)
+        else:
+            outcome = run_cycle(self.settings, now=self.clock(), failures=self.failures, fetcher=self.fetcher,
+                                rand=self.rand, plan_next=plan_next)
         self.failures = 0 if outcome.ok else self.failures + 1
         result = outcome.result
         if result is not None and (result.applied or result.images_stored) and self.on_applied:
@@ -162,6 +176,18 @@ class SyncWorker(threading.Thread):
                 self._wake.wait(outcome.delay_s)
         finally:
             self.fetcher.close()
+
+    def _isolated_cycle(self, plan_next: bool) -> CycleOutcome:
+        now = self.clock()
+        try:
+            return run_cycle_in_child(self.settings, now, self.failures, plan_next)
+        except Exception as exc:  # the child died (killed, out of memory): the live content is untouched
+            log.exception("The sync process failed")
+            error = f"The sync process stopped unexpectedly ({type(exc).__name__}: {exc}); see the log."
+            service.record_failure(self.settings.data_dir, error, now, prometheus_file=self.settings.prometheus_file)
+            delay, _ = retry_delay(self.failures + 1, None, self.rand, base=self.settings.backoff_base_s,
+                                   cap=self.settings.backoff_cap_s)
+            return CycleOutcome(False, None, error, delay)
 
     @staticmethod
     def _call(callback: Callable, argument: object) -> None:

@@ -1,4 +1,4 @@
-"""kiosk/admin_pin.py and `kiosk-feed hash-pin`: salted hashes, constant-time checks, a lockout with an injected clock."""
+"""kiosk/admin_pin.py and `kiosk admin set-pin`: salted hashes, constant-time checks, a lockout with an injected clock."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.admin_pin import PinError, PinGuard, hash_pin, pin_hash_problem, verify_pin
-from sync.cli import main as feed_cli
+from kiosk.cli import main as kiosk_cli
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_a_pin_is_4_to_12_ascii_digits(pin):
 def test_an_unusable_stored_hash_never_matches_and_is_explained(stored):
     assert verify_pin("1234", stored) is False
     problem = pin_hash_problem(stored)
-    assert problem and problem.endswith((".", "hash-pin"))
+    assert problem and problem.endswith((".", "set-pin"))
 
 
 def test_a_good_hash_has_no_problem(stored):
@@ -91,15 +91,15 @@ def test_without_a_configured_hash_every_pin_is_refused():
 
 
 def test_hash_pin_command_prints_a_kiosk_toml_line_that_verifies():
-    result = CliRunner().invoke(feed_cli, ["hash-pin", "--pin", "7391"])
+    result = CliRunner().invoke(kiosk_cli, ["admin", "set-pin", "--pin", "7391"])
     assert result.exit_code == 0, result.output
     value = tomllib.loads(result.output)["admin_pin_hash"]
     assert verify_pin("7391", value)
 
 
 def test_hash_pin_command_asks_twice_and_refuses_a_short_pin():
-    asked = CliRunner().invoke(feed_cli, ["hash-pin"], input="5555\n5555\n")
+    asked = CliRunner().invoke(kiosk_cli, ["admin", "set-pin"], input="5555\n5555\n")
     assert asked.exit_code == 0 and "Repeat the PIN" in asked.output
     assert verify_pin("5555", tomllib.loads(asked.output.splitlines()[-1])["admin_pin_hash"])
-    short = CliRunner().invoke(feed_cli, ["hash-pin", "--pin", "12"])
+    short = CliRunner().invoke(kiosk_cli, ["admin", "set-pin", "--pin", "12"])
     assert short.exit_code == 2 and "4 to 12 digits" in short.output

@@ -92,3 +92,34 @@ def test_the_command_prints_the_url_and_binds_to_loopback(tmp_path):
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def test_serve_with_collect_accepts_terminal_posts_beside_the_feed(tmp_path):
+    import sqlite3
+    import uuid
+
+    from sync.collector import Collector
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "feed.json").write_bytes(b"{}")
+    server = FeedServer(folder, quiet=True, collector=Collector(tmp_path / "fleet.db", "fleet-secret"))
+    start_in_thread(server)
+    try:
+        batch = {"kiosk_id": "t1", "items": [{"key": str(uuid.uuid4()), "kind": "feedback",
+                                               "created_at": "2026-11-26T17:00:00+00:00",
+                                               "payload": {"rating": 5, "topics": ["shops"]}}]}
+        answer = requests.post(server.url + "feedback", json=batch, headers={"Authorization": "Bearer fleet-secret"},
+                               timeout=5)
+        assert answer.status_code == 200 and answer.json()["accepted"] == [batch["items"][0]["key"]]
+        assert requests.get(server.url + "feed.json", timeout=5).content == b"{}"
+        assert requests.post(server.url + "nowhere", data=b"{}", timeout=5).status_code == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+    conn = sqlite3.connect(tmp_path / "fleet.db")
+    assert conn.execute("SELECT count(*) FROM items").fetchone() == (1,)
+
+
+def test_serve_without_collect_refuses_posts(served):
+    assert requests.post(served.url + "feedback", data=b"{}", timeout=5).status_code == 405

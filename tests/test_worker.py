@@ -169,3 +169,36 @@ def test_the_example_settings_name_every_key_and_load_when_uncommented():
     keys = {line.split(" = ")[0] for line in settings}
     assert keys == {f.name for f in dataclasses.fields(Config)} - {"source_path"}
     assert from_mapping(tomllib.loads("\n".join(settings))).feed_url.startswith("https://")
+
+
+def test_an_isolated_worker_applies_in_a_child_process_and_reports_back(tmp_path, keypair, data_dir):
+    from sync import store
+    from tests import feedkit
+
+    key_path, public = keypair
+    path = feedkit.write_signed(tmp_path / "usb", feedkit.feed(), key_path)
+    applied = []
+    worker = SyncWorker(settings_for(path.as_uri(), public, data_dir), on_applied=applied.append,
+                        clock=lambda: NOW, isolated=True)
+
+    outcome = worker.cycle(plan_next=False)
+
+    assert outcome.ok and outcome.result.applied and outcome.result.sequence == 10
+    assert [r.sequence for r in applied] == [10]
+    assert store.info(data_dir).sequence == 10
+
+
+def test_an_isolated_worker_reports_a_refused_feed(tmp_path, keypair, data_dir):
+    from sync import store
+    from tests import feedkit
+
+    key_path, public = keypair
+    path = feedkit.write_signed(tmp_path / "usb", feedkit.feed(), key_path)
+    path.write_bytes(path.read_bytes().replace(b"Dortmund", b"Dortmunt"))
+    worker = SyncWorker(settings_for(path.as_uri(), public, data_dir), clock=lambda: NOW, isolated=True)
+
+    outcome = worker.cycle(plan_next=False)
+
+    assert not outcome.ok and "signature" in outcome.error
+    assert store.info(data_dir) is None
+    assert "signature" in read_status(data_dir)["last_error"]
