@@ -150,3 +150,28 @@ def frame_gap_figure(feed: Path, public_key: str, data: Path) -> Row:
 
 def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def sync_304_figure(feed: Path, public_key: str, data: Path, cycles: int = 60) -> list[Row]:
+    """A sync cycle the server answers 304: what every terminal does every few minutes."""
+    from datetime import datetime, timezone
+
+    from sync.serve import FeedServer, start_in_thread
+    from sync.worker import SyncSettings, run_cycle
+
+    server = FeedServer(feed.parent, quiet=True)
+    start_in_thread(server)
+    try:
+        settings = SyncSettings(feed_url=server.url + feed.name, public_keys=(public_key,), data_dir=data,
+                                allow_insecure_http=True)
+        fetcher = settings.fetcher()
+        now = datetime.now(timezone.utc)
+        assert run_cycle(settings, now=now, failures=0, fetcher=fetcher).result.applied
+        samples = []
+        for _ in range(cycles):
+            samples.append(timed(lambda: run_cycle(settings, now=now, failures=0, fetcher=fetcher)))
+        fetcher.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return [Row.of("sync cycle answered 304", samples, "ms", 20.0)]

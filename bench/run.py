@@ -35,6 +35,7 @@ def main() -> int:
         rows += domain.qr_figures()
         print("measuring feed apply …", file=sys.stderr)
         rows += domain.apply_figures(feed, key, work)
+        rows += domain.sync_304_figure(feed, key, work / "sync304")
         content.close()
     print_table(rows)
     out = Path(__file__).resolve().parent / "results.json"

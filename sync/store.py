@@ -34,6 +34,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "pages": {"columns": {"id": str, "data": str}, "pk": "id"},
     "map_features": {"columns": {"id": int, "layer": str, "walk": int, "data": str}, "pk": "id"},
     "meta": {"columns": {"key": str, "value": str}, "pk": "key"},
+    # Every image the feed references, so a sync cycle can retry the missing ones without reading every item.
+    "images": {"columns": {"sha256": str, "data": str}, "pk": "sha256"},
     # One row per document and language: the searchable text the terminal offers (FTS5 below).
     "search_documents": {
         "columns": {"type": str, "id": str, "lang": str, "title": str, "body": str},
@@ -139,6 +141,7 @@ def _feed_rows(feed: dict) -> dict[str, list[dict]]:
     for p in feed.get("pages", []):
         search += _search_rows("page", p, "title", ("body",))
     rows["search_documents"] = search
+    rows["images"] = [{"sha256": sha, "data": dump(image)} for sha, image in sorted(referenced_images(feed).items())]
     return rows
 
 
@@ -262,10 +265,9 @@ def live_images(data_dir: Path) -> dict[str, dict]:
     """Every image the live content references, by hash (to retry the ones still pending)."""
     conn = open_reader(data_dir)
     try:
-        feed = {t: [json.loads(r[0]) for r in conn.execute(f"SELECT data FROM {t}")] for t in ("places", "events", "campaigns")}
+        return {row[0]: json.loads(row[1]) for row in conn.execute("SELECT sha256, data FROM images")}
     finally:
         conn.close()
-    return referenced_images(feed)
 
 
 def remove_unreferenced_images(data_dir: Path, keep: Iterable[str]) -> int:
