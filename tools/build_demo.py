@@ -19,24 +19,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 DEMO = ROOT / "assets" / "demo"
 SOURCE = DEMO / "source"
 OUT = DEMO / "feed.json"
 
-LOCALES = ("de", "en", "tr", "ar", "uk", "pl", "nl")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+# Every day of these years must have events, and the README's screenshot day several.
+FIRST_DAY, LAST_DAY, SHOWCASE_DAY = dt.date(2026, 1, 1), dt.date(2030, 12, 31), dt.date(2026, 11, 26)
 
 
 # ------------------------------------------------------------------------------------------- build
 def build() -> dict:
     """The demo feed, assembled by the same code as `kiosk-feed build` (sync/build/)."""
-    sys.path.insert(0, str(ROOT))
     from sync.build.assemble import BuildInputs, build_feed
 
     base = json.loads((SOURCE / "base.json").read_text(encoding="utf-8"))
@@ -54,213 +52,56 @@ def dump(feed: dict) -> str:
 
 
 # ------------------------------------------------------------------------------------------- check
-def _meters(lat0):
-    return 111_320.0, 111_320.0 * math.cos(math.radians(lat0))
-
-
-def _dist_to_segment(p, a, b, lat0):
-    ky, kx = _meters(lat0)
-    px, py = p[0] * kx, p[1] * ky
-    ax, ay, bx, by = a[0] * kx, a[1] * ky, b[0] * kx, b[1] * ky
-    dx, dy = bx - ax, by - ay
-    t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(px - ax - t * dx, py - ay - t * dy)
-
-
-def _walk_lines(feed):
-    for f in feed["map"]["features"]:
-        p, g = f.get("properties", {}), f["geometry"]
-        if p.get("walk") is True:
-            parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
-            for coords in parts:
-                yield p, coords
-
-
-def _components(edges):
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        parent[find(a)] = find(b)
-    return {find(x) for x in list(parent)}
-
-
-def _texts_without_de(node, path="$"):
-    """Paths of text objects (locale -> string maps) that lack the default locale "de"."""
-    if isinstance(node, dict):
-        if node and set(node) <= set(LOCALES) and all(isinstance(v, str) for v in node.values()):
-            if "de" not in node:
-                yield path
-            return
-        for k, v in node.items():
-            yield from _texts_without_de(v, f"{path}.{k}")
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _texts_without_de(v, f"{path}[{i}]")
-
-
-def occurrences_by_day(event, first: dt.date, last: dt.date, tz):
-    """Local calendar days on which the event has an occurrence (wall-clock expansion in the city's zone)."""
-    from dateutil.rrule import rrulestr
-
-    def parse(value):
-        if len(value) == 10:
-            return dt.datetime.fromisoformat(value), True
-        return dt.datetime.fromisoformat(value).astimezone(tz).replace(tzinfo=None), False
-
-    start, all_day = parse(event["start"])
-    end = parse(event["end"])[0] if "end" in event else start
-    duration = (end - start) + (dt.timedelta(days=1) if all_day else dt.timedelta(0))
-    if "rrule" in event:
-        rule = rrulestr(event["rrule"], dtstart=start)
-        starts = rule.between(dt.datetime.combine(first, dt.time()) - duration - dt.timedelta(days=1),
-                              dt.datetime.combine(last, dt.time(23, 59)), inc=True)
-        if start not in starts and first - dt.timedelta(days=400) <= start.date() <= last:
-            starts.append(start)  # DTSTART is always the first occurrence
-    else:
-        starts = [start]
-    ex = {parse(x)[0] for x in event.get("exdates", [])}
-    days = set()
-    for s in starts:
-        if s in ex:
-            continue
-        e = s + duration
-        d = s.date()
-        while True:
-            days.add(d)
-            d += dt.timedelta(days=1)
-            if dt.datetime.combine(d, dt.time()) >= e:
-                break
-    return {d for d in days if first <= d <= last}
-
-
 def check(feed: dict) -> list[str]:
-    import opening_hours
+    """What a newcomer must never see: an invalid feed, an empty day, a place no route reaches.
+
+    Uses the project's own validator, recurrence and wayfinding, so the demo is checked by exactly
+    the code that will show it.
+    """
     from zoneinfo import ZoneInfo
 
-    problems: list[str] = []
-    ids = {}
-    for section in ("kiosks", "places", "events", "campaigns", "notices", "pages"):
-        seen = set()
-        for i, item in enumerate(feed.get(section, [])):
-            iid = item.get("id", "")
-            if not ID_RE.match(iid):
-                problems.append(f"{section}[{i}]: bad id {iid!r}")
-            if iid in seen:
-                problems.append(f"{section}: duplicate id {iid!r}")
-            seen.add(iid)
-        ids[section] = seen
-    places = ids["places"]
-    for e in feed["events"]:
-        for ref in [e.get("place_id")] + e.get("related_place_ids", []):
-            if ref is not None and ref not in places:
-                problems.append(f"event {e['id']}: unknown place {ref!r}")
-    for c in feed["campaigns"]:
-        for ref in c["place_ids"]:
-            if ref not in places:
-                problems.append(f"campaign {c['id']}: unknown place {ref!r}")
-    for n in feed["notices"]:
-        for ref in n.get("kiosk_ids", []):
-            if ref not in ids["kiosks"]:
-                problems.append(f"notice {n['id']}: unknown kiosk {ref!r}")
-    for page in feed["pages"]:
-        for c in page.get("contacts", []):
-            if c.get("place_id") and c["place_id"] not in places:
-                problems.append(f"page {page['id']}: unknown place {c['place_id']!r}")
+    from kiosk.occurrences import occurrences_on_day
+    from kiosk.wayfinding import WalkingNetwork
+    from sync.feed import problems as feed_problems
 
-    hours = [(f"place {p['id']}", p["opening_hours"]) for p in feed["places"] if "opening_hours" in p]
-    hours += [(f"page {pg['id']} contact", c["hours"]) for pg in feed["pages"] for c in pg.get("contacts", []) if "hours" in c]
-    for where, value in hours:
-        try:
-            opening_hours.OpeningHours(value)
-        except Exception as exc:  # noqa: BLE001
-            problems.append(f"{where}: opening_hours {value!r} does not parse: {exc}")
+    problems = list(feed_problems(feed))
+    for image in sorted((DEMO / "images").iterdir()):
+        if image.stat().st_size >= 300 * 1024:
+            problems.append(f"{image.name}: {image.stat().st_size} bytes (keep demo images under 300 KB)")
 
-    from dateutil.rrule import rrulestr
-    for e in feed["events"]:
-        if "rrule" in e:
-            try:
-                start = dt.datetime.fromisoformat(e["start"])
-                rule = rrulestr(e["rrule"], dtstart=start)
-                if start.replace(tzinfo=None) != next(iter(rrulestr(e["rrule"], dtstart=start.replace(tzinfo=None)))):
-                    problems.append(f"event {e['id']}: DTSTART {e['start']} is not an occurrence of its rule")
-                del rule
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"event {e['id']}: rrule {e['rrule']!r}: {exc}")
-        if "end" in e and e["end"] < e["start"][: len(e["end"])]:
-            problems.append(f"event {e['id']}: end before start")
+    network = WalkingNetwork.from_feature_collection(feed["map"])
+    problems += [f"map: {problem}" for problem in network.problems]
+    points = [(f"place {p['id']}", p["lat"], p["lon"]) for p in feed["places"]]
+    points += [(f"event {e['id']} location", e["location"]["lat"], e["location"]["lon"])
+               for e in feed["events"] if "location" in e]
+    for kiosk in feed["kiosks"]:
+        for step_free in (False, True):
+            tree = network.tree_from(network.attach(kiosk["lat"], kiosk["lon"], step_free=step_free),
+                                     step_free=step_free)
+            for name, lat, lon in points:
+                anchor = network.attach(lat, lon, step_free=step_free)
+                if anchor.distance_m > 80:
+                    problems.append(f"{name}: {anchor.distance_m:.0f} m from the walking network")
+                if tree.distance_to(anchor) is None:
+                    way = "step-free " if step_free else ""
+                    problems.append(f"{name}: no {way}route from kiosk {kiosk['id']}")
 
-    for path in _texts_without_de(feed):
-        problems.append(f"{path}: text object without 'de'")
-
-    def urls(node, path="$"):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("website", "url", "route_url", "place_url") and isinstance(v, str) and not v.startswith(("https://", "images/")):
-                    problems.append(f"{path}.{k}: not https: {v}")
-                urls(v, f"{path}.{k}")
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                urls(v, f"{path}[{i}]")
-    urls(feed)
-    for img in sorted((DEMO / "images").iterdir()):
-        if img.stat().st_size >= 300 * 1024:
-            problems.append(f"{img.name}: {img.stat().st_size} bytes (>= 300 KB)")
-
-    # walking network: joined only at equal vertices (7 decimals)
-    key = lambda c: (round(c[0], 7), round(c[1], 7))  # noqa: E731
-    edges, free_edges, segments = [], [], []
-    for props, coords in _walk_lines(feed):
-        for a, b in zip(coords, coords[1:]):
-            edges.append((key(a), key(b)))
-            if props.get("step_free") is not False:
-                free_edges.append((key(a), key(b)))
-            segments.append((a, b))
-    comps = _components(edges)
-    if len(comps) != 1:
-        problems.append(f"walking network has {len(comps)} components")
-    free_comps = _components(free_edges + [(v, v) for e in edges for v in e])
-    if len(free_comps) != 1:
-        problems.append(f"step-free network has {len(free_comps)} components (a step segment lacks a way around)")
-    lat0 = 51.513
-    targets = [(f"place {p['id']}", p["lon"], p["lat"]) for p in feed["places"]]
-    targets += [(f"kiosk {k['id']}", k["lon"], k["lat"]) for k in feed["kiosks"]]
-    targets += [(f"event {e['id']} location", e["location"]["lon"], e["location"]["lat"]) for e in feed["events"] if "location" in e]
-    for name, lon, lat in targets:
-        d = min(_dist_to_segment((lon, lat), a, b, lat0) for a, b in segments)
-        if d > 80:
-            problems.append(f"{name}: {d:.0f} m from the walking network")
-
-    # every day 2026-2030 has at least two events; "today" of the demo has several
     tz = ZoneInfo(feed["city"]["timezone"])
-    first, last = dt.date(2026, 1, 1), dt.date(2030, 12, 31)
-    count: dict[dt.date, int] = {}
-    for e in feed["events"]:
-        for d in occurrences_by_day(e, first, last, tz):
-            count[d] = count.get(d, 0) + 1
-    day = first
-    while day <= last:
-        if count.get(day, 0) < 2:
-            problems.append(f"{day}: only {count.get(day, 0)} event(s)")
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        count = sum(1 for event in feed["events"] if occurrences_on_day(event, tz, day))
+        if count < (4 if day == SHOWCASE_DAY else 2):
+            problems.append(f"{day}: only {count} event(s)")
         day += dt.timedelta(days=1)
-    today = dt.date(2026, 11, 26)
-    if count.get(today, 0) < 4:
-        problems.append(f"{today}: only {count.get(today, 0)} events")
-    return problems
+    return sorted(set(problems), key=problems.index)
 
 
 def summary(feed: dict) -> str:
     from collections import Counter
 
     kinds = Counter(p["kind"] for p in feed["places"])
-    walks = list(_walk_lines(feed))
-    steps = [p for p, _ in walks if p.get("step_free") is False]
+    walks = [f["properties"] for f in feed["map"]["features"] if (f.get("properties") or {}).get("walk") is True]
+    steps = [p for p in walks if p.get("step_free") is False]
     return (f"{len(feed['places'])} places ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}); "
             f"{len(feed['events'])} events; {len(feed['campaigns'])} campaigns; {len(feed['notices'])} notices; "
             f"{len(feed['pages'])} pages; {len(feed['map']['features'])} map features, {len(walks)} walk segments, "
@@ -269,7 +110,6 @@ def summary(feed: dict) -> str:
 
 def sign_with_demo_key(feed_path: Path) -> None:
     """Sign with the published demo key, so terminals in demo mode accept the rebuilt feed."""
-    sys.path.insert(0, str(ROOT))
     from sync.signing import load_private_key, sign_bytes, write_signature
 
     key = load_private_key(DEMO / "keys" / "demo-signing.key")
