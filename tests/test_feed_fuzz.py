@@ -59,14 +59,15 @@ def mutated_feeds(draw) -> object:
         spots = locations(doc)
         path = draw(st.sampled_from(spots))
         if not path:
-            doc = draw(JSON_VALUES) if draw(st.integers(0, 30)) == 0 else doc
+            doc = copy.deepcopy(draw(JSON_VALUES)) if draw(st.integers(0, 30)) == 0 else doc
             continue
         parent, key = parent_of(doc, path), path[-1]
         action = draw(st.sampled_from(["delete", "replace", "duplicate", "borrow", "add-key"]))
         if action == "delete":
             del parent[key]
         elif action == "replace":
-            parent[key] = draw(JSON_VALUES)
+            # Copies: sampled_from hands out the same [] and {} each time, and later steps may edit them.
+            parent[key] = copy.deepcopy(draw(JSON_VALUES))
         elif action == "duplicate" and isinstance(parent, list):
             parent.insert(key, copy.deepcopy(parent[key]))
         elif action == "borrow":
@@ -74,7 +75,7 @@ def mutated_feeds(draw) -> object:
             donor = parent_of(doc, draw(st.sampled_from(spots)) + ("",))
             parent[key] = copy.deepcopy(donor)
         elif action == "add-key" and isinstance(parent[key], dict):
-            parent[key][draw(st.text(max_size=8))] = draw(JSON_VALUES)
+            parent[key][draw(st.text(max_size=8))] = copy.deepcopy(draw(JSON_VALUES))
         if not isinstance(doc, (dict, list)):
             break
     return doc

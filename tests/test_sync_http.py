@@ -646,7 +646,8 @@ def mutated_demo_feeds(draw) -> object:
         elif action == "text":
             parent[path[-1]] = draw(st.text(max_size=20))
         else:
-            parent[path[-1]] = draw(MUTANTS)
+            # A copy: sampled_from hands out the same [] and {} each time, and later steps may edit them.
+            parent[path[-1]] = copy.deepcopy(draw(MUTANTS))
     return doc
 
 
