@@ -25,7 +25,7 @@ locales: $(SETUP)
 	$(PY) -m babel.messages.frontend compile --domain kiosk --directory locales
 
 # The README's screenshots, rendered offscreen at a fixed moment during the Christmas market.
-SCREENS := attract home today shops discover place event search help
+SCREENS := attract home today shops discover place event search help map route feedback
 screenshots: $(SETUP)
 	tmp=$$(mktemp -d); for l in de en ar; do for s in $(SCREENS); do \
 	  KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/$$s-$$l.png --screen $$s --lang $$l \

@@ -267,7 +267,8 @@ def hours(value: str, at: str, country: str, subdivision: str, tz: str, as_json:
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--screen", "screen_name", required=True,
-              help="attract, home, today, shops, discover, place, event, search, help, map or route.")
+              help="attract, home, today, shops, discover, place, event, search, help, map, route, feedback, admin "
+                   "(the unlocked panel) or night (the night slide at --at, whatever night_mode says).")
 @click.option("--lang", default=None, help="Language of the screen (default: the terminal's default language).")
 @click.option("--at", help="The moment shown (ISO), default now.")
 @click.option("--size", help="Window size WIDTHxHEIGHT (default: the configured screen size and orientation).")

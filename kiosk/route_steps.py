@@ -56,7 +56,9 @@ def describe_route_structured(route: Route) -> list[Step]:
             previous = stretches[-1][-1]
             turn = turn_direction(previous.bearing_end, leg.bearing_start)
             # A real junction where the street itself bends away: say so, or the visitor walks on.
-            if not ((leg.junction_degree or 0) >= 3 and turn is not None and "slight" not in turn):
+            # A square is crossed, not followed: a bend of its walking line is no turn to announce.
+            if leg.layer == "square" or not ((leg.junction_degree or 0) >= 3 and turn is not None
+                                             and "slight" not in turn):
                 stretches[-1].append(leg)
                 continue
         stretches.append([leg])

@@ -25,6 +25,11 @@ SCREENS = {
     "event": "kiosk.ui.screens.event:EventScreen",
     "search": "kiosk.ui.screens.search:SearchScreen",
     "help": "kiosk.ui.screens.help:HelpScreen",
+    "map": "kiosk.ui.screens.map:MapScreen",
+    "route": "kiosk.ui.screens.route:RouteScreen",
+    "feedback": "kiosk.ui.screens.feedback:FeedbackScreen",
+    "admin": "kiosk.ui.screens.admin:AdminScreen",
+    "night": "kiosk.ui.screens.night:NightScreen",
 }
 BACK_STACK_LIMIT = 8
 IDLE_COUNTDOWN_S = 10

@@ -18,10 +18,12 @@ from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 from kiosk import formatting
 from kiosk.config import Config
 from kiosk.content import Content
+from kiosk.directions import Wayfinder
 from kiosk.i18n import is_right_to_left
 from kiosk.ui import theme
 from kiosk.ui.app import (BACK_STACK_LIMIT, SCREENS, burn_in_shift, idle_state, load_screen_class,
                           system_clock)
+from kiosk.ui.services import Services
 from kiosk.ui.translate import tr
 from kiosk.ui.walks import Walks
 
@@ -82,12 +84,14 @@ class KioskApp(App):
         self.back_stack: list[tuple[str, dict]] = []
         self._content: Content | None = None
         self._walks: Walks | None = None
+        self._map_scene = None
         self._screens: dict = {}
         self._emergency = None
         self._idle_overlay = None
         self._last_activity: datetime | None = None
         self._ticker = None
         super().__init__(**kwargs)
+        self.services = Services(self)  # threads, systemd, usage counts, survey session, admin PIN, night
         self.title = "Dortmund"
         self.language = settings.default_locale
         self.rtl = is_right_to_left(self.language)
@@ -114,13 +118,32 @@ class KioskApp(App):
         if content is None:
             return None
         if self._walks is None:
-            self._walks = Walks(content, self.settings.kiosk_id, self.settings.walking_speed_kmh)
+            try:
+                finder = Wayfinder(content, walking_speed_kmh=self.settings.walking_speed_kmh,
+                                   step_free_speed_kmh=self.settings.step_free_speed_kmh)
+            except Exception as exc:  # an unusable map costs the walking times, never the screen
+                log.error("The walking network cannot be built: %s", exc)
+                return None
+            self._walks = Walks(finder, self.settings.kiosk_id)
         return self._walks
+
+    @property
+    def map_scene(self):
+        """The map's drawing data for this content snapshot and this terminal, built on first use."""
+        content = self.content
+        if content is None:
+            return None
+        if self._map_scene is None:
+            from kiosk.ui.widgets.map_layers import build_scene
+
+            self._map_scene = build_scene(content.map_features(), content.places(None, content.default_locale),
+                                          content.kiosk(self.settings.kiosk_id))
+        return self._map_scene
 
     def content_changed(self) -> None:
         """New content was swapped in: reopen it and redraw what the visitor sees, where they are."""
         old = self._content
-        self._content, self._walks = None, None
+        self._content, self._walks, self._map_scene = None, None, None
         if self.content is None:
             self._content = old  # keep the last good state
             return
@@ -149,7 +172,14 @@ class KioskApp(App):
         self._tick(0)
         self.go("attract", remember=False)
         self._ticker = Clock.schedule_interval(self._tick, 1)
+        self.services.attach()
         return root
+
+    def on_start(self):
+        self.services.start()
+
+    def on_stop(self):
+        self.services.stop()
 
     def _harden(self) -> None:
         ExceptionManager.add_handler(_BackHome(self))
@@ -182,6 +212,7 @@ class KioskApp(App):
         if lang not in self.settings.locales:
             lang = self.settings.default_locale
         self.language = lang
+        self.services.language_chosen(lang)
 
     def on_language(self, instance, lang):
         self.rtl = is_right_to_left(lang)
@@ -230,6 +261,7 @@ class KioskApp(App):
             del self.back_stack[:-BACK_STACK_LIMIT]
         if current is None or current.name != name:
             self.sm.current = name
+        self.services.screen_opened(name)
         return True
 
     def back(self) -> None:
@@ -280,11 +312,12 @@ class KioskApp(App):
         self.back_stack.clear()
         self.high_contrast = False
         self.large_text = False
-        self.set_language(self.settings.default_locale)
+        self.language = self.settings.default_locale  # not a visitor's choice, so not counted
         for screen in self._screens.values():
             screen.reset()
         self.go("attract", remember=False)
         self._last_activity = self.now()
+        self.services.visitor_left()
 
     def _tick(self, dt) -> None:
         now = self.now()
@@ -335,12 +368,14 @@ class KioskApp(App):
 
     def _check_idle(self, now: datetime) -> None:
         current = self.current()
-        if current is None or current.name == "attract" or self._last_activity is None:
+        if current is None or current.name in ("attract", "night") or self._last_activity is None:
             return
         state, left = idle_state(now, self._last_activity, self.settings.idle_timeout_s)
         if state == "active":
             return
         if state == "expired":
+            self._last_activity = now  # the reset re-enters _tick through the language switch: reset once
+            self.services.idle_reset()
             self.reset_for_next_visitor()
             return
         from kiosk.ui.widgets.overlays import IdleOverlay

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from kiosk.config import Config
 
-SCREENSHOT_SCREENS = ("attract", "home", "today", "shops", "discover", "place", "event", "search", "help")
-LATER_SCREENS = ("map", "route", "feedback", "admin")
+SCREENSHOT_SCREENS = ("attract", "home", "today", "shops", "discover", "place", "event", "search", "help", "map",
+                      "route", "feedback", "admin", "night")
 
 
 class ScreenshotError(Exception):
@@ -59,7 +59,7 @@ def save_window(path: Path) -> Path:
 
 
 def default_item(content, screen: str, at: datetime, lang: str) -> str | None:
-    if screen == "place":
+    if screen in ("place", "route"):
         featured = content.featured_shops(at, lang) or content.places(at, lang)
         return featured[0].id if featured else None
     if screen == "event":
@@ -71,8 +71,6 @@ def default_item(content, screen: str, at: datetime, lang: str) -> str | None:
 
 def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str, at: datetime,
            size: tuple[int, int], item: str | None = None) -> Path:
-    if screen in LATER_SCREENS:
-        raise ScreenshotError(f"The {screen} screen does not exist yet; choose one of: {', '.join(SCREENSHOT_SCREENS)}.")
     if screen not in SCREENSHOT_SCREENS:
         raise ScreenshotError(f"There is no screen called '{screen}'; choose one of: {', '.join(SCREENSHOT_SCREENS)}.")
     if lang not in config.locales:
@@ -86,6 +84,10 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
         found = item and (content.place(item, at, lang) if screen == "place" else content.event(item, at, lang))
         if not found:
             raise ScreenshotError(f"There is no {screen} with the id '{item}' in the content of {data_dir}.")
+    elif screen == "route":
+        item = item or default_item(content, screen, at, lang)
+        if not item or not (content.place(item, at, lang) or content.event(item, at, lang)):
+            raise ScreenshotError(f"There is no place or event with the id '{item}' in the content of {data_dir}.")
     elif item and screen == "help" and content.page(item, at, lang) is None:
         raise ScreenshotError(f"There is no page with the id '{item}'.")
     if lang != app.language:
@@ -93,6 +95,8 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
     if screen != "attract":
         params = {"item": item} if item else {}
         app.go(screen, **params)
+    if screen == "admin":
+        app.current().show_panel()  # the panel as staff see it after the PIN
     frames(4)
     if app.errors:
         raise ScreenshotError(f"The {screen} screen failed to draw: {app.errors[0]!r}")

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from kiosk import formatting
-from kiosk.share import event_share_url, route_share_url
+from kiosk.directions import NoRoute
+from kiosk.share import event_share_url
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
 from kiosk.ui.widgets.detail import DetailColumn, Hero
+from kiosk.ui.widgets.route_parts import show_way, way_button
 
 
 class EventScreen(KioskScreen):
@@ -14,12 +16,24 @@ class EventScreen(KioskScreen):
         self.frame.hero.add_widget(self.hero)
         self.details = DetailColumn()
         self.frame.body.add_widget(self.details)
+        self.way = way_button(self._show_the_way)
+        self.frame.body.add_widget(self.way)
+        self.way_to: dict = {}
         self.qr = None
+
+    def _show_the_way(self) -> None:
+        if self.way_to:
+            self.app.go("route", **self.way_to)
 
     def fill(self, content, now, lang) -> None:
         tz = content.timezone
         event = content.event(self.params.get("item", ""), now, lang)
         self.details.clear()
+        # Events with a place go to that place; with only a location, to the event's own point.
+        has_place = bool(event and event.place_id and content.place(event.place_id, None, lang))
+        self.way_to = ({"item": event.place_id} if has_place else {"item": event.id, "kind": "event"}
+                       if event is not None and event.lat is not None else {})
+        show_way(self.frame.body, self.way, bool(self.way_to))
         if event is None:
             self.set_title(tr._("Not found"))
             self.hero.show(None, [])
@@ -48,8 +62,9 @@ class EventScreen(KioskScreen):
                 hours = formatting.opening_text(shop.open, shop.next_change, now, lang, tz)
                 d.link(f"{shop.name} · {hours}" if hours else shop.name, lambda p=shop.id: self.app.go("place", item=p))
         url = event_share_url({"url": event.url})
-        if url is None and walk is not None and self.app.walks.origin:
-            origin = self.app.walks.origin
-            url = route_share_url(content.share, from_lat=origin[0], from_lon=origin[1], to_lat=event.lat,
-                                  to_lon=event.lon, lang=lang, points=walk[2].points)
+        if url is None and walk is not None:
+            try:
+                url = self.app.walks.directions(event.lat, event.lon, step_free=False, lang=lang).share_url
+            except NoRoute:
+                url = None
         self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))

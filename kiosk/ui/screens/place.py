@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kiosk import formatting
-from kiosk.share import place_share_url, route_share_url
+from kiosk.directions import NoRoute
+from kiosk.share import place_share_url
 from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
 from kiosk.ui.widgets.detail import DetailColumn, Hero
+from kiosk.ui.widgets.route_parts import show_way, way_button
 
 
 class PlaceScreen(KioskScreen):
@@ -18,12 +20,15 @@ class PlaceScreen(KioskScreen):
         self.frame.hero.add_widget(self.hero)
         self.details = DetailColumn()
         self.frame.body.add_widget(self.details)
+        self.way = way_button(lambda: self.app.go("route", item=self.params.get("item", "")))
+        self.frame.body.add_widget(self.way)
         self.qr = None
 
     def fill(self, content, now, lang) -> None:
         tz = content.timezone
         place = content.place(self.params.get("item", ""), now, lang)
         self.details.clear()
+        show_way(self.frame.body, self.way, place is not None)
         if place is None:
             self.set_title(tr._("Not found"))
             self.hero.show(None, [])
@@ -61,8 +66,9 @@ class PlaceScreen(KioskScreen):
                                              say_today=content.clock_is_plausible(now))
                 d.link(f"{event.title} · {when}", lambda e=event.id: self.app.go("event", item=e))
         url = place_share_url(content.share, id=place.id, lat=place.lat, lon=place.lon, lang=lang)
-        if url is None and walk is not None and self.app.walks.origin:
-            origin = self.app.walks.origin
-            url = route_share_url(content.share, from_lat=origin[0], from_lon=origin[1], to_lat=place.lat,
-                                  to_lon=place.lon, lang=lang, points=walk[2].points)
+        if url is None and walk is not None:
+            try:
+                url = self.app.walks.directions(place.lat, place.lon, step_free=False, lang=lang).share_url
+            except NoRoute:
+                url = None
         self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))

@@ -19,6 +19,7 @@ class SearchScreen(KioskScreen):
 
     def build(self) -> None:
         self.query = ""
+        self.counted = False  # one search counted per query typed, not one per key
         self.query_label = KLabel(size_role="title", tone="accent", bold=True)
         self.hint = tr_txt(KLabel(size_role="body", tone="muted"), N_("Type a name, a street or a topic."))
         self.frame.hero.add_widget(self.query_label)
@@ -50,6 +51,7 @@ class SearchScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.query = ""
+        self.counted = False
         self.query_label.txt = ""
         self.results.show([])
 
@@ -57,8 +59,12 @@ class SearchScreen(KioskScreen):
         self.keyboard.set_language(lang)
         self.query_label.txt = (self.query + "▏") if self.query else "▏"
         if not self.query.strip():
+            self.counted = False
             self.results.show([])
             return
+        if not self.counted:
+            self.counted = True
+            self.app.services.search_made()  # the count only: the text never leaves this screen
         hits = content.search(self.query, lang, limit=30)
         rows = [row(hit.title, type_label(hit.type), target=TARGETS.get(hit.type, ""), item_id=hit.id) for hit in hits]
         if not rows:

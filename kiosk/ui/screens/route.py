@@ -1,0 +1,103 @@
+"""The way from this terminal to a place or an event: the line on the map, distance and time,
+a step-free switch, the steps in the visitor's language and a QR code that takes it to a phone."""
+from __future__ import annotations
+
+from kiosk import formatting
+from kiosk.directions import NoRoute
+from kiosk.route_steps import describe_route_structured
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.translate import tr
+from kiosk.ui.widgets.map_panel import MapPanel
+from kiosk.ui.widgets.route_parts import RouteSummary, StepList, step_icon
+from kiosk.ui.widgets.text import KButton
+
+
+class RouteScreen(KioskScreen):
+    def build(self) -> None:
+        self.summary = RouteSummary()
+        self.frame.hero.add_widget(self.summary)
+        self.panel = MapPanel(size_hint_y=1.15)
+        self.map = self.panel.map
+        self.map.bind(on_marker=lambda _map, place_id: self.app.go("place", item=place_id))
+        self.step_free_button = KButton(size_role="button", on_release=self._toggle_step_free)
+        self.steps = StepList()
+        for widget in (self.panel, self.step_free_button, self.steps):
+            self.frame.body.add_widget(widget)
+        self.step_free = False
+        self.directions = None
+
+    def activate(self, params: dict) -> None:
+        if params != self.params:
+            self.step_free = False  # a new destination starts with the usual route
+        super().activate(params)
+        self.app.services.route_asked()  # counted once per destination opened, never which one
+        if self.directions is not None:
+            self.app.services.qr_shown()
+
+    def reset(self) -> None:
+        super().reset()
+        self.step_free = False
+        self.directions = None
+
+    def _toggle_step_free(self, *args) -> None:
+        self.step_free = not self.step_free
+        self.refresh()
+
+    def _destination(self, content, now, lang):
+        """(name, lat, lon, place id or None) of the place or event in the params, or None."""
+        item = self.params.get("item", "")
+        if self.params.get("kind") != "event":
+            place = content.place(item, now, lang)
+            if place is not None:
+                return place.name, place.lat, place.lon, place.id
+        event = content.event(item, now, lang)
+        if event is None or event.lat is None or event.lon is None:
+            return None
+        return event.location_name or event.title, event.lat, event.lon, event.place_id
+
+    def fill(self, content, now, lang) -> None:
+        # The wheelchair symbol and the words: the symbol alone is not understood by everyone.
+        self.step_free_button.txt = ("✓ " if self.step_free else "") + "♿  " + tr._("Step-free route")
+        self.step_free_button.bg = "accent" if self.step_free else "surface"
+        self.step_free_button.tone = "on_accent" if self.step_free else "text"
+        target = self._destination(content, now, lang)
+        self.map.lang = lang
+        scene = self.app.map_scene
+        if self.map.scene is not scene:
+            self.map.scene = scene
+        if target is None:
+            self.set_title(tr._("Not found"))
+            self.directions = None
+            self.map.route, self.map.highlight, self.map.destination = [], "", None
+            self.summary.show("", "", "", "")
+            self.steps.show([], tr._("This place is no longer listed."))
+            return
+        name, lat, lon, place_id = target
+        self.set_title(name)
+        self.map.highlight = place_id or ""
+        self.map.destination = None if place_id else (lat, lon)
+        walks = self.app.walks
+        try:
+            if walks is None:
+                raise NoRoute("There is no walking network.")
+            found = walks.directions(lat, lon, step_free=self.step_free, lang=lang)
+        except NoRoute:
+            found = None
+        self.directions = found
+        here = [scene.here] if scene and scene.here else []
+        if found is None:
+            self.map.route = []
+            self.map.home_points = here + ([scene.xy(lat, lon)] if scene else [])
+            self.summary.show("", "", "", "")
+            self.steps.show([], tr._("Sorry, there is no step-free way there from here. The map shows where it is.")
+                            if self.step_free else
+                            tr._("Sorry, there is no walking route there from here. The map shows where it is."))
+        else:
+            self.map.route = list(found.route.points)
+            self.map.home_points = here + [scene.xy(*p) for p in found.route.points] if scene else []
+            note = tr._("Step-free: no steps on this way") if self.step_free else ""
+            self.summary.show(formatting.walk_text(found.distance_m, found.duration_s, lang), note,
+                              found.share_url, tr._("Scan to take this route to your phone"))
+            structured = describe_route_structured(found.route)
+            self.steps.show([(step_icon(s.kind, s.direction), text) for s, text in zip(structured, found.steps)])
+        self.map.reset_view()

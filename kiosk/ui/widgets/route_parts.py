@@ -1,0 +1,142 @@
+"""The parts of the route screen: the summary with the QR code to take the route along, and the steps."""
+from __future__ import annotations
+
+import math
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from kiosk.share import qr_box_size, qr_matrix
+from kiosk.ui.theme import pixels_per_mm
+from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.qr import QRCode
+from kiosk.ui.widgets.text import KLabel
+
+MIN_MODULE_MM = 0.8  # a phone reads a module this size from 40-60 cm (docs/wayfinding.md)
+
+# Turn arrows keep their meaning in every script: a left turn is a left turn, also in Arabic.
+STEP_ICONS = {
+    ("turn", "left"): "↰", ("turn", "right"): "↱", ("turn", "slight_left"): "↖", ("turn", "slight_right"): "↗",
+    ("turn", "sharp_left"): "↙", ("turn", "sharp_right"): "↘", ("steps", "up"): "⇅", ("steps", "down"): "⇅",
+    ("steps", None): "⇅", ("arrive", "left"): "⚑", ("arrive", "right"): "⚑", ("arrive", None): "⚑",
+}
+
+
+def step_icon(kind: str, direction: str | None) -> str:
+    return STEP_ICONS.get((kind, direction), "↑")
+
+
+def min_module_px() -> int:
+    """Whole pixels per QR module for at least MIN_MODULE_MM on the configured panel."""
+    app = App.get_running_app()
+    diagonal = app.settings.screen_diagonal_in if app else 27.0
+    return max(3, math.ceil(MIN_MODULE_MM * pixels_per_mm(*Window.size, diagonal)))
+
+
+class RouteQR(QRCode):
+    """A QR code at exactly `module_px` whole pixels per module (the widget base floors it at 6)."""
+
+    def side_for(self, modules: int) -> int:
+        return modules * int(self.module_px)
+
+
+class RouteSummary(MirrorBox):
+    """The QR code of the route, and beside it the distance, the time and what the code does."""
+
+    def __init__(self, **kwargs):
+        super().__init__(spacing=28, **kwargs)
+        self.qr = RouteQR(size_hint=(None, None))
+        self.qr_box = BoxLayout(orientation="vertical", size_hint_x=None)
+        self.qr_box.add_widget(self.qr)
+        self.qr_box.add_widget(Widget())
+        self.lines = BoxLayout(orientation="vertical", spacing=10)
+        self.walk = KLabel(size_role="heading", bold=True, tone="accent")
+        self.note = KLabel(size_role="body")
+        self.caption = KLabel(size_role="body", tone="muted")
+        for label in (self.walk, self.note, self.caption):
+            self.lines.add_widget(label)
+        self.lines.add_widget(Widget())
+        self.add_logical(self.qr_box)
+        self.add_logical(self.lines)
+        self.apply_direction()
+        self.bind(size=self._fit_qr)
+
+    def show(self, walk: str, note: str, url: str, caption: str) -> None:
+        self.walk.txt, self.note.txt, self.caption.txt = walk, note, caption if url else ""
+        self.qr.data = url
+        self._fit_qr()
+
+    def _fit_qr(self, *args) -> None:
+        if not self.qr.data:
+            self.qr_box.width = 0
+            self.qr.opacity = 0
+            return
+        side = int(min(self.height, self.width * 0.45))
+        modules = len(qr_matrix(self.qr.data))
+        self.qr.module_px = qr_box_size(self.qr.data, side, min_box_px=min_module_px())
+        self.qr.opacity = 1
+        self.qr_box.width = self.qr.side_for(modules)
+        self.qr._draw()
+
+
+class StepList(ScrollView):
+    """The steps of a route, one row each: an arrow and a sentence in the visitor's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(do_scroll_x=False, bar_width=10, effect_cls="ScrollEffect", **kwargs)
+        self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=14, padding=(12, 8, 20, 12))
+        self.column.bind(minimum_height=self.column.setter("height"))
+        self.add_widget(self.column)
+        self.rows: list[KLabel] = []
+
+    def show(self, steps: list[tuple[str, str]], message: str = "") -> None:
+        """`steps` as (icon, sentence); `message` instead when there is no route."""
+        self.column.clear_widgets()
+        self.scroll_y = 1
+        self.rows = []
+        if message:
+            self.column.add_widget(KLabel(txt=message, size_role="heading"))
+            return
+        app = App.get_running_app()
+        icon_w = round(app.sizes["heading"] * 1.6)
+        for icon, sentence in steps:
+            row = MirrorBox(size_hint_y=None, spacing=14)
+            arrow = KLabel(txt=icon, size_role="heading", bold=True, tone="accent", align="center",
+                           size_hint_x=None, width=icon_w, wrap=False)
+            text = KLabel(txt=sentence, size_role="body")
+            row.add_logical(arrow)
+            row.add_logical(text)
+            row.apply_direction()
+            fit = lambda *_, r=row, a=arrow, t=text: setattr(r, "height", max(a.height, t.height))  # noqa: E731
+            arrow.bind(height=fit)
+            text.bind(height=fit)
+            fit()
+            self.column.add_widget(row)
+            self.rows.append(text)
+
+
+def way_button(on_release) -> "KButton":
+    """The card's "Show the way" button; its text is set by way_text() when the card is filled."""
+    from kiosk.ui.widgets.text import KButton
+
+    return KButton(size_role="button", bold=True, bg="accent", tone="on_accent", on_release=lambda *_: on_release())
+
+
+def way_text() -> str:
+    """"Show the way" with an arrow pointing forward in the reading direction (left in Arabic)."""
+    from kiosk.ui.translate import tr
+
+    app = App.get_running_app()
+    return tr._("Show the way") + (" ←" if app and app.rtl else " →")
+
+
+def show_way(parent, button, shown: bool) -> None:
+    """Put the card's way button in (with its text in the current language) or take it out."""
+    button.txt = way_text()
+    if shown and button.parent is None:
+        parent.add_widget(button)
+    elif not shown and button.parent is not None:
+        parent.remove_widget(button)

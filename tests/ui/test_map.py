@@ -1,0 +1,260 @@
+"""The map and the route through the real app, on the bundled demo content (it has staircases)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+
+from tests.ui.harness import START, find_button, frames, tap, tap_at, texts
+
+STAIRS_PLACE = "u-reinoldikirche"  # the steps down to the underground, or round by the lift
+
+
+@pytest.fixture(scope="module")
+def demo(kiosk, tmp_path_factory):
+    """The shared app showing the demo content for this module, then the fixture feed again."""
+    from sync import service
+
+    app, _clock = kiosk
+    folder = tmp_path_factory.mktemp("demo")
+    service.ensure_demo_content(folder, now=START)
+    original = app.data_dir
+    app.data_dir = folder
+    app.content_changed()
+    yield app
+    app.data_dir = original
+    app.content_changed()
+
+
+def _home(app):
+    tap_at(Window.width / 2, Window.height * 0.7)
+    assert app.current().name == "home"
+    return app.current()
+
+
+def _drag(widget, dx: float, dy: float, steps: int = 6) -> None:
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    for i in range(1, steps + 1):
+        touch.touch_move(x + dx * i / steps, y + dy * i / steps)
+        frames(1)
+    touch.touch_up()
+    frames(2)
+
+
+def test_home_opens_the_map_heads_up_with_you_are_here(demo, app):
+    home = _home(app)
+    assert "map" in home.tiles and home.tiles["map"].txt == "Karte & Wege"
+    tap(home.tiles["map"])
+    screen = app.current()
+    assert screen.name == "map"
+    mapview = screen.map
+    heading = app.content.kiosk(app.settings.kiosk_id)["heading"]
+    assert mapview.view.rotation == heading
+    assert mapview.scene.here is not None
+    here = mapview.to_local(*mapview.scene.here)
+    assert mapview.collide_point(*here)  # "you are here" is on the map as it opens
+    assert mapview.layouts >= 1 and "Sie sind hier" in texts(screen)
+    assert {"Geschäft", "Apotheke", "Nahverkehr"} <= set(texts(screen.legend))
+
+
+def test_tapping_a_marker_opens_that_places_card(demo, app):
+    app.go("map")
+    frames(3)
+    mapview = app.current().map
+    panel = app.current().panel
+    buttons = [panel.reset, panel.zoom_in, panel.zoom_out, panel.north]
+    target = None
+    for marker in mapview.scene.markers:
+        x, y = mapview.marker_pos(marker.place_id)
+        wx, wy = mapview.to_window(x, y)
+        clear = all(not b.collide_point(*b.to_widget(wx, wy)) for b in buttons)
+        if (mapview.collide_point(x, y) and clear and mapview.marker_at(x, y) == marker.place_id):
+            target = (marker.place_id, wx, wy)
+            break
+    assert target is not None, "no marker can be touched on the map as it opens"
+    tap_at(target[1], target[2])
+    card = app.current()
+    assert card.name == "place" and card.params == {"item": target[0]}
+
+
+def test_a_cards_show_the_way_opens_the_route_with_steps_and_a_qr(demo, app):
+    app.go("place", item="buchhandlung-seitenwind")
+    frames(2)
+    tap(find_button(app.current(), "Weg zeigen →"))
+    route = app.current()
+    assert route.name == "route" and route.params == {"item": "buchhandlung-seitenwind"}
+    directions = route.directions
+    assert directions is not None and directions.steps
+    assert [row.txt for row in route.steps.rows] == directions.steps
+    assert route.summary.qr.data == directions.share_url
+    assert route.map.route == list(directions.route.points)
+    assert route.map.highlight == "buchhandlung-seitenwind"
+    shown = texts(route)
+    assert any(t.endswith("zu Fuß") for t in shown)
+    assert "Scannen Sie den Code, um diesen Weg aufs Handy mitzunehmen" in shown
+    # The route line fits on the map: both of its ends are inside the view.
+    for lat, lon in (directions.route.points[0], directions.route.points[-1]):
+        assert route.map.collide_point(*route.map.to_local(*route.map.scene.xy(lat, lon)))
+
+
+def test_the_qr_module_is_at_least_0_8_mm_on_the_panel(demo, app):
+    from kiosk.ui.theme import pixels_per_mm
+
+    app.go("route", item="buchhandlung-seitenwind")
+    frames(2)
+    qr = app.current().summary.qr
+    mm_per_module = qr.module_px / pixels_per_mm(*Window.size, app.settings.screen_diagonal_in)
+    assert mm_per_module >= 0.8 and qr.width == qr.height and qr.width >= 150
+
+
+def test_an_events_show_the_way_goes_to_its_place_or_location(demo, app):
+    app.go("event", item="feierabendkonzert-donnerstag")  # at the Konzerthaus
+    frames(2)
+    tap(find_button(app.current(), "Weg zeigen →"))
+    assert app.current().name == "route" and app.current().params == {"item": "konzerthaus"}
+    app.go("event", item="weihnachtsbaum-illumination")  # only a location: Hansaplatz
+    frames(2)
+    tap(find_button(app.current(), "Weg zeigen →"))
+    route = app.current()
+    assert route.params == {"item": "weihnachtsbaum-illumination", "kind": "event"}
+    assert route.directions is not None and route.map.destination is not None
+
+
+def test_step_free_changes_the_route_round_the_stairs(demo, app):
+    finder = app.walks.wayfinder
+    target = app.content.place(STAIRS_PLACE, None, "de")
+    usual = finder.from_kiosk(app.settings.kiosk_id, (target.lat, target.lon), lang="de")
+    step_free = finder.from_kiosk(app.settings.kiosk_id, (target.lat, target.lon), step_free=True, lang="de")
+    assert step_free.distance_m > usual.distance_m + 20  # the demo's staircase matters here
+
+    app.go("route", item=STAIRS_PLACE)
+    frames(2)
+    route = app.current()
+    assert route.directions.distance_m == pytest.approx(usual.distance_m)
+    assert any("Treppe" in row.txt for row in route.steps.rows)
+    tap(route.step_free_button)
+    assert route.step_free and route.directions.step_free
+    assert route.directions.distance_m == pytest.approx(step_free.distance_m)
+    assert [row.txt for row in route.steps.rows] == step_free.steps
+    assert not any("Treppe" in row.txt and "nehmen" in row.txt for row in route.steps.rows)
+    assert route.map.route == list(step_free.route.points)
+    assert route.step_free_button.txt.startswith("✓")
+    tap(route.step_free_button)
+    assert route.directions.distance_m == pytest.approx(usual.distance_m)
+
+
+def test_reset_view_restores_heads_up_after_a_pan(demo, app):
+    app.go("map")
+    frames(3)
+    mapview = app.current().map
+    home = mapview.view
+    _drag(mapview, 180, -120)
+    assert mapview.view.centre != home.centre
+    tap(app.current().panel.reset)
+    assert mapview.view == home and mapview.view.rotation == mapview.scene.rotation
+
+
+def test_panning_and_pinching_never_rebuild_the_geometry(demo, app):
+    from kiosk.ui.widgets import map_layers
+
+    app.go("map")
+    frames(3)
+    mapview = app.current().map
+    builds, scenes, layouts = mapview.geometry_builds, map_layers.BUILDS["scene"], mapview.layouts
+    for dx, dy in ((200, 0), (-120, 90), (40, -160)):
+        _drag(mapview, dx, dy)
+    assert mapview.geometry_builds == builds and map_layers.BUILDS["scene"] == scenes
+    assert mapview.layouts == layouts  # a pan at the same zoom lays nothing out again
+
+    x, y = mapview.to_window(*mapview.center)
+    a, b = UnitTestTouch(x - 60, y), UnitTestTouch(x + 60, y)
+    a.touch_down()
+    b.touch_down()
+    scale = mapview.view.scale
+    for i in range(1, 6):
+        b.touch_move(x + 60 + 30 * i, y)
+        frames(1)
+    assert mapview.view.scale > scale * 1.5
+    assert mapview.layouts == layouts  # during the pinch only the transform changes
+    b.touch_up()
+    a.touch_up()
+    frames(2)
+    assert mapview.layouts == layouts + 1  # names and markers laid out once, after the gesture
+    assert mapview.geometry_builds == builds and map_layers.BUILDS["scene"] == scenes
+
+
+def test_street_names_are_on_the_map_in_the_visitors_language(demo, app):
+    app.go("map")
+    frames(3)
+    mapview = app.current().map
+    mapview.zoom_by(2.0)
+    frames(2)
+    assert any(key[0] == "de" for key in mapview._label_textures)
+    app.set_language("ar")
+    frames(3)
+    assert any(key[0] == "ar" for key in mapview._label_textures)
+    assert mapview.geometry_builds >= 1 and math.isfinite(mapview.view.scale)
+
+
+def test_arabic_route_steps_are_right_aligned(demo, app):
+    app.set_language("ar")
+    app.go("route", item="buchhandlung-seitenwind")
+    frames(3)
+    route = app.current()
+    assert route.steps.rows and all(row.halign == "right" for row in route.steps.rows)
+    arrow = route.steps.rows[0].parent.children
+    assert route.steps.rows[0].x < [w for w in arrow if w is not route.steps.rows[0]][0].x  # icon on the right
+    app.go("place", item="buchhandlung-seitenwind")
+    frames(2)
+    assert app.current().way.txt.endswith("←")
+
+
+def test_no_route_says_so_and_still_shows_the_place(demo, app, monkeypatch):
+    from kiosk.directions import NoRoute
+
+    def nowhere(*args, **kwargs):
+        raise NoRoute("test: no way")
+
+    monkeypatch.setattr(app.walks, "directions", nowhere)
+    app.go("route", item="teehaus-samowar")
+    frames(2)
+    route = app.current()
+    assert route.directions is None and route.summary.qr.data == ""
+    assert "Leider gibt es von hier keinen Fußweg dorthin. Die Karte zeigt, wo es ist." in texts(route)
+    assert route.map.highlight == "teehaus-samowar"
+    assert route.map.collide_point(*route.map.marker_pos("teehaus-samowar"))
+
+
+def test_the_route_screenshot_carries_the_share_url_in_its_qr(demo, app, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    from kiosk.ui.shoot import default_item
+
+    root = Path(__file__).resolve().parents[2]
+    config = tmp_path / "kiosk.toml"
+    config.write_text('feed_url = "file:///nonexistent/feed.json"\npublic_keys = ["unused"]\n', encoding="utf-8")
+    out = tmp_path / "route-en.png"
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config), "screenshot", str(out),
+                           "--screen", "route", "--lang", "en", "--at", START.isoformat(), "--size", "1080x1920",
+                           "--data-dir", str(app.data_dir)], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    item = default_item(app.content, "route", START, "en")
+    place = app.content.place(item, START, "en")
+    expected = app.walks.directions(place.lat, place.lon, step_free=False, lang="en").share_url
+    codes = decode(Image.open(out))
+    assert [c.data.decode("ascii") for c in codes] == [expected]
+
+
+def test_a_square_is_crossed_once_not_followed_round_its_bends(demo, app):
+    rathaus = app.content.place("rathaus", None, "en")
+    steps = app.walks.directions(rathaus.lat, rathaus.lon, step_free=False, lang="en").steps
+    assert steps.count("Cross Alter Markt") == 1 and "Turn left to stay on Alter Markt" not in steps
