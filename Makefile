@@ -29,7 +29,11 @@ SCREENS := attract home today shops discover place event search help map route f
 screenshots: $(SETUP)
 	tmp=$$(mktemp -d); for l in de en ar; do for s in $(SCREENS); do \
 	  KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/$$s-$$l.png --screen $$s --lang $$l \
-	  --at 2026-11-26T17:30+01:00 --size 1080x1920 || exit 1; done; done; rm -rf $$tmp
+	  --at 2026-11-26T17:30+01:00 --size 1080x1920 || exit 1; done; \
+	  KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/night-$$l.png --screen night --lang $$l \
+	  --at 2026-11-26T23:30+01:00 --size 1080x1920 || exit 1; done; \
+	for l in de en; do KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/admin-$$l.png \
+	  --screen admin --lang $$l --at 2026-11-26T17:30+01:00 --size 1080x1920 || exit 1; done; rm -rf $$tmp
 
 # Rebuild the demo feed from assets/demo/source and sign it with the demo key.
 demo: $(SETUP)
