@@ -7,7 +7,7 @@ from kivy.uix.image import Image
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.layout import MirrorBox, fitted_row
 from kiosk.ui.widgets.qr import QRCode
 from kiosk.ui.widgets.text import KButton, KLabel
 
@@ -37,17 +37,9 @@ class DetailColumn(ScrollView):
 
     def table(self, rows: list[tuple[str, str]], *, bold_first: bool = True) -> None:
         for index, (left, right) in enumerate(rows):
-            line = MirrorBox(size_hint_y=None, spacing=20)
             a = KLabel(txt=left, size_hint_x=0.4, bold=bold_first and index == 0)
             b = KLabel(txt=right, size_hint_x=0.6, bold=bold_first and index == 0)
-            line.add_logical(a)
-            line.add_logical(b)
-            line.apply_direction()
-            fit = lambda *_, ln=line, a=a, b=b: setattr(ln, "height", max(a.height, b.height))  # noqa: E731
-            a.bind(height=fit)
-            b.bind(height=fit)
-            fit()
-            self.column.add_widget(line)
+            self.column.add_widget(fitted_row(a, b, spacing=20))
 
     def qr(self, data: str, caption: str) -> QRCode | None:
         if not data:

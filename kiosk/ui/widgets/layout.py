@@ -53,6 +53,22 @@ class MirrorBox(BoxLayout):
             self.add_widget(widget)
 
 
+def fitted_row(*cells, spacing: int = 14) -> MirrorBox:
+    """A row of cells in reading order whose height follows its tallest cell (wrapped text grows)."""
+    row = MirrorBox(size_hint_y=None, spacing=spacing)
+    for cell in cells:
+        row.add_logical(cell)
+    row.apply_direction()
+
+    def fit(*_):
+        row.height = max(cell.height for cell in cells)
+
+    for cell in cells:
+        cell.bind(height=fit)
+    fit()
+    return row
+
+
 class Background(BoxLayout):
     def __init__(self, tone: str = "background", **kwargs):
         super().__init__(**kwargs)

@@ -11,7 +11,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.share import qr_box_size, qr_matrix
 from kiosk.ui.theme import pixels_per_mm
-from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.layout import MirrorBox, fitted_row
 from kiosk.ui.widgets.qr import QRCode
 from kiosk.ui.widgets.text import KLabel
 
@@ -103,18 +103,10 @@ class StepList(ScrollView):
         app = App.get_running_app()
         icon_w = round(app.sizes["heading"] * 1.6)
         for icon, sentence in steps:
-            row = MirrorBox(size_hint_y=None, spacing=14)
             arrow = KLabel(txt=icon, size_role="heading", bold=True, tone="accent", align="center",
                            size_hint_x=None, width=icon_w, wrap=False)
             text = KLabel(txt=sentence, size_role="body")
-            row.add_logical(arrow)
-            row.add_logical(text)
-            row.apply_direction()
-            fit = lambda *_, r=row, a=arrow, t=text: setattr(r, "height", max(a.height, t.height))  # noqa: E731
-            arrow.bind(height=fit)
-            text.bind(height=fit)
-            fit()
-            self.column.add_widget(row)
+            self.column.add_widget(fitted_row(arrow, text))
             self.rows.append(text)
 
 
