@@ -63,7 +63,7 @@ class KLabel(Label):
 
     def _fit_height(self, *args):
         if self.auto_height:
-            self.height = self.texture_size[1] + 2 * self.padding_y
+            self.height = self.texture_size[1]  # Kivy 2.3's texture already includes the label's padding
             self.size_hint_y = None
 
     def _measure(self, text: str) -> float:
@@ -75,7 +75,7 @@ class KLabel(Label):
         self.halign = {
             "start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right",
         }[self.align]
-        inner = max(1, self.width - 2 * self.padding_x)
+        inner = max(1, self.width)
         self.text_size = (inner, None) if self.wrap else (inner, self.height if not self.auto_height else None)
         self.shorten = not self.wrap
         self.shorten_from = "left" if rtl else "right"  # keep the start of a name, in reading order
@@ -126,7 +126,7 @@ class KButton(ButtonBehavior, KLabel):
 
     def _fit_height(self, *args):
         if self.auto_height:
-            self.height = max(self.min_height, self.texture_size[1] + 2 * self.padding_y)
+            self.height = max(self.min_height, self.texture_size[1])
             self.size_hint_y = None
 
     def on_min_height(self, *args):
