@@ -5,10 +5,16 @@ string of a right-to-left language passes through here. Plain Python, no Kivy.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import arabic_reshaper
 from bidi.algorithm import get_display  # the pure-Python algorithm mirrors brackets; bidi.get_display does not
+
+# Digit groups joined by spaces, hyphens or slashes (phone numbers, ISO dates) read left to right
+# as one unit; without this the algorithm reorders the groups and "0231 555 3101" shows as "3101 555 0231".
+_NUMBER_GROUPS = re.compile(r"\+?\d+(?:[ \-/]\d+)+")
+_LRE, _PDF = "\u202a", "\u202c"  # embedding marks; the algorithm removes them from its output
 
 _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 
@@ -22,7 +28,9 @@ def shape(text: str) -> str:
 @lru_cache(maxsize=4096)
 def visual_line(text: str) -> str:
     """One line of shaped text in display order (left to right on screen)."""
-    return get_display(text) if text else text
+    if not text:
+        return text
+    return get_display(_NUMBER_GROUPS.sub(lambda m: f"{_LRE}{m.group(0)}{_PDF}", text))
 
 
 def display(text: str, rtl: bool = True) -> str:

@@ -36,7 +36,9 @@ class HomeScreen(KioskScreen):
         self.frame.hero.add_widget(self.subtitle)
         body = self.frame.body
         body.add_widget(Widget())
-        grid = GridLayout(cols=2, spacing=16, size_hint_y=None)
+        # A landscape panel is wide and short: three tiles a row keep the grid within its height.
+        cols = 3 if app.landscape else 2
+        grid = GridLayout(cols=cols, spacing=16, size_hint_y=None)
         tile_h = round(app.touch_px * 1.7)
         self.tiles = {}
         for name, label in TILES:
@@ -51,7 +53,7 @@ class HomeScreen(KioskScreen):
                            N_("Help & safety"))
         self.tiles["help"] = help_tile
         grid.add_widget(help_tile)
-        rows = (len(grid.children) + 1) // 2
+        rows = -(-len(grid.children) // cols)
         grid.height = rows * tile_h + (rows - 1) * 16
         body.add_widget(grid)
         body.add_widget(LanguageBar(app.settings.locales))

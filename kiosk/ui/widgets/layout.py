@@ -37,9 +37,11 @@ class MirrorBox(BoxLayout):
         self.apply_direction()
 
     def apply_direction(self):
-        if self._mirrored == self.rtl:
+        # Only rows mirror: a column reads top to bottom in every language.
+        mirrored = self.rtl and self.orientation == "horizontal"
+        if self._mirrored == mirrored:
             return
-        self._mirrored = self.rtl
+        self._mirrored = mirrored
         widgets = list(self.children)  # last-added first
         self.clear_widgets()
         for widget in widgets:
@@ -91,16 +93,19 @@ class Header(MirrorBox):
     """The screen's title and the time and date in the visitor's language."""
 
     def __init__(self, **kwargs):
-        super().__init__(size_hint_y=None, spacing=20, **kwargs)
         app = App.get_running_app()
+        # In landscape the header's column is narrow: the clock goes above the title, not beside it.
+        stacked = app.landscape
+        super().__init__(size_hint_y=None, spacing=20, orientation="vertical" if stacked else "horizontal", **kwargs)
         self.title = KLabel(size_role="title", bold=True, wrap=True)
-        clock = BoxLayout(orientation="vertical", size_hint=(None, None), width=app.sizes["title"] * 5.2)
+        clock = BoxLayout(orientation="vertical", size_hint=(1 if stacked else None, None),
+                          width=app.sizes["title"] * 5.2)
         self.time = KLabel(size_role="title", align="end", wrap=False, bold=True)
         self.date = KLabel(size_role="small", align="end", tone="muted", wrap=True)
         clock.add_widget(self.time)
         clock.add_widget(self.date)
-        self.add_logical(self.title)
-        self.add_logical(clock)
+        for part in (clock, self.title) if stacked else (self.title, clock):
+            self.add_logical(part)
         app.fbind("clock_time", lambda a, v: setattr(self.time, "txt", v))
         app.fbind("clock_date", lambda a, v: setattr(self.date, "txt", v))
         self.time.txt, self.date.txt = app.clock_time, app.clock_date
