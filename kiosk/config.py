@@ -55,10 +55,10 @@ class Config:
 
     def sync_settings(self, data_dir: Path | None = None):
         """What sync.worker.SyncWorker needs (sync/ never reads this config itself); None in demo mode."""
+        if self.feed_url is None:
+            return None  # before the import: demo mode must not load the sync pipeline at start
         from sync.worker import SyncSettings
 
-        if self.feed_url is None:
-            return None
         return SyncSettings(
             feed_url=self.feed_url, public_keys=tuple(self.public_keys),
             data_dir=Path(data_dir) if data_dir else self.resolved_data_dir(), kiosk_id=self.kiosk_id,

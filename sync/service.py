@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Callable, Iterable
 from urllib.parse import unquote, urljoin, urlparse
 
 from sync import store
+from sync.demo import DEMO_DIR, demo_public_key, needs_demo_content  # noqa: F401 (DEMO_DIR: public name)
 from sync.feed import FeedInvalid, FeedUnreadable, parse_json, read_feed
 from sync.fetch import FetchError, Fetcher, FetchState, host_of, human_size
 from sync.signing import PublicKeyError, SignatureError, verify_signature
@@ -426,18 +427,9 @@ def record_next_attempt(data_dir: Path, at: datetime, now: datetime, *, retry_no
     return publish_status(data_dir, now, prometheus_file, **changes)
 
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "assets" / "demo"
-
-
-def demo_public_key() -> str:
-    return (DEMO_DIR / "keys" / "demo-signing.key.pub").read_text(encoding="utf-8").split()[0]
-
-
 def ensure_demo_content(data_dir: Path, *, now: datetime) -> ApplyResult | None:
     """In demo mode (no source configured), give an empty terminal the bundled demo feed."""
-    current = store.info(data_dir)
-    bundled = json.loads((DEMO_DIR / "feed.json").read_bytes())["sequence"]
-    if current is not None and not (current.demo and current.sequence < bundled):
+    if not needs_demo_content(data_dir):
         return None
     result = apply_from_file(
         DEMO_DIR / "feed.json", public_keys=[demo_public_key()], data_dir=data_dir, now=now, demo=True

@@ -98,6 +98,7 @@ class Services:
         self._start_sync()
         self._start_uploads()
         Window.fbind("on_flip", self._first_frame)
+        Window.canvas.ask_update()  # the attract loop no longer redraws every frame: ask for the one READY waits for
         interval = systemd.watchdog_interval()
         if interval:
             # From the UI loop on purpose: a frozen UI stops the pings and systemd restarts the kiosk.

@@ -2,7 +2,6 @@
 slowly so nothing burns into the panel. Any touch starts; a touch on a language starts in it."""
 from __future__ import annotations
 
-from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
@@ -12,11 +11,18 @@ from kivy.uix.widget import Widget
 
 from kiosk import formatting
 from kiosk.i18n import translator
+from kiosk.ui.follow import followers
 from kiosk.ui.translate import N_
 from kiosk.ui.widgets.layout import Background
 from kiosk.ui.widgets.text import KButton, KLabel
 
 SLIDE_SECONDS = 7
+# Burn-in drift: the slide walks between two corners of a small box in steps of a few pixels every
+# few seconds. An Animation moved it every frame, so the attract loop drew ~60 frames a second
+# with nothing new to see (docs/performance.md: ~98 % of a core here); now it draws one frame per step.
+DRIFT_STEP_S = 4
+DRIFT_STEPS = 10  # steps from one corner to the other: 40 s, as before (even: the centre is a step)
+DRIFT_CORNER = (0.012, 0.01)
 TOUCH_TO_START = N_("Touch the screen to start")
 
 
@@ -31,6 +37,8 @@ class AttractScreen(Screen):
         self.slides: list[dict] = []
         self.index = 0
         self._rotation = None
+        self._drift = None
+        self._drift_step = 0
         pad = round(48 * app.scale)
         root = Background(orientation="vertical", padding=pad, spacing=pad // 2)
         self.stage = FloatLayout(size_hint_y=0.56)
@@ -52,7 +60,7 @@ class AttractScreen(Screen):
                              size_hint_y=None, height=round(app.touch_px * 0.9),
                              on_release=lambda b, code=lang: self._start(code))
             button.rtl = lang == "ar"
-            app.funbind("rtl", button._on_app_rtl)  # each line keeps its own language's direction
+            followers.unfollow(button, "rtl")  # each line keeps its own language's direction
             self.start_buttons[lang] = button
             starts.add_widget(button)
         root.add_widget(starts)
@@ -129,15 +137,20 @@ class AttractScreen(Screen):
             self.index = (self.index + 1) % len(self.slides)
             self._show()
 
+    def drift(self, *args) -> None:
+        """One step of the burn-in drift: a triangle wave between the two corners of the box."""
+        self._drift_step = (self._drift_step + 1) % (2 * DRIFT_STEPS)
+        phase = self._drift_step / DRIFT_STEPS  # 0..2
+        t = 2 * phase - 1 if phase <= 1 else 3 - 2 * phase  # -1 .. 1 .. -1
+        self.slide.pos_hint = {"x": DRIFT_CORNER[0] * t, "y": DRIFT_CORNER[1] * t}
+
     def on_enter(self, *args):
         self._rotation = Clock.schedule_interval(self.next_slide, SLIDE_SECONDS)
-        drift = Animation(pos_hint={"x": 0.012, "y": 0.01}, duration=40) + Animation(
-            pos_hint={"x": -0.012, "y": -0.01}, duration=40)
-        drift.repeat = True
-        drift.start(self.slide)
+        self._drift_step = DRIFT_STEPS // 2  # the centre
+        self._drift = Clock.schedule_interval(self.drift, DRIFT_STEP_S)
 
     def on_leave(self, *args):
-        if self._rotation is not None:
-            self._rotation.cancel()
-        Animation.cancel_all(self.slide)
+        for event in (self._rotation, self._drift):
+            if event is not None:
+                event.cancel()
         self.slide.pos_hint = {"x": 0, "y": 0}

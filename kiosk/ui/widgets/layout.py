@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.ui.follow import followers
 from kiosk.ui.translate import N_, tr_txt
 from kiosk.ui.widgets.text import KButton, KLabel
 
@@ -27,7 +28,7 @@ class MirrorBox(BoxLayout):
         self._mirrored = False
         app = App.get_running_app()
         if app is not None:
-            app.fbind("rtl", self._on_app_rtl)
+            followers.follow(app, self, rtl=self._on_app_rtl)  # weakly (kiosk/ui/follow.py)
             self.rtl = app.rtl
 
     def _on_app_rtl(self, app, value):
@@ -80,7 +81,7 @@ class Background(BoxLayout):
             self._colour = Color(*app.palette[tone])
             self._rect = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._sync, size=self._sync)
-        app.fbind("palette", self._repaint)
+        followers.follow(app, self, palette=self._repaint)  # weakly (kiosk/ui/follow.py)
 
     def _sync(self, *args):
         self._rect.pos, self._rect.size = self.pos, self.size

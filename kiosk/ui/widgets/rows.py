@@ -12,6 +12,7 @@ from kivy.uix.recycleboxlayout import RecycleBoxLayout
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from kiosk.ui.follow import followers
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.text import KLabel
 
@@ -47,7 +48,7 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
             self._bg = Color(*app.palette["surface"])
             self._rect = RoundedRectangle(radius=[14])
         self.bind(pos=self._sync, size=self._sync, state=self._paint)
-        app.fbind("palette", self._paint)
+        followers.follow(app, self, palette=self._paint)  # weakly (kiosk/ui/follow.py)
         self.add_logical(texts)
         self.add_logical(self._badge)
         self.apply_direction()

@@ -12,6 +12,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk import bidi
+from kiosk.ui.follow import followers
 
 
 def has_rtl_letters(text: str) -> bool:
@@ -37,9 +38,8 @@ class KLabel(Label):
         app = App.get_running_app()
         if app is not None:
             self.rtl = app.rtl
-            app.fbind("rtl", self._on_app_rtl)
-            app.fbind("sizes", self._on_sizes)
-            app.fbind("palette", self._on_palette)
+            # Weakly: a label thrown away (a card refilled) is freed with its texture (kiosk/ui/follow.py).
+            followers.follow(app, self, rtl=self._on_app_rtl, sizes=self._on_sizes, palette=self._on_palette)
             self._on_sizes(app, app.sizes)
             self._on_palette(app, app.palette)
         self.fbind("txt", self._relayout)
@@ -107,12 +107,14 @@ class KButton(ButtonBehavior, KLabel):
         app = App.get_running_app()
         if app is not None:
             self.min_height = app.touch_px
-            app.fbind("palette", self._paint)
-            app.fbind("touch_px", lambda a, v: setattr(self, "min_height", v))
+            followers.follow(app, self, palette=self._paint, touch_px=self._on_app_touch_px)
         self.fbind("bg", self._paint)
         self.fbind("state", self._paint)
         self._paint()
         self.padding = (18, 10)
+
+    def _on_app_touch_px(self, app, value):
+        self.min_height = value
 
     def _paint(self, *args):
         app = App.get_running_app()
