@@ -311,17 +311,28 @@ class Content:
         return TodaysEvents(running, later, upcoming)
 
     def event(self, event_id: str, at: datetime, lang: str) -> EventView | None:
-        """An event's current or next occurrence (within a year), else its first."""
+        """An event's current or next occurrence within a year, else its latest one, else its first."""
         event = self._events.get(event_id)
         if event is None:
             return None
-        occs = occurrences_between(event, self.timezone, at, at + timedelta(days=366))
+        year = timedelta(days=366)
+        first = self._first_start(event)
+        occs = occurrences_between(event, self.timezone, at, at + year)
         if not occs:
-            start = datetime.min.replace(tzinfo=self.timezone) + timedelta(days=1)
-            occs = occurrences_between(event, self.timezone, start, at)[-1:]
+            # Searching back from the event's own start keeps the window finite (and within datetime's range).
+            occs = occurrences_between(event, self.timezone, max(first, at - year), at)[-1:] or \
+                occurrences_between(event, self.timezone, first, at)[-1:]
+        if not occs:
+            occs = occurrences_between(event, self.timezone, first, first + timedelta(days=1))[:1]
         if not occs:
             return None
         return self._event_view(event, occs[0], at, lang)
+
+    def _first_start(self, event: dict) -> datetime:
+        start = event["start"]
+        if len(start) == 10:  # an all-day event's date
+            return datetime.combine(date.fromisoformat(start), datetime.min.time(), self.timezone)
+        return parse_instant(start)
 
     def events_at_place(self, place_id: str, at: datetime, lang: str, days: int = 14) -> list[EventView]:
         """Upcoming events held at a place or with it taking part."""

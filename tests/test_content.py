@@ -133,3 +133,24 @@ def test_search_titles_come_in_the_visitors_language(content):
 def test_a_clock_before_the_feed_was_made_cannot_date_today(content):
     assert content.clock_is_plausible(at("2026-11-26T12:00+01:00"))
     assert not content.clock_is_plausible(at("1970-01-01T00:00+00:00"))
+
+
+def test_an_event_long_over_or_far_ahead_still_opens(tmp_path, keypair, data_dir):
+    key_path, public = keypair
+    events = feedkit.BASE["events"] + [
+        {"id": "altes-konzert", "title": "Altes Konzert", "start": "2019-05-01T20:00:00+02:00",
+         "end": "2019-05-01T22:00:00+02:00"},
+        {"id": "fernes-fest", "title": "Fernes Fest", "start": "2029-05-01", "end": "2029-05-02"},
+    ]
+    path = feedkit.write_signed(tmp_path / "pub", feedkit.feed(events=events), key_path)
+    service.sync_once(str(path), public_keys=[public], data_dir=data_dir, now=APPLIED)
+    content = Content.open(data_dir)
+    try:
+        old = content.event("altes-konzert", at("2026-11-26T17:30+01:00"), "de")
+        assert old.start == at("2019-05-01T20:00+02:00")
+        ahead = content.event("fernes-fest", at("2026-11-26T17:30+01:00"), "de")
+        assert ahead.start == date(2029, 5, 1) and ahead.all_day
+        market = content.event("weihnachtsmarkt", at("2027-06-01T12:00+02:00"), "de")
+        assert market.start == at("2026-12-30T11:00+01:00")  # its latest, the series ended
+    finally:
+        content.close()
