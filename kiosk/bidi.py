@@ -58,3 +58,17 @@ def wrap_display(text: str, width: float, measure) -> str:
                 current = candidate
         lines.append(current)
     return "\n".join(visual_line(line) for line in lines)
+
+
+def truncate_display(text: str, width: float, measure) -> str:
+    """One line cut to `width` in reading order, with "…" where the reading stops, then reordered.
+
+    Kivy's own shortening works on the reordered string and mixes up the order of its words.
+    """
+    line = shape(text.replace("\n", " "))
+    if measure(visual_line(line)) <= width:
+        return visual_line(line)
+    words = line.split(" ")
+    while len(words) > 1 and measure(visual_line(" ".join(words) + "…")) > width:
+        words.pop()
+    return visual_line(" ".join(words) + "…")

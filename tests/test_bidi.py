@@ -20,3 +20,13 @@ def test_arabic_words_are_reordered_and_joined():
 
 def test_left_to_right_text_is_untouched():
     assert display("Telefon: 0231 555 3101", rtl=False) == "Telefon: 0231 555 3101"
+
+
+def test_a_line_too_long_is_cut_where_the_reading_stops():
+    from kiosk.bidi import truncate_display
+
+    measure = len  # one unit per character is enough to check the order
+    text = "0800 111 0 111 · أو 0800 111 0 222 – مجاني، من دون ذكر الاسم"
+    shown = truncate_display(text, 30, measure)
+    assert len(shown) <= 30
+    assert shown.startswith("…") and shown.endswith("0800 111 0 111")  # the reading starts at the right

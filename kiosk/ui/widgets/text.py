@@ -78,12 +78,15 @@ class KLabel(Label):
         inner = max(1, self.width)
         self.text_size = (inner, None) if self.wrap else (inner, self.height if not self.auto_height else None)
         self.shorten = not self.wrap
-        self.shorten_from = "left" if rtl else "right"  # keep the start of a name, in reading order
+        self.shorten_from = "right"  # keep the start of a name
         # Arabic is shaped and reordered wherever it appears (a shop name in a German screen too).
         if has_rtl_letters(self.txt):
             if self.wrap and self.width > 10:
                 # A small margin: Kivy must never re-wrap a line that is already in display order.
                 self.text = bidi.wrap_display(self.txt, inner * 0.96, self._measure)
+            elif self.width > 10:
+                self.shorten = False  # cut in reading order before reordering, not by Kivy afterwards
+                self.text = bidi.truncate_display(self.txt, inner * 0.96, self._measure)
             else:
                 self.text = bidi.display(self.txt)
         else:
