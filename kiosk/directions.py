@@ -56,6 +56,8 @@ class Wayfinder:
             {"type": "FeatureCollection", "features": content.map_features()}
         )
         self._trees: dict[tuple[str, bool], RouteTree] = {}
+        # A snapshot's walks never change, and lists of 2,000 places ask for them on every fill.
+        self._walking_times: dict[tuple, tuple[float, float] | None] = {}
 
     def kiosk_position(self, kiosk_id: str) -> LatLon:
         kiosk = self.content.kiosk(kiosk_id)
@@ -99,6 +101,12 @@ class Wayfinder:
 
     def walking_time(self, kiosk_id: str, to: LatLon, *, step_free: bool = False) -> tuple[float, float] | None:
         """(metres, seconds) from the terminal, or None when there is no way; cheap enough for lists."""
+        key = (kiosk_id, to, step_free)
+        if key not in self._walking_times:
+            self._walking_times[key] = self._walking_time(kiosk_id, to, step_free)
+        return self._walking_times[key]
+
+    def _walking_time(self, kiosk_id: str, to: LatLon, step_free: bool) -> tuple[float, float] | None:
         try:
             distance = self._tree(kiosk_id, step_free).distance_to(self.network.attach(*to, step_free=step_free))
         except (EmptyNetworkError, NoRoute):

@@ -71,9 +71,15 @@ class PlacesScreen(KioskScreen):
         self.refresh()
 
     def _chips(self, content) -> None:
+        options = [(ALL, tr._("All")), (OPEN_NOW, tr._("Open now"))] + self.filter_options(content)
+        # The chips stay when nothing they show changed (the usual visit): building them is most of a fill.
+        key = (tuple(options), self.filter_key, self.open_only, self.app.rtl)
+        if key == getattr(self, "_chips_key", None):
+            self.chips_scroll.scroll_x = 1 if self.app.rtl else 0
+            return
+        self._chips_key = key
         self.chips.clear_widgets()
         self.chips._mirrored = False
-        options = [(ALL, tr._("All")), (OPEN_NOW, tr._("Open now"))] + self.filter_options(content)
         for key, label in options:
             on = self.open_only if key == OPEN_NOW else key == self.filter_key
             chip = KButton(txt=label, size_role="body", wrap=False, auto_height=False, size_hint_x=None,

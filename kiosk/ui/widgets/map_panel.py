@@ -99,8 +99,13 @@ class MapLegend(GridLayout):
         self.bind(minimum_height=self.setter("height"))
 
     def show(self, kinds: set[str]) -> None:
-        self.clear_widgets()
         app = App.get_running_app()
+        # Built once per set of kinds and language: a map visit of the same snapshot keeps its legend.
+        key = (frozenset(kinds), app.language, app.rtl, app.sizes["small"])
+        if key == getattr(self, "_key", None):
+            return
+        self._key = key
+        self.clear_widgets()
         icon = round(app.sizes["small"] * 1.3)
         entries = []
         for kind in [k for k in LEGEND_ORDER if k in kinds]:

@@ -47,6 +47,7 @@ class MapView(StencilView):
         self._touches: dict = {}
         self._moved = 0.0
         self._layout_scale = 1.0
+        self._overlay_laid_out = None
         self._label_textures: dict[tuple[str, int], object] = {}
         self._relayout = Clock.create_trigger(self._layout_overlay, -1)
         super().__init__(**kwargs)
@@ -128,6 +129,7 @@ class MapView(StencilView):
 
     def _scene_changed(self, *args) -> None:
         self._label_textures.clear()
+        self._overlay_laid_out = None
         self._build_geometry()
         self.view = None
         self.reset_view()
@@ -164,11 +166,23 @@ class MapView(StencilView):
                 return self.to_local(marker.x, marker.y)
         return None
 
+    def _overlay_key(self, scene, view) -> tuple:
+        """Everything the overlay's instructions depend on (they are relative to the view's translation)."""
+        app = App.get_running_app()
+        return (id(scene), view.scale, view.rotation, tuple(map(tuple, self.route)), self.highlight,
+                self.destination and tuple(self.destination), self.lang, app.sizes["small"] if app else None)
+
     def _layout_overlay(self, *args) -> None:
         overlay = self._overlay
-        overlay.clear()
         scene, view = self.scene, self.view
-        if scene is None or view is None:
+        key = self._overlay_key(scene, view) if scene is not None and view is not None else None
+        if key is not None and key == self._overlay_laid_out:
+            # A visit that shows the same view of the same scene: the markers and names are already there.
+            self._apply_view()
+            return
+        overlay.clear()
+        self._overlay_laid_out = key
+        if key is None:
             return
         self.layouts += 1
         self._layout_scale = view.scale

@@ -94,13 +94,18 @@ class StepList(ScrollView):
 
     def show(self, steps: list[tuple[str, str]], message: str = "") -> None:
         """`steps` as (icon, sentence); `message` instead when there is no route."""
-        self.column.clear_widgets()
+        app = App.get_running_app()
+        # The same route shown again (a second visit to the same destination) keeps its rows.
+        key = (tuple(steps), message, app.rtl, app.sizes["heading"], app.sizes["body"])
         self.scroll_y = 1
+        if key == getattr(self, "_key", None):
+            return
+        self._key = key
+        self.column.clear_widgets()
         self.rows = []
         if message:
             self.column.add_widget(KLabel(txt=message, size_role="heading"))
             return
-        app = App.get_running_app()
         icon_w = round(app.sizes["heading"] * 1.6)
         for icon, sentence in steps:
             arrow = KLabel(txt=icon, size_role="heading", bold=True, tone="accent", align="center",
