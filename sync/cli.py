@@ -253,7 +253,7 @@ def default_signature_path(feed: Path) -> Path:
 
 
 # `serve` lives in its own module: it is a small web server, not a feed operation.
-from sync.serve import serve_command  # noqa: E402
+from sync.serve import serve_command, serve_until_stopped  # noqa: E402
 
 main.add_command(serve_command)
 
@@ -277,12 +277,7 @@ def collect(db: Path, host: str, port: int, token: str) -> None:
         raise FileProblem(f"cannot listen on {host}:{port} or open {db}: {exc.strerror or exc}") from None
     click.echo(f"Collecting into {db} at http://{host}:{server.server_address[1]}/feedback, /usage and /heartbeat",
                err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
 
 
 @main.command()

@@ -150,6 +150,16 @@ def start_in_thread(server: FeedServer) -> threading.Thread:
     return thread
 
 
+def serve_until_stopped(server: ThreadingHTTPServer) -> None:
+    """Serve in the foreground until Ctrl-C, then close the socket."""
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @click.command("serve")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -180,9 +190,4 @@ def serve_command(folder: Path, host: str, port: int, quiet: bool, collect_db: P
     if host not in ("127.0.0.1", "::1", "localhost"):
         click.echo("Plain http: terminals accept it only with allow_insecure_http = true; use https:// in production.",
                    err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
