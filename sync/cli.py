@@ -33,7 +33,7 @@ class Refused(click.ClickException):
 @click.group()
 @click.version_option(package_name="dortmund-kiosk")
 def main() -> None:
-    """Validate, sign and verify kiosk content feeds (feed.json, format v1)."""
+    """The publishers' tool: build, check, sign and serve kiosk content feeds (format v1), and collect from the fleet."""
 
 
 @main.command()
