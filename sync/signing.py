@@ -9,11 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import tempfile
 from pathlib import Path
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
+
+from sync.files import write_bytes_atomically
 
 KEY_FILE_NAME = "feed-signing.key"
 KEY_FILE_HEADER = "# kiosk-feed Ed25519 private key: base64 of the 32-byte seed. Keep it secret."
@@ -56,8 +57,8 @@ def write_keypair(out_dir: str | os.PathLike, *, overwrite: bool = False) -> tup
     public = public_key_b64(key)
     seed = base64.b64encode(bytes(key)).decode("ascii")
     body = f"{KEY_FILE_HEADER}\n# public key: {public}\n{seed}\n"
-    _write_atomically(private_path, body.encode("ascii"), mode=0o600)
-    _write_atomically(_public_key_path(private_path), f"{public}\n".encode("ascii"), mode=0o644)
+    write_bytes_atomically(private_path, body.encode("ascii"), mode=0o600)
+    write_bytes_atomically(_public_key_path(private_path), f"{public}\n".encode("ascii"), mode=0o644)
     return private_path, public
 
 
@@ -144,21 +145,6 @@ def _quoted(value: object) -> str:
     return "'" + (text if len(text) <= 60 else text[:59] + "…") + "'"
 
 
-def _write_atomically(path: Path, data: bytes, *, mode: int) -> None:
-    """Write beside the target, then rename, so a reader never sees half a key or signature."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_signature(path: str | os.PathLike, signature: str) -> None:
     """feed.json.sig: one line of base64."""
-    _write_atomically(Path(path), f"{signature}\n".encode("ascii"), mode=0o644)
+    write_bytes_atomically(Path(path), f"{signature}\n".encode("ascii"), mode=0o644)

@@ -9,11 +9,11 @@ clock_skew_s, clock_checked_at, clock_ok, clock_problem. Times are ISO 8601 with
 from __future__ import annotations
 
 import json
-import os
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sync.files import write_bytes_atomically
 
 STATUS_FILE = "status.json"
 CLOCK_SKEW_LIMIT_S = 300
@@ -29,18 +29,8 @@ def read_status(data_dir: Path) -> dict[str, Any]:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write beside the target, fsync, rename: a reader sees the old or the new file, whole."""
-    # One temporary name per process and thread, so two writers never rename each other's half file.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """A reader sees the old or the new file, whole (sync/files.py)."""
+    write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def write_json_atomically(path: Path, document: Any) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,6 +20,7 @@ from sync.build.images import ImageFiles
 from sync.build.network import ATTACH_LIMIT_M, check_network
 from sync.build.report import BuildReport
 from sync.feed import FORMAT, FORMAT_VERSION, FeedUnreadable, parse_json, problems
+from sync.files import write_bytes_atomically
 
 FEED_NAME = "feed.json"
 REPORT_NAME = "build-report.txt"
@@ -64,12 +63,12 @@ class Build:
         out_dir.mkdir(parents=True, exist_ok=True)
         written = self.images.write()
         target = out_dir / FEED_NAME
-        _write_atomically(target, self.dumps())
+        write_bytes_atomically(target, self.dumps())
         stale = out_dir / (FEED_NAME + ".sig")
         if stale.exists():
             stale.unlink()  # it signed the previous bytes; a terminal would refuse the pair anyway
             self.report.note(f"removed the old signature {stale}; sign the new feed with `kiosk-feed sign`")
-        _write_atomically(out_dir / REPORT_NAME, self.report.render().encode("utf-8"))
+        write_bytes_atomically(out_dir / REPORT_NAME, self.report.render().encode("utf-8"))
         return [target, out_dir / REPORT_NAME, *written]
 
 
@@ -206,16 +205,3 @@ def _count(feed: dict, report: BuildReport) -> None:
     if features:
         report.count(f"map: {len(features)} features "
                      f"({counted((f.get('properties') or {}).get('layer', '?') for f in features)})")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename, so a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
