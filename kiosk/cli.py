@@ -44,15 +44,13 @@ class Context:
 def open_content(ctx: Context, data_dir: str | None):
     """The live content, applying the demo feed first when this terminal runs in demo mode."""
     from kiosk.content import Content
-    from sync import service, store
+    from sync import store
+    from sync.demo import apply_demo_if_needed
 
     config = ctx.config()
     folder = resolve_data_dir(data_dir or config.data_dir)
-    if config.demo_mode:
-        try:
-            service.ensure_demo_content(folder, now=now_utc())
-        except service.SyncFailed as exc:
-            raise click.ClickException(f"The bundled demo content could not be applied: {exc}") from None
+    if config.demo_mode and (problem := apply_demo_if_needed(folder, now=now_utc())):
+        raise click.ClickException(problem)
     if store.info(folder) is None:
         raise click.ClickException(
             f"There is no content in {folder} yet. Apply a feed with: kiosk sync --once --feed-url FEED.json "

@@ -7,6 +7,7 @@ a fifth of the kiosk's cold start (docs/performance.md).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from sync import store
@@ -25,3 +26,19 @@ def needs_demo_content(data_dir: Path) -> bool:
         return False  # real content: the demo never replaces it
     bundled = json.loads((DEMO_DIR / "feed.json").read_bytes())["sequence"]
     return current is None or current.sequence < bundled
+
+
+def apply_demo_if_needed(data_dir: Path, *, now: datetime) -> str | None:
+    """Give a terminal in demo mode the bundled feed when it needs it; the reason it failed, else None.
+
+    The sync pipeline (jsonschema, requests) is imported only when the demo must really be applied.
+    """
+    if not needs_demo_content(Path(data_dir)):
+        return None
+    from sync import service
+
+    try:
+        service.ensure_demo_content(Path(data_dir), now=now)
+    except service.SyncFailed as exc:
+        return f"The bundled demo content could not be applied: {exc}"
+    return None

@@ -45,16 +45,10 @@ def run_kiosk(config: Config, data_dir: Path) -> None:
     size = boot.window_size(config.screen_size, config.orientation)
     boot.prepare(size=size, fullscreen=config.fullscreen)
     if config.demo_mode:
-        from sync.demo import needs_demo_content
+        from sync.demo import apply_demo_if_needed
 
-        # The sync pipeline (jsonschema, requests) is imported only when the demo must be applied.
-        if needs_demo_content(Path(data_dir)):
-            from sync import service
-
-            try:
-                service.ensure_demo_content(Path(data_dir), now=system_clock())
-            except service.SyncFailed as exc:
-                log.error("The bundled demo content could not be applied: %s", exc)
+        if problem := apply_demo_if_needed(Path(data_dir), now=system_clock()):
+            log.error(problem)
     make_app(config, data_dir).run()
 
 
