@@ -278,30 +278,47 @@ def _segments_cross(p1: XY, p2: XY, q1: XY, q2: XY) -> bool:
 
 
 def join_lines(lines: Sequence[Sequence[XY]], *, tolerance_m: float = 0.05) -> list[list[XY]]:
-    """Lines of one street drawn as separate pieces, joined end to end where they meet."""
+    """Lines of one street drawn as separate pieces, joined end to end where they meet.
+
+    Pieces are taken last first, and a chain grows by the earliest piece that touches either of its
+    ends; an index of the pieces' ends keeps this linear for streets of thousands of pieces."""
     def key(p: XY) -> tuple[int, int]:
         return round(p[0] / tolerance_m), round(p[1] / tolerance_m)
 
-    pending = [list(line) for line in lines if len(line) >= 2]
+    pieces = [list(line) for line in lines if len(line) >= 2]
+    by_end: dict[tuple[int, int], set[int]] = {}
+    for i, piece in enumerate(pieces):
+        by_end.setdefault(key(piece[0]), set()).add(i)
+        by_end.setdefault(key(piece[-1]), set()).add(i)
+    left = set(range(len(pieces)))
+    order = list(range(len(pieces)))  # popped from the end, as pieces still waiting
     joined: list[list[XY]] = []
-    while pending:
-        chain = pending.pop()
-        grown = True
-        while grown:
-            grown = False
-            for i, other in enumerate(pending):
-                if key(other[0]) == key(chain[-1]):
-                    chain = chain + other[1:]
-                elif key(other[-1]) == key(chain[-1]):
-                    chain = chain + other[-2::-1]
-                elif key(other[-1]) == key(chain[0]):
-                    chain = other[:-1] + chain
-                elif key(other[0]) == key(chain[0]):
-                    chain = other[:0:-1] + chain
-                else:
-                    continue
-                del pending[i]
-                grown = True
+
+    def take(i: int) -> list[XY]:
+        left.discard(i)
+        piece = pieces[i]
+        by_end[key(piece[0])].discard(i)
+        by_end[key(piece[-1])].discard(i)
+        return piece
+
+    while order:
+        first = order.pop()
+        if first not in left:
+            continue
+        chain = take(first)
+        while True:
+            head, tail = key(chain[0]), key(chain[-1])
+            touching = by_end.get(tail, set()) | by_end.get(head, set())
+            if not touching:
                 break
+            other = take(min(touching))
+            if key(other[0]) == tail:
+                chain = chain + other[1:]
+            elif key(other[-1]) == tail:
+                chain = chain + other[-2::-1]
+            elif key(other[-1]) == head:
+                chain = other[:-1] + chain
+            else:
+                chain = other[:0:-1] + chain
         joined.append(chain)
     return joined

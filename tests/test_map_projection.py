@@ -129,3 +129,14 @@ def test_labels_show_when_they_fit_and_never_collide():
     assert 0 in shown and 1 not in shown  # the parallel street 5 m away would overlap
     assert 2 not in shown  # 80 m is too short for 150 px
     assert 3 in shown  # the same name again, far enough away
+
+
+def test_join_lines_joins_a_long_street_given_in_shuffled_pieces():
+    import random
+
+    points = [(float(i), 0.0) for i in range(3001)]
+    pieces = [[points[i], points[i + 1]] for i in range(3000)]
+    random.Random(7).shuffle(pieces)
+    pieces = [p if i % 2 else p[::-1] for i, p in enumerate(pieces)]  # half of them drawn backwards
+    (street,) = join_lines(pieces)
+    assert sorted(street) == points and street in (points, points[::-1])
