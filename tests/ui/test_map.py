@@ -258,3 +258,23 @@ def test_a_square_is_crossed_once_not_followed_round_its_bends(demo, app):
     rathaus = app.content.place("rathaus", None, "en")
     steps = app.walks.directions(rathaus.lat, rathaus.lon, step_free=False, lang="en").steps
     assert steps.count("Cross Alter Markt") == 1 and "Turn left to stay on Alter Markt" not in steps
+
+
+def test_zoomed_in_only_the_tiles_near_the_view_are_drawn(demo, app):
+    app.go("map")
+    frames(3)
+    mapview = app.current().map
+    tiles = len(mapview.scene.tiles)
+    assert tiles > 4 and mapview.geometry_builds >= 1
+    mapview.zoom_by(100.0)  # as close as the map goes
+    frames(2)
+    near = mapview._tiles_shown
+    assert 0 < len(near) < tiles / 2
+    changes = mapview.tile_changes
+    _drag(mapview, -700, 0)
+    _drag(mapview, -700, 0)
+    assert mapview._tiles_shown != near and mapview.tile_changes > changes  # a pan brings in the next tiles
+    mapview.reset_view()
+    mapview.zoom_by(0.01)  # the whole map
+    frames(2)
+    assert len(mapview._tiles_shown) == tiles

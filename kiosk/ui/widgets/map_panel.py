@@ -16,7 +16,8 @@ from kiosk.map_projection import rotate
 from kiosk.ui.labels import kind_label
 from kiosk.ui.translate import N_, tr_txt
 from kiosk.ui.widgets.layout import MirrorBox
-from kiosk.ui.widgets.map_style import MAP_COLOURS, MarkerIcon
+from kiosk.ui.widgets.map_markers import MarkerIcon
+from kiosk.ui.widgets.map_style import MAP_COLOURS
 from kiosk.ui.widgets.mapview import MapView
 from kiosk.ui.widgets.text import KButton, KLabel
 

@@ -1,11 +1,7 @@
-"""The map's colours, the place markers by kind (colour and symbol), and their legend icon."""
+"""The map's colours, and the place markers by kind: colour and symbol."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from kivy.core.text import Label as CoreLabel
-from kivy.graphics import Color, Ellipse, Rectangle
-from kivy.uix.widget import Widget
 
 from kiosk.ui.theme import hex_colour
 
@@ -61,41 +57,3 @@ KIND_STYLE = {
     "transit": _style("#1f63c6", "U", dark_glyph=False),
     "destination": _style("#ffcc33", "★"),
 }
-
-_GLYPHS: dict[tuple, object] = {}
-
-
-def glyph_texture(glyph: str, size: float, colour: tuple):
-    """A marker's symbol, rendered once per size and colour."""
-    key = (glyph, round(size), tuple(colour))
-    texture = _GLYPHS.get(key)
-    if texture is None:
-        label = CoreLabel(text=glyph, font_size=round(size) * (0.75 if len(glyph) > 1 else 1), bold=True,
-                          color=colour)
-        label.refresh()
-        texture = _GLYPHS[key] = label.texture
-    return texture
-
-
-class MarkerIcon(Widget):
-    """A place marker as the legend shows it."""
-
-    def __init__(self, kind: str, **kwargs):
-        super().__init__(**kwargs)
-        self.kind = kind
-        self.bind(pos=self._draw, size=self._draw)
-
-    def _draw(self, *args):
-        style = KIND_STYLE.get(self.kind, KIND_STYLE["service"])
-        side = min(self.width, self.height)
-        x, y = self.center_x - side / 2, self.center_y - side / 2
-        self.canvas.clear()
-        texture = glyph_texture(style.glyph, side * 0.55, style.on_colour)
-        with self.canvas:
-            Color(*MAP_COLOURS["marker_edge"])
-            Ellipse(pos=(x - 2, y - 2), size=(side + 4, side + 4))
-            Color(*style.colour)
-            Ellipse(pos=(x, y), size=(side, side))
-            Color(1, 1, 1, 1)
-            Rectangle(texture=texture, pos=(self.center_x - texture.width / 2, self.center_y - texture.height / 2),
-                      size=texture.size)

@@ -2,7 +2,8 @@
 
 API in the manner of kivy-garden mapview: properties (`scene`, `view`, `route`, `highlight`) and
 an event (`on_marker`). The geometry (map_layers.MapScene) sits under one Translate-Rotate-Scale
-transform, so panning and pinching change three instructions and nothing else. Screen-sized things
+transform, so panning and pinching change three instructions, and the set of tiles drawn when the
+view nears another part of a large map (map_layers.Tile). Screen-sized things
 (names, markers, the route line) are laid out again only when a gesture ends, coalesced by a
 Clock trigger; during a pinch they scale with the map.
 """
@@ -13,16 +14,17 @@ import math
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
-from kivy.graphics import (Color, Ellipse, InstructionGroup, Line, Mesh, PopMatrix, PushMatrix, Rectangle, Rotate,
-                           Scale, Translate, Triangle)
+from kivy.graphics import (Color, Ellipse, InstructionGroup, Line, PopMatrix, PushMatrix, Rectangle, Rotate, Scale,
+                           Translate, Triangle)
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.stencilview import StencilView
 
 from kiosk import bidi
 from kiosk.i18n import localized
-from kiosk.map_projection import Limits, View, fit, rotate, visible_labels
-from kiosk.ui.widgets.map_layers import AREA_STYLES, LINE_STYLES, MapScene
-from kiosk.ui.widgets.map_style import KIND_STYLE, MAP_COLOURS, glyph_texture
+from kiosk.map_projection import Bounds, Limits, View, fit, rotate, visible_labels
+from kiosk.ui.widgets.map_layers import MapScene
+from kiosk.ui.widgets.map_markers import marker_meshes, marker_texture
+from kiosk.ui.widgets.map_style import MAP_COLOURS
 from kiosk.ui.widgets.text import has_rtl_letters
 
 TAP_SLOP_PX = 24
@@ -43,6 +45,8 @@ class MapView(StencilView):
     def __init__(self, **kwargs):
         self.geometry_builds = 0  # meshes made from a scene: once per snapshot, never on pan or zoom
         self.layouts = 0
+        self.tile_changes = 0  # the drawn tiles change as the view moves over a large map
+        self._tiles_shown = None
         self.home_points: list[tuple[float, float]] = []
         self._touches: dict = {}
         self._moved = 0.0
@@ -124,6 +128,7 @@ class MapView(StencilView):
         self._scale.xyz = (view.scale, view.scale, 1)
         ratio = view.scale / self._layout_scale
         self._overlay_scale.xyz = (ratio, ratio, 1)
+        self._show_tiles()
 
     # -- geometry: once per scene -----------------------------------------------------------------
 
@@ -135,23 +140,28 @@ class MapView(StencilView):
         self.reset_view()
 
     def _build_geometry(self) -> None:
-        group = self._geometry
-        group.clear()
-        scene: MapScene | None = self.scene
-        if scene is None:
+        self._geometry.clear()
+        self._tiles_shown = None
+        if self.scene is not None:
+            self.geometry_builds += 1
+            self._show_tiles()
+
+    def _show_tiles(self) -> None:
+        """Draw the tiles that reach into the view (and a tenth of its size around it); every view
+        change checks, and the canvas changes only when the set of tiles does."""
+        scene, view = self.scene, self.view
+        if scene is None or view is None:
             return
-        self.geometry_builds += 1
-        for style in AREA_STYLES:
-            group.add(Color(*MAP_COLOURS[style]))
-            for batch in scene.areas.get(style, ()):
-                group.add(Mesh(vertices=batch.vertices, indices=batch.indices, mode="triangles"))
-        for style in LINE_STYLES:
-            group.add(Color(*MAP_COLOURS[style]))
-            for batch in scene.lines.get(style, ()):
-                group.add(Mesh(vertices=batch.vertices, indices=batch.indices, mode="triangles"))
-        group.add(Color(*MAP_COLOURS["landmark"]))
-        for x, y in scene.points:
-            group.add(Rectangle(pos=(x - 6, y - 6), size=(12, 12)))
+        w, h = self.width, self.height
+        corners = [view.to_map(sx * w * 0.6, sy * h * 0.6) for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+        tiles = scene.tiles_in(Bounds.of(corners))
+        if tiles == self._tiles_shown:
+            return
+        self._tiles_shown = tiles
+        self.tile_changes += 1
+        self._geometry.clear()
+        for instruction in scene.instructions(tiles):  # made once per scene, shared by the map and route screens
+            self._geometry.add(instruction)
 
     # -- the overlay: names, markers, route, "you are here"; after a zoom, never per frame ------------
 
@@ -196,11 +206,15 @@ class MapView(StencilView):
         highlighted = None
         # With a route, the other places step back (smaller) so the line stays readable above them.
         size = MARKER_PX * (0.7 if len(self.route) >= 2 else 1.0)
+        by_kind: dict[str, list[tuple[float, float]]] = {}
         for marker in scene.markers:
             if marker.place_id == self.highlight:
                 highlighted = marker
                 continue
-            self._marker(overlay, marker.kind, *px(marker.x, marker.y), size)
+            by_kind.setdefault(marker.kind, []).append(px(marker.x, marker.y))
+        overlay.add(Color(1, 1, 1, 1))
+        for mesh in marker_meshes(by_kind, size):
+            overlay.add(mesh)
         if len(self.route) >= 2:
             points = [c for lat, lon in self.route for c in px(*scene.xy(lat, lon))]
             overlay.add(Color(*MAP_COLOURS["route_casing"]))
@@ -246,15 +260,7 @@ class MapView(StencilView):
         return texture
 
     def _marker(self, overlay, kind: str, x: float, y: float, size: float, ring: bool = False) -> None:
-        style = KIND_STYLE.get(kind, KIND_STYLE["service"])
-        if ring:
-            overlay.add(Color(*MAP_COLOURS["route"]))
-            overlay.add(Ellipse(pos=(x - size / 2 - 6, y - size / 2 - 6), size=(size + 12, size + 12)))
-        overlay.add(Color(*MAP_COLOURS["marker_edge"]))
-        overlay.add(Ellipse(pos=(x - size / 2 - 2, y - size / 2 - 2), size=(size + 4, size + 4)))
-        overlay.add(Color(*style.colour))
-        overlay.add(Ellipse(pos=(x - size / 2, y - size / 2), size=(size, size)))
-        texture = glyph_texture(style.glyph, size * 0.55, style.on_colour)
+        texture = marker_texture(kind, size, ring)
         overlay.add(Color(1, 1, 1, 1))
         overlay.add(Rectangle(texture=texture, pos=(x - texture.width / 2, y - texture.height / 2),
                               size=texture.size))
