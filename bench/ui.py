@@ -86,6 +86,8 @@ def touch_figures(data_dir: Path, trivial_mb: float | None, label: str, repeat: 
     first = result["first"]
     worst = max(first, key=first.get)
     rows.append(Row(f"  {label}: slowest first visit ({worst})", first[worst], first[worst], "ms", None, None))
+    rows.append(Row(f"  {label}: warm-up while the attract loop shows ({result['warmup_frames']} frames)",
+                    result["warmup_ms"], result["warmup_ms"], "ms", None, None))
     if trivial_mb is not None and label == "large feed":
         peak = result["vmhwm_kb"] / 1024 - trivial_mb
         rows.append(Row("peak memory after every screen, large feed, above trivial app", peak, peak, "MB", 120.0,

@@ -110,6 +110,7 @@ def start_app(data_dir: Path, size: tuple[int, int] = SIZE, **config):
     from kivy.clock import Clock
 
     Clock._max_fps = 0  # EventLoop.idle() must not sleep to pace 60 fps: we time the work, not the wait
+    import kivy.tests.common  # noqa: F401 - the simulated touches' module: importing it is no part of a touch
     return app, clock
 
 
@@ -165,9 +166,21 @@ def settle(count: int = 2) -> None:
         raster()
 
 
+def warm_up(app) -> tuple[float, int]:
+    """Frames of the attract loop until the warm-up (kiosk/ui/warmup.py) is done, as on a terminal that
+    showed its attract loop before the first visitor came: (ms of wall time, frames)."""
+    start, count = time.perf_counter(), 0
+    while not app.warmup.done and count < 10_000:
+        frame()
+        raster()
+        count += 1
+    return (time.perf_counter() - start) * 1000, count
+
+
 def cmd_touch(args) -> None:
     app, _clock = start_app(Path(args.data_dir))
     settle()
+    warm_ms, warm_frames = warm_up(app)
     samples: dict[str, list[float]] = {}
     first: dict[str, float] = {}
 
@@ -181,7 +194,8 @@ def cmd_touch(args) -> None:
         settle()
 
     for _ in range(args.repeat):
-        app.go("attract", remember=False)
+        app.reset_for_next_visitor()  # each round is the next visitor, after the last one left
+        warm_up(app)
         settle()
         record("attract → home", timed_tap(app, app.current().stage, "home"))
         settle()
@@ -203,7 +217,7 @@ def cmd_touch(args) -> None:
         record("today → an event card", timed_tap(app, events[0], "event"))
         settle()
     emit({"samples": samples, "first": first, "errors": [repr(e) for e in app.errors],
-          "vmhwm_kb": vm_kb("VmHWM")})
+          "vmhwm_kb": vm_kb("VmHWM"), "warmup_ms": warm_ms, "warmup_frames": warm_frames})
 
 
 # -- map pan and pinch -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from kiosk.ui.app import (BACK_STACK_LIMIT, SCREENS, burn_in_shift, idle_state, 
 from kiosk.ui.services import Services
 from kiosk.ui.translate import tr
 from kiosk.ui.walks import Walks
+from kiosk.ui.warmup import Warmup
 
 log = logging.getLogger("kiosk.ui")
 THEME_KV = Path(__file__).with_name("theme.kv")
@@ -85,6 +86,8 @@ class KioskApp(App):
         self._content: Content | None = None
         self._walks: Walks | None = None
         self._map_scene = None
+        self._scene_steps = None  # the map scene while the warm-up builds it
+        self.warmup = Warmup(self)
         self._screens: dict = {}
         self._emergency = None
         self._idle_overlay = None
@@ -129,26 +132,44 @@ class KioskApp(App):
 
     @property
     def map_scene(self):
-        """The map's drawing data for this content snapshot and this terminal, built on first use."""
+        """The map's drawing data for this content snapshot and this terminal: what the warm-up has not
+        built yet is built now."""
+        while not self.map_scene_step():
+            pass
+        return self._map_scene
+
+    def map_scene_step(self) -> bool:
+        """One slice of building the map scene (kiosk/ui/warmup.py); True once it is there, or cannot be."""
+        if self._map_scene is not None:
+            return True
         content = self.content
         if content is None:
-            return None
-        if self._map_scene is None:
-            from kiosk.ui.widgets.map_layers import build_scene
+            return True
+        if self._scene_steps is None:
+            from kiosk.ui.widgets.map_layers import scene_steps
 
-            self._map_scene = build_scene(content.map_features(), content.places(None, content.default_locale),
-                                          content.kiosk(self.settings.kiosk_id))
-        return self._map_scene
+            self._scene_steps = scene_steps(content.map_features(), content.places(None, content.default_locale),
+                                            content.kiosk(self.settings.kiosk_id))
+        try:
+            next(self._scene_steps)
+        except StopIteration as built:
+            self._map_scene, self._scene_steps = built.value, None
+            return True
+        except BaseException:
+            self._scene_steps = None  # a broken build starts over next time, it never resumes half-way
+            raise
+        return False
 
     def content_changed(self) -> None:
         """New content was swapped in: reopen it and redraw what the visitor sees, where they are."""
         old = self._content
-        self._content, self._walks, self._map_scene = None, None, None
+        self._content, self._walks, self._map_scene, self._scene_steps = None, None, None, None
         if self.content is None:
             self._content = old  # keep the last good state
             return
         if old is not None:
             old.close()
+        self.warmup.restart()
         for screen in self._screens.values():
             screen.stale = True
         self.refresh_current()
@@ -172,6 +193,7 @@ class KioskApp(App):
         self._tick(0)
         self.go("attract", remember=False)
         self._ticker = Clock.schedule_interval(self._tick, 1)
+        self.warmup.restart()
         self.services.attach()
         return root
 
@@ -179,6 +201,7 @@ class KioskApp(App):
         self.services.start()
 
     def on_stop(self):
+        self.warmup.stop()
         self.services.stop()
 
     def _harden(self) -> None:
@@ -317,6 +340,7 @@ class KioskApp(App):
             screen.reset()
         self.go("attract", remember=False)
         self._last_activity = self.now()
+        self.warmup.visitor_left()
         self.services.visitor_left()
 
     def _tick(self, dt) -> None:

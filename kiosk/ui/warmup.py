@@ -1,0 +1,76 @@
+"""Work done while nobody is at the terminal, so the first visitor after a content change waits for none of it.
+
+While the attract loop (or the night screen) shows, each frame gives a few milliseconds to building
+this snapshot's map scene and walking network. When both are ready, and again each time a visitor
+has left, the garbage is collected and what survives is frozen (`gc.freeze`): the content, the scene,
+the screens and their caches are long-lived, and a full collection that walks them costs a visitor
+60-120 ms here and several times that on a Pi (docs/performance.md). So full collections happen
+when nobody is there. A visitor who opens the map before it is ready gets the rest built at once
+(KioskApp.map_scene).
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import time
+
+from kivy.clock import Clock
+
+log = logging.getLogger(__name__)
+
+SLICE_S = 0.006  # of a 16.7-ms frame: the attract loop's animation keeps its pace on a Pi
+IDLE_SCREENS = ("attract", "night")
+
+
+class Warmup:
+    def __init__(self, app):
+        self.app = app
+        self.done = False
+        self.frames = 0  # frames that did some of the work, since the last restart
+        self.collections = 0  # full collections made while nobody was there
+        self._event = None
+
+    def restart(self) -> None:
+        """New content: its scene and network are still to be built, and the old ones may be collected."""
+        self.done = False
+        self.frames = 0
+        self._schedule()
+
+    def visitor_left(self) -> None:
+        """What the visit left behind is collected at the next quiet frame, and the rest frozen again."""
+        self.done = False
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._event is None:
+            self._event = Clock.schedule_interval(self._step, 0)
+
+    def stop(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
+    def _step(self, dt) -> None:
+        screen = self.app.current()
+        if screen is None or screen.name not in IDLE_SCREENS:
+            return  # a visitor is here: their frames come first
+        self.frames += 1
+        started = time.perf_counter()
+        try:
+            while time.perf_counter() - started < SLICE_S:
+                if not self.app.map_scene_step():
+                    continue
+                self.app.walks  # noqa: B018 - built on first use; one step of ~0.4 s on the large feed here
+                self._finish()
+                return
+        except Exception:  # noqa: BLE001 - a map that cannot be built is logged where it is shown; never a crash here
+            log.exception("Preparing the map while the terminal is idle failed; it is built when first shown.")
+            self._finish()
+
+    def _finish(self) -> None:
+        self.stop()
+        self.done = True
+        self.collections += 1
+        gc.unfreeze()  # what was frozen may have become garbage since: an old snapshot, a rebuilt screen
+        gc.collect()
+        gc.freeze()  # the survivors are long-lived: automatic collections during a visit skip them
