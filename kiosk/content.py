@@ -22,6 +22,7 @@ from sync import store
 
 FEATURED_LABEL = "qualitaetsroute"
 UPCOMING_DAYS = 7
+_UNKNOWN = hours.HoursState("unknown", None, None)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,12 @@ class Content:
         self.sequence: int = int(self.meta["sequence"])
         self.generated_at = parse_instant(self.meta["generated_at"])
         self._day_cache: dict[date, list[tuple[dict, Occurrence]]] = {}
+        # Opening states by hours value: (instant computed at, state); a state holds until its next change.
+        self._hours_cache: dict[str, tuple[datetime, hours.HoursState]] = {}
+        # A place's view per language, kept while its opening state (the same object) and campaign flag hold.
+        self._view_cache: dict[tuple[str, str], tuple[hours.HoursState | None, bool, PlaceView]] = {}
+        # The order of a list does not depend on the opening states: (lang, kinds, category, campaigns) -> places.
+        self._order_cache: dict[tuple, list[dict]] = {}
 
     @classmethod
     def open(cls, data_dir: Path) -> "Content":
@@ -348,14 +355,25 @@ class Content:
     # -- places ---------------------------------------------------------------------------
 
     def opening_state(self, value: str | None, at: datetime) -> hours.HoursState:
+        """The state of an opening_hours value at `at`, reused from an earlier instant while it still holds.
+
+        A state computed at t0 with its next change at t1 is the answer for every instant in [t0, t1),
+        next change included; a state that never changes (within the horizon) only for t0 itself."""
         if not value:
-            return hours.HoursState("unknown", None, None)
+            return _UNKNOWN
+        cached = self._hours_cache.get(value)
+        if cached is not None:
+            since, state = cached
+            if since == at or (state.next_change is not None and since <= at < state.next_change):
+                return state
         try:
-            return hours.state_at(
+            state = hours.state_at(
                 value, at, timezone=self.timezone.key, country=self.country, subdivision=self.subdivision
             )
         except hours.OpeningHoursError:
-            return hours.HoursState("unknown", None, None)
+            state = _UNKNOWN
+        self._hours_cache[value] = (at, state)
+        return state
 
     def hours_on(self, value: str | None, day: date) -> list[tuple[datetime, datetime, str]]:
         if not value:
@@ -372,8 +390,13 @@ class Content:
 
     def _place_view(self, place: dict, at: datetime | None, lang: str, campaign_ids: set[str]) -> PlaceView:
         state = self.opening_state(place.get("opening_hours"), at) if at else None
+        in_campaign = place["id"] in campaign_ids
+        key = (place["id"], lang)
+        cached = self._view_cache.get(key)
+        if cached is not None and cached[0] is state and cached[1] == in_campaign:
+            return cached[2]
         is_open = None if state is None or state.state == "unknown" else state.state == "open"
-        return PlaceView(
+        view = PlaceView(
             id=place["id"],
             name=self.text(place["name"], lang),
             kind=place["kind"],
@@ -391,8 +414,10 @@ class Content:
             website=place.get("website"),
             phone=place.get("phone"),
             image=place.get("image"),
-            in_campaign=place["id"] in campaign_ids,
+            in_campaign=in_campaign,
         )
+        self._view_cache[key] = (state, in_campaign, view)
+        return view
 
     def place(self, place_id: str, at: datetime | None, lang: str) -> PlaceView | None:
         place = self._places.get(place_id)
@@ -411,16 +436,25 @@ class Content:
         open_only: bool = False,
     ) -> list[PlaceView]:
         """Places of some kinds: active campaigns first, then owner-run shops, then by name."""
-        kinds = set(kinds) if kinds else None
+        kinds = frozenset(kinds) if kinds else None
         ids = self._campaign_place_ids(at) if at else set()
-        views = [
-            self._place_view(p, at, lang, ids)
-            for p in self._places.values()
-            if (kinds is None or p["kind"] in kinds) and (category is None or p.get("category") == category)
-        ]
+        key = (lang, kinds, category, frozenset(ids))
+        ordered = self._order_cache.get(key)
+        if ordered is None:
+            views = [
+                self._place_view(p, at, lang, ids)
+                for p in self._places.values()
+                if (kinds is None or p["kind"] in kinds) and (category is None or p.get("category") == category)
+            ]
+            views.sort(key=lambda v: (not v.in_campaign, not v.featured, v.name.casefold()))
+            ordered = [self._places[v.id] for v in views]
+            if len(self._order_cache) > 64:
+                self._order_cache.clear()
+            self._order_cache[key] = ordered
+        views = [self._place_view(p, at, lang, ids) for p in ordered]
         if open_only:
             views = [v for v in views if v.open]
-        return sorted(views, key=lambda v: (not v.in_campaign, not v.featured, v.name.casefold()))
+        return views
 
     def categories(self, kinds: Iterable[str]) -> list[str]:
         kinds = set(kinds)

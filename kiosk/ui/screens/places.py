@@ -2,6 +2,8 @@
 shops first (kiosk.content orders them); a RecycleView keeps long lists smooth."""
 from __future__ import annotations
 
+import weakref
+
 from kivy.uix.scrollview import ScrollView
 
 from kiosk import formatting
@@ -90,6 +92,24 @@ class PlacesScreen(KioskScreen):
         self.chips.apply_direction()
         self.chips_scroll.scroll_x = 1 if self.app.rtl else 0
 
+    def _rows(self, places, content, now, lang, walks) -> list[dict]:
+        """Rows for these places; a row is reused while its view (the same object) and context are unchanged."""
+        # place_row depends on the view, the language, the local day (opening_text), the snapshot and its walks;
+        # weak references, so an old snapshot is not kept alive by a screen the visitor does not open again.
+        context = (weakref.ref(content), weakref.ref(walks) if walks is not None else None, lang,
+                   formatting.local_day(now, content.timezone))
+        memo = getattr(self, "_row_memo", None)
+        if memo is None or memo[0] != context:
+            memo = self._row_memo = (context, {})
+        known = memo[1]
+        rows = []
+        for place in places:
+            hit = known.get(place.id)
+            if hit is None or hit[0] is not place:
+                hit = known[place.id] = (place, place_row(place, content, now, lang, walks))
+            rows.append(hit[1])
+        return rows
+
     def fill(self, content, now, lang) -> None:
         self._chips(content)
         places = self.query(content, now, lang)
@@ -97,7 +117,7 @@ class PlacesScreen(KioskScreen):
         open_count = sum(1 for p in places if p.open)
         self.summary.txt = tr._("{count} places, {open} open now").format(
             count=formatting.number_text(len(places), lang), open=formatting.number_text(open_count, lang))
-        rows = [place_row(p, content, now, lang, walks) for p in places]
+        rows = self._rows(places, content, now, lang, walks)
         if not rows:
             self.summary.txt = tr._("Nothing matches this filter.")
         self.list.show(rows)

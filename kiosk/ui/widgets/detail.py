@@ -12,49 +12,100 @@ from kiosk.ui.widgets.qr import QRCode
 from kiosk.ui.widgets.text import KButton, KLabel
 
 
+class _Pool:
+    """Widgets of a card kept for its next fill: building a label costs ~1 ms here (several on a Pi) and
+    leaves garbage for the collector, while a refilled card asks for the same kinds again."""
+
+    def __init__(self):
+        self._free: dict[tuple, list] = {}
+        self._used: list[tuple[tuple, object]] = []
+
+    def release_all(self) -> None:
+        for key, widget in reversed(self._used):
+            self._free.setdefault(key, []).append(widget)
+        self._used.clear()
+
+    def take(self, key: tuple, build):
+        """A free widget made with `key` (the first one of the last fill first), else a new one."""
+        free = self._free.get(key)
+        widget = free.pop() if free else build()
+        self._used.append((key, widget))
+        return widget
+
+
 class DetailColumn(ScrollView):
     def __init__(self, **kwargs):
         super().__init__(do_scroll_x=False, bar_width=10, effect_cls="ScrollEffect", **kwargs)
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=18, padding=(20, 0, 24, 20))
         self.column.bind(minimum_height=self.column.setter("height"))
         self.add_widget(self.column)
+        self._pool = _Pool()
 
     def clear(self) -> None:
         self.column.clear_widgets()
+        self._pool.release_all()
         self.scroll_y = 1
 
+    def _label(self, text: str, **style) -> KLabel:
+        label = self._pool.take(("label", *sorted(style.items())), lambda: KLabel(**style))
+        label.txt = text
+        self.column.add_widget(label)
+        return label
+
     def heading(self, text: str) -> None:
-        self.column.add_widget(KLabel(txt=text, size_role="heading", bold=True, tone="accent"))
+        self._label(text, size_role="heading", bold=True, tone="accent")
 
     def text(self, text: str, *, tone: str = "text", size_role: str = "body") -> None:
         if text:
-            self.column.add_widget(KLabel(txt=text, tone=tone, size_role=size_role))
+            self._label(text, tone=tone, size_role=size_role)
 
     def link(self, text: str, on_release) -> KButton:
-        button = KButton(txt=text, size_role="body", align="start", on_release=lambda *_: on_release())
+        def build():
+            button = KButton(size_role="body", align="start")
+            button.bind(on_release=lambda b: b.action())
+            return button
+
+        button = self._pool.take(("link",), build)
+        button.action = on_release
+        button.txt = text
         self.column.add_widget(button)
         return button
 
     def table(self, rows: list[tuple[str, str]], *, bold_first: bool = True) -> None:
         for index, (left, right) in enumerate(rows):
-            a = KLabel(txt=left, size_hint_x=0.4, bold=bold_first and index == 0)
-            b = KLabel(txt=right, size_hint_x=0.6, bold=bold_first and index == 0)
-            self.column.add_widget(fitted_row(a, b, spacing=20))
+            bold = bold_first and index == 0
+
+            def build(bold=bold):
+                a = KLabel(size_hint_x=0.4, bold=bold)
+                b = KLabel(size_hint_x=0.6, bold=bold)
+                row = fitted_row(a, b, spacing=20)
+                row.cells = (a, b)
+                return row
+
+            row = self._pool.take(("table", bold), build)
+            row.cells[0].txt, row.cells[1].txt = left, right
+            self.column.add_widget(row)
 
     def qr(self, data: str, caption: str) -> QRCode | None:
         if not data:
             return None
-        app = App.get_running_app()
-        line = MirrorBox(size_hint_y=None, spacing=28)
-        code = QRCode(size_hint=(None, None), module_px=max(6, round(8 * app.scale)))
-        code.data = data
-        label = KLabel(txt=caption, size_role="body", tone="muted")
-        line.add_logical(code)
-        line.add_logical(label)
-        line.apply_direction()
-        line.height = code.height
+
+        def build():
+            app = App.get_running_app()
+            line = MirrorBox(size_hint_y=None, spacing=28)
+            line.code = QRCode(size_hint=(None, None), module_px=max(6, round(8 * app.scale)))
+            line.caption = KLabel(size_role="body", tone="muted")
+            line.add_logical(line.code)
+            line.add_logical(line.caption)
+            line.apply_direction()
+            return line
+
+        line = self._pool.take(("qr",), build)
+        line.code.data = data
+        line.caption.txt = caption
+        line.height = line.code.height
         self.column.add_widget(line)
-        return code
+        return line.code
 
 
 class Hero(BoxLayout):
@@ -67,12 +118,16 @@ class Hero(BoxLayout):
         self.lines.bind(minimum_height=self.lines.setter("height"))
         self.add_widget(self.image)
         self.add_widget(self.lines)
+        self._pool = _Pool()
 
     def show(self, image_path, lines: list[tuple[str, str]]) -> None:
         self.image.source = str(image_path) if image_path else ""
         self.image.opacity = 1 if image_path else 0
         self.image.size_hint_y = 1 if image_path else 0.001
         self.lines.clear_widgets()
+        self._pool.release_all()
         for text, tone in lines:
             if text:
-                self.lines.add_widget(KLabel(txt=text, size_role="heading", tone=tone, bold=tone == "accent"))
+                label = self._pool.take((tone,), lambda: KLabel(size_role="heading", tone=tone, bold=tone == "accent"))
+                label.txt = text
+                self.lines.add_widget(label)
