@@ -4,7 +4,7 @@ advanced instead of slept; no exception may happen and memory must stop growing 
     .venv/bin/python bench/soak.py --data-dir DIR --work DIR [--touches 20000]
 
 Runs the real app offscreen in this process (bench/ui.py starts it as a child) and prints one
-JSON object: {"touches", "exceptions", "rss_warm_mb", "rss_end_mb", "growth_pct", "seconds", ...}.
+JSON object: {"touches", "exceptions", "rss_warm_mb", "rss_late_mb", "growth_pct", "curve", "seconds", ...}.
 
 Every touch is followed by one frame of Python work (Clock, input, layout triggers); every
 DRAW_EVERY touches a full frame is drawn and rasterized (Mesa's software renderer is the slow
@@ -19,6 +19,7 @@ import gc
 import json
 import logging
 import random
+import statistics
 import sys
 import time
 from datetime import timedelta
@@ -33,6 +34,16 @@ DRAW_EVERY = 20
 WARMUP = 2000
 SWAP_EVERY = 2000
 IDLE_RESET_EVERY = 700
+SAMPLE_EVERY = 500  # VmRSS readings after the warm-up; growth compares the first and last third of them
+
+
+def growth_window(samples: list[float]) -> tuple[float, float]:
+    """(median of the first third, median of the last third) of the readings after warm-up.
+
+    One reading moves by ±5 % with what the current screen holds for a moment and with when the C heap
+    last gave pages back; a leak moves the whole last third."""
+    third = max(1, len(samples) // 3)
+    return statistics.median(samples[:third]), statistics.median(samples[-third:])
 
 
 class ErrorLog(logging.Handler):
@@ -162,6 +173,23 @@ def rss_mb() -> float:
     return ui_child.vm_kb("VmRSS") / 1024
 
 
+def malloc_in_use_mb() -> float:
+    """glibc's bytes in use (mallinfo2): live native and Python memory, without what fragmentation holds."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = MallInfo2
+        info = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return float("nan")  # not glibc
+    return round((info.uordblks + info.hblkhd) / 2**20, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", required=True)
@@ -188,8 +216,8 @@ def main() -> None:
     work = Path(args.work)
     visited: dict[str, int] = {}
     swaps = resets = 0
-    rss_warm = None
     failures: list[str] = []
+    curve: list[tuple] = []  # (touch, VmRSS MB, live Python blocks, malloc'd MB in use): where growth comes from
     full_frame()
     for n in range(1, args.touches + 1):
         screen = app.current()
@@ -230,16 +258,16 @@ def main() -> None:
                 full_frame()
         except Exception as exc:  # noqa: BLE001 - every failure is a finding, keep going to count them
             failures.append(f"touch {n} on {screen.name}: {exc!r}"[:300])
-        if n == WARMUP:
-            rss_warm = rss_mb()
+        if n >= WARMUP and n % SAMPLE_EVERY == 0:
+            curve.append((n, round(rss_mb(), 1), sys.getallocatedblocks(), malloc_in_use_mb()))
     full_frame()
     rss_end = rss_mb()
     exceptions = failures + [repr(e)[:300] for e in app.errors] + errors.records
-    rss_warm = rss_warm or rss_end
+    rss_warm, rss_late = growth_window([c[1] for c in curve] or [rss_end])
     ui_child.emit({"touches": args.touches, "exceptions": exceptions[:50], "exception_count": len(exceptions),
-                   "rss_warm_mb": rss_warm, "rss_end_mb": rss_end,
-                   "growth_pct": 100 * (rss_end - rss_warm) / rss_warm, "swaps": swaps, "idle_resets": resets,
-                   "visited": visited, "seconds": time.perf_counter() - started, "errors": []})
+                   "rss_warm_mb": rss_warm, "rss_late_mb": rss_late, "rss_end_mb": rss_end,
+                   "growth_pct": 100 * (rss_late - rss_warm) / rss_warm, "swaps": swaps, "idle_resets": resets,
+                   "visited": visited, "curve": curve, "seconds": time.perf_counter() - started, "errors": []})
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ when nobody is there. A visitor who opens the map before it is ready gets the re
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import time
@@ -52,8 +53,8 @@ class Warmup:
 
     def _step(self, dt) -> None:
         screen = self.app.current()
-        if screen is None or screen.name not in IDLE_SCREENS:
-            return  # a visitor is here: their frames come first
+        if screen is None or screen.name not in IDLE_SCREENS or not Clock.frames_displayed:
+            return  # a visitor is here, or the attract loop's first frame is not on the screen yet
         self.frames += 1
         started = time.perf_counter()
         try:
@@ -74,3 +75,13 @@ class Warmup:
         gc.unfreeze()  # what was frozen may have become garbage since: an old snapshot, a rebuilt screen
         gc.collect()
         gc.freeze()  # the survivors are long-lived: automatic collections during a visit skip them
+        release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc keeps them, so a terminal's memory
+    would creep up over weeks of visits although what is alive stays the same; docs/performance.md)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to trim
