@@ -247,6 +247,16 @@ class KioskApp(App):
 
     # -- navigation ---------------------------------------------------------------------------
 
+    def built_screens(self) -> set[str]:
+        return set(self._screens)
+
+    def prepare_screen(self, name: str, *, fill: bool = False) -> None:
+        """Build a screen's widgets ahead of its first visit (kiosk/ui/warmup.py), and fill those that
+        need no parameters; a visit fills it again as of its own moment and language."""
+        screen = self._screen(name)
+        if fill:
+            screen.activate({})
+
     def _screen(self, name: str):
         screen = self._screens.get(name)
         if screen is None:

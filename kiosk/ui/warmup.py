@@ -1,7 +1,8 @@
 """Work done while nobody is at the terminal, so the first visitor after a content change waits for none of it.
 
 While the attract loop (or the night screen) shows, each frame gives a few milliseconds to building
-this snapshot's map scene and walking network. When both are ready, and again each time a visitor
+this snapshot's map scene and walking network, and the widgets of the screens a visitor opens
+(filled ahead where they show the same to everyone). When all is ready, and again each time a visitor
 has left, the garbage is collected and what survives is frozen (`gc.freeze`): the content, the scene,
 the screens and their caches are long-lived, and a full collection that walks them costs a visitor
 60-120 ms here and several times that on a Pi (docs/performance.md). So full collections happen
@@ -21,6 +22,12 @@ log = logging.getLogger(__name__)
 
 SLICE_S = 0.006  # of a 16.7-ms frame: the attract loop's animation keeps its pace on a Pi
 IDLE_SCREENS = ("attract", "night")
+# Built ahead, in the order visitors usually open them (the admin panel and the night slide are not).
+VISITOR_SCREENS = ("home", "today", "shops", "place", "map", "route", "discover", "event", "search", "help",
+                   "feedback")
+# Screens that show the same to everyone are filled ahead too: the content's caches (opening states,
+# list order, today's events, the map's markers and names) are then warm for the first visitor.
+FILLED_AHEAD = ("home", "today", "shops", "discover", "map")
 
 
 class Warmup:
@@ -30,11 +37,13 @@ class Warmup:
         self.frames = 0  # frames that did some of the work, since the last restart
         self.collections = 0  # full collections made while nobody was there
         self._event = None
+        self._work = None
 
     def restart(self) -> None:
         """New content: its scene and network are still to be built, and the old ones may be collected."""
         self.done = False
         self.frames = 0
+        self._work = None
         self._schedule()
 
     def visitor_left(self) -> None:
@@ -56,20 +65,32 @@ class Warmup:
         if screen is None or screen.name not in IDLE_SCREENS or not Clock.frames_displayed:
             return  # a visitor is here, or the attract loop's first frame is not on the screen yet
         self.frames += 1
+        if self._work is None:
+            self._work = self._tasks()
         started = time.perf_counter()
         try:
             while time.perf_counter() - started < SLICE_S:
-                if not self.app.map_scene_step():
-                    continue
-                self.app.walks  # noqa: B018 - built on first use; one step of ~0.4 s on the large feed here
-                self._finish()
-                return
-        except Exception:  # noqa: BLE001 - a map that cannot be built is logged where it is shown; never a crash here
-            log.exception("Preparing the map while the terminal is idle failed; it is built when first shown.")
+                next(self._work)
+        except StopIteration:
             self._finish()
+        except Exception:  # noqa: BLE001 - what cannot be built now is built, or reported, when it is shown
+            log.exception("Preparing screens while the terminal is idle failed; they are built when first shown.")
+            self._finish()
+
+    def _tasks(self):
+        """The work, one small step per item: what a step already found done costs nothing."""
+        while not self.app.map_scene_step():
+            yield
+        self.app.walks  # noqa: B018 - built on first use; one step of ~0.4 s on the large feed here
+        yield
+        for name in VISITOR_SCREENS:
+            if name not in self.app.built_screens():
+                self.app.prepare_screen(name, fill=name in FILLED_AHEAD)
+                yield
 
     def _finish(self) -> None:
         self.stop()
+        self._work = None
         self.done = True
         self.collections += 1
         gc.unfreeze()  # what was frozen may have become garbage since: an old snapshot, a rebuilt screen

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 
+from kiosk.ui.warmup import VISITOR_SCREENS
 from kiosk.ui.widgets import map_layers
 from tests.ui.harness import frames
 
@@ -22,6 +23,7 @@ def test_the_attract_loop_builds_the_map_before_a_visitor_opens_it(app):
     scene = app._map_scene
     assert scene is not None and app._walks is not None
     assert gc.get_freeze_count() > 0  # the long-lived heap no longer costs a visitor a full collection
+    assert set(VISITOR_SCREENS) <= app.built_screens()  # a first visit only fills its screen
     builds = map_layers.BUILDS["scene"]
     app.go("map")
     frames(2)
