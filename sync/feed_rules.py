@@ -441,18 +441,29 @@ def _check_coordinates(value: list, nesting: int, kind: str, path: Location, bad
         elif isinstance(value[0], list) and value[0] != value[-1]:
             bad.append((path, "a polygon ring must end at its first position"))
     for index, member in enumerate(value):
-        if isinstance(member, list):
+        if isinstance(member, list) and nesting == 1:
+            # Positions are most of a map: their paths are only built for the ones with a problem.
+            problem = _position_problem(member)
+            if problem:
+                bad.append((path + (index,), problem))
+        elif isinstance(member, list):
             _check_coordinates(member, nesting - 1, kind, path + (index,), bad)
         else:
             expected = "a [lon, lat] position" if nesting == 1 else "a list of positions"
             bad.append((path + (index,), f"must be {expected}, not {type_name(member)}"))
 
 
+def _finite_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _position_problem(position: list) -> str | None:
-    if not 2 <= len(position) <= 3 or not all(
-        isinstance(number, (int, float)) and not isinstance(number, bool) and math.isfinite(number)
-        for number in position
-    ):
+    if len(position) == 2:
+        lon, lat = position
+        # The usual [lon, lat] of two floats in range, decided before the general checks below.
+        if type(lon) is float and type(lat) is float and -180 <= lon <= 180 and -90 <= lat <= 90:
+            return None
+    if not 2 <= len(position) <= 3 or not all(map(_finite_number, position)):
         return "must be a [lon, lat] position of 2 (or 3, with altitude) numbers"
     lon, lat = position[0], position[1]
     if not -180 <= lon <= 180:

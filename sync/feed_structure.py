@@ -92,10 +92,13 @@ class _QuickChecks:
     jsonschema; it only decides which items jsonschema must look at, never the messages."""
 
     ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "format", "x-explain"})
+    # Most property names are a handful of locale tags; the ones that passed are remembered, up to this many.
+    KNOWN_NAMES_LIMIT = 1024
 
     def __init__(self, schema: dict) -> None:
         self.schema = schema
         self.defs: dict[str, Any] = {}
+        self.compiling: set[str] = set()
         self.items: dict[tuple[str, ...], Any] = {}
 
     def item(self, list_path: tuple[str, ...]) -> Any:
@@ -125,10 +128,16 @@ class _QuickChecks:
 
     def k_ref(self, ref: str, node: dict) -> Any:
         name = ref.removeprefix("#/$defs/")
-
-        def check(instance: object) -> bool:
-            if name not in self.defs:  # compiled on first use, so recursive definitions work
+        if name not in self.defs and name not in self.compiling:
+            self.compiling.add(name)
+            try:
                 self.defs[name] = self.compile(self.schema["$defs"][name])
+            finally:
+                self.compiling.discard(name)
+        if name in self.defs:
+            return self.defs[name]
+
+        def check(instance: object) -> bool:  # a definition that contains itself: looked up once it exists
             return self.defs[name](instance)
 
         return check
@@ -139,10 +148,22 @@ class _QuickChecks:
         if all(name in python_types for name in names):
             exact = tuple(python_types[name] for name in names)
             return lambda instance: isinstance(instance, exact)
+        if names == ("number",):
+            return _is_number
+        if len(names) == 1:
+            name = names[0]
+            return lambda instance: _is_json_type(instance, name)
         return lambda instance: any(_is_json_type(instance, name) for name in names)
 
     def k_required(self, names: list[str], node: dict) -> Any:
-        return lambda instance: not isinstance(instance, dict) or all(name in instance for name in names)
+        def check(instance: object) -> bool:
+            if isinstance(instance, dict):
+                for name in names:
+                    if name not in instance:
+                        return False
+            return True
+
+        return check
 
     def k_properties(self, properties: dict, node: dict) -> Any:
         compiled = {name: self.compile(sub) for name, sub in properties.items()}
@@ -158,18 +179,43 @@ class _QuickChecks:
         return check
 
     def k_additionalProperties(self, sub: dict, node: dict) -> Any:
-        known, inner = set(node.get("properties", ())), self.compile(sub)
-        return lambda instance: not isinstance(instance, dict) or all(
-            inner(value) for key, value in instance.items() if key not in known
-        )
+        known, inner = frozenset(node.get("properties", ())), self.compile(sub)
+
+        def check(instance: object) -> bool:
+            if isinstance(instance, dict):
+                for key, value in instance.items():
+                    if key not in known and not inner(value):
+                        return False
+            return True
+
+        return check
 
     def k_propertyNames(self, sub: dict, node: dict) -> Any:
-        inner = self.compile(sub)
-        return lambda instance: not isinstance(instance, dict) or all(inner(key) for key in instance)
+        inner, passed, limit = self.compile(sub), set(), self.KNOWN_NAMES_LIMIT
+
+        def check(instance: object) -> bool:
+            if isinstance(instance, dict):
+                for key in instance:
+                    if key not in passed:
+                        if not inner(key):
+                            return False
+                        if len(passed) < limit:
+                            passed.add(key)
+            return True
+
+        return check
 
     def k_items(self, sub: dict, node: dict) -> Any:
         inner = self.compile(sub)
-        return lambda instance: not isinstance(instance, list) or all(inner(item) for item in instance)
+
+        def check(instance: object) -> bool:
+            if isinstance(instance, list):
+                for item in instance:
+                    if not inner(item):
+                        return False
+            return True
+
+        return check
 
     def k_const(self, expected: object, node: dict) -> Any:
         return lambda instance: type(instance) is type(expected) and instance == expected
@@ -181,17 +227,17 @@ class _QuickChecks:
         return lambda instance: isinstance(instance, str) and instance in allowed
 
     def k_pattern(self, pattern: str, node: dict) -> Any:
-        regex = _ecma_regex(pattern)
-        return lambda instance: not isinstance(instance, str) or regex.search(instance) is not None
+        search = _ecma_regex(pattern).search
+        return lambda instance: not isinstance(instance, str) or search(instance) is not None
 
     def k_minimum(self, bound: float, node: dict) -> Any:
-        return lambda instance: not _is_json_type(instance, "number") or not instance < bound
+        return lambda instance: not _is_number(instance) or not instance < bound
 
     def k_maximum(self, bound: float, node: dict) -> Any:
-        return lambda instance: not _is_json_type(instance, "number") or not instance > bound
+        return lambda instance: not _is_number(instance) or not instance > bound
 
     def k_exclusiveMaximum(self, bound: float, node: dict) -> Any:
-        return lambda instance: not _is_json_type(instance, "number") or not instance >= bound
+        return lambda instance: not _is_number(instance) or not instance >= bound
 
     def k_minLength(self, bound: int, node: dict) -> Any:
         return lambda instance: not isinstance(instance, str) or len(instance) >= bound
@@ -214,6 +260,10 @@ def _all_of(checks: tuple) -> Any:
         return True
 
     return check
+
+
+def _is_number(value: object) -> bool:
+    return _is_json_type(value, "number")
 
 
 def _is_json_type(value: object, name: str) -> bool:

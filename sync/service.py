@@ -17,10 +17,10 @@ from urllib.parse import unquote, urljoin, urlparse
 
 from sync import store
 from sync.demo import DEMO_DIR, demo_public_key, needs_demo_content  # noqa: F401 (DEMO_DIR: public name)
-from sync.feed import FeedInvalid, FeedUnreadable, parse_json, read_feed
+from sync.feed import FeedInvalid, FeedUnreadable, cyclic_gc_paused, parse_json, read_feed
 from sync.fetch import FetchError, Fetcher, FetchState, host_of, human_size
 from sync.signing import PublicKeyError, SignatureError, verify_signature
-from sync.status import clock_problem, content_is_stale, read_status, update_status
+from sync.status import clock_problem, content_is_stale, read_status, write_status
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_FEED_BYTES = 50 * 1024 * 1024
@@ -49,6 +49,8 @@ class ApplyResult:
     images_stored: int = 0
     not_modified: bool = False
     server_date: datetime | None = None
+    # What is live when nothing was applied (read once per cycle): recording the outcome need not read it again.
+    unchanged_content: store.StoreInfo | None = None
 
 
 def _iso(now: datetime) -> str:
@@ -160,7 +162,24 @@ def apply_feed(
     if current is not None and current.feed_sha256 == digest and current.demo == demo:
         pending, stored = fetch_images(data_dir, store.live_images(data_dir).values(), load_image)
         return ApplyResult(False, current.sequence, f"Already running sequence {current.sequence}; nothing changed.",
-                           pending, stored)
+                           pending, stored, unchanged_content=current)
+    # The feed document lives only inside _verify_and_stage: it is gone before collection resumes.
+    with cyclic_gc_paused():
+        staging, sequence, images = _verify_and_stage(raw, signature, source=source, public_keys=public_keys,
+                                                      data_dir=data_dir, now=now, demo=demo, digest=digest)
+    try:
+        pending, stored = fetch_images(data_dir, images.values(), load_image)
+        store.swap_in(staging, data_dir)
+    except (store.StoreError, OSError) as exc:
+        store.discard_staging(data_dir)
+        raise _write_failure(data_dir, exc) from exc
+    store.remove_unreferenced_images(data_dir, images.keys())
+    return ApplyResult(True, sequence, f"Applied sequence {sequence} from {source}.", pending, stored)
+
+
+def _verify_and_stage(raw: bytes, signature: bytes, *, source: str, public_keys: list[str], data_dir: Path,
+                      now: datetime, demo: bool, digest: str) -> tuple[Path, int, dict[str, dict]]:
+    """Signature, format, sequence, then the staging file: (its path, the sequence, the images by hash)."""
     try:
         verify_signature(raw, signature, public_keys)
         feed = read_feed(raw, source)
@@ -174,18 +193,16 @@ def apply_feed(
         raise SyncFailed(f"The feed from {source} is not a valid feed: {first}{more}.") from exc
     check_sequence(feed, data_dir, replaces_demo=not demo)
     try:
-        staging = store.stage(
-            feed, data_dir, demo=demo, applied_at=_iso(now), source=source, feed_sha256=digest
-        )
-        images = store.referenced_images(feed)
-        pending, stored = fetch_images(data_dir, images.values(), load_image)
-        store.swap_in(staging, data_dir)
+        staging = store.stage(feed, data_dir, demo=demo, applied_at=_iso(now), source=source, feed_sha256=digest)
     except (store.StoreError, OSError) as exc:
         store.discard_staging(data_dir)
-        reason = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SyncFailed(f"The feed could not be written to {data_dir}: {reason}.") from exc
-    store.remove_unreferenced_images(data_dir, images.keys())
-    return ApplyResult(True, feed["sequence"], f"Applied sequence {feed['sequence']} from {source}.", pending, stored)
+        raise _write_failure(data_dir, exc) from exc
+    return staging, feed["sequence"], store.referenced_images(feed)
+
+
+def _write_failure(data_dir: Path, exc: Exception) -> SyncFailed:
+    reason = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return SyncFailed(f"The feed could not be written to {data_dir}: {reason}.")
 
 
 def local_path(feed_url: str) -> Path | None:
@@ -287,9 +304,13 @@ def apply_from_url(
     feed_url: str, *, public_keys: list[str], data_dir: Path, now: datetime, fetcher: Fetcher, demo: bool = False
 ) -> ApplyResult:
     """One conditional fetch of feed.json (and, when it changed, feed.json.sig and images), then apply."""
-    data_dir = Path(data_dir)
+    return _apply_from_url(feed_url, public_keys=public_keys, data_dir=Path(data_dir), now=now, fetcher=fetcher,
+                           demo=demo, current=store.info(data_dir))
+
+
+def _apply_from_url(feed_url: str, *, public_keys: list[str], data_dir: Path, now: datetime, fetcher: Fetcher,
+                    demo: bool, current: store.StoreInfo | None) -> ApplyResult:
     state = FetchState(data_dir)
-    current = store.info(data_dir)
     # Validators are only worth sending when the feed they describe is the one running here.
     known = current is not None and not current.demo and state.get(feed_url).get("sha256") == current.feed_sha256
     try:
@@ -302,7 +323,8 @@ def apply_from_url(
         pending, stored = fetch_images(data_dir, store.live_images(data_dir).values(), load_image)
         return ApplyResult(False, current.sequence,
                            f"The feed has not changed (304 Not Modified); still running sequence {current.sequence}, "
-                           "nothing changed.", pending, stored, not_modified=True, server_date=feed.server_date)
+                           "nothing changed.", pending, stored, not_modified=True, server_date=feed.server_date,
+                           unchanged_content=current)
     try:
         signature = _fetch_signature(fetcher, feed_url + ".sig", state, now)
         result = apply_feed(feed.body, signature, source=feed_url, public_keys=public_keys, data_dir=data_dir,
@@ -318,6 +340,11 @@ def apply_from_url(
     return replace(result, server_date=feed.server_date)
 
 
+# The loop's plan after a cycle: given its failure (None after a success), when to try again and, after a
+# failure, why then ("retrying in 2 min"); it goes into the same status write as the cycle's outcome.
+NextAttempt = Callable[[SyncFailed | None], tuple[datetime, str | None]]
+
+
 def sync_once(
     feed_url: str,
     *,
@@ -329,10 +356,17 @@ def sync_once(
     allow_insecure_http: bool = False,
     prometheus_file: str | os.PathLike | None = None,
     fetcher: Fetcher | None = None,
+    next_attempt: NextAttempt | None = None,
 ) -> ApplyResult:
-    """One cycle against a configured source; the outcome is recorded in status.json either way."""
+    """One cycle against a configured source; the outcome is recorded in status.json either way.
+
+    status.json is written twice: when the cycle starts, and with its outcome (and, given
+    `next_attempt`, the loop's next try).
+    """
     data_dir = Path(data_dir)
-    publish_status(data_dir, now, prometheus_file, kiosk_id=kiosk_id, last_attempt=_iso(now))
+    current = store.info(data_dir)
+    _publish(data_dir, now, prometheus_file, current, read_status(data_dir),
+             {"kiosk_id": kiosk_id, "last_attempt": _iso(now)})
     own_fetcher = fetcher is None and local_path(feed_url) is None
     try:
         path = local_path(feed_url)
@@ -340,22 +374,30 @@ def sync_once(
             result = apply_from_file(path, public_keys=public_keys, data_dir=data_dir, now=now, demo=demo)
         else:
             fetcher = fetcher or Fetcher(allow_insecure_http=allow_insecure_http)
-            result = apply_from_url(feed_url, public_keys=public_keys, data_dir=data_dir, now=now, fetcher=fetcher,
-                                    demo=demo)
+            result = _apply_from_url(feed_url, public_keys=public_keys, data_dir=data_dir, now=now, fetcher=fetcher,
+                                     demo=demo, current=current)
     except SyncFailed as exc:
-        record_failure(data_dir, str(exc), now, server_date=exc.server_date, prometheus_file=prometheus_file)
+        at, note = next_attempt(exc) if next_attempt else (None, None)
+        record_failure(data_dir, str(exc), now, server_date=exc.server_date, prometheus_file=prometheus_file,
+                       next_attempt=at, retry_note=note)
         raise
     finally:
         if own_fetcher and fetcher is not None:
             fetcher.close()
-    record_success(data_dir, result, now, prometheus_file=prometheus_file)
+    at, _ = next_attempt(None) if next_attempt else (None, None)
+    record_success(data_dir, result, now, prometheus_file=prometheus_file, next_attempt=at)
     return result
 
 
 def publish_status(data_dir: Path, now: datetime, prometheus_file: str | os.PathLike | None = None,
                    **changes: Any) -> dict[str, Any]:
     """Update status.json with `changes` and the figures derived from the live content and the clock."""
-    current = store.info(data_dir)
+    return _publish(data_dir, now, prometheus_file, store.info(data_dir), read_status(data_dir), changes)
+
+
+def _publish(data_dir: Path, now: datetime, prometheus_file: str | os.PathLike | None,
+             current: store.StoreInfo | None, previous: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """publish_status with the live content and the previous status already read (each read once per write)."""
     if current is not None:
         changes.update(
             content_sequence=current.sequence,
@@ -367,12 +409,11 @@ def publish_status(data_dir: Path, now: datetime, prometheus_file: str | os.Path
         )
     if "kiosk_id" in changes and changes["kiosk_id"] is None:
         del changes["kiosk_id"]
-    previous = read_status(data_dir)
     skew = changes.get("clock_skew_s", previous.get("clock_skew_s"))
     problem = clock_problem(now=now, skew_s=skew, generated_at=changes.get("content_generated_at",
                                                                            previous.get("content_generated_at")))
     changes.update(clock_ok=problem is None, clock_problem=problem)
-    status = update_status(data_dir, **changes)
+    status = write_status(data_dir, {**previous, **changes})
     if prometheus_file:
         from sync.prometheus import write_textfile
 
@@ -386,45 +427,42 @@ def _clock_figures(now: datetime, server_date: datetime | None) -> dict[str, Any
     return {"clock_skew_s": round((now - server_date).total_seconds()), "clock_checked_at": _iso(now)}
 
 
+def _with_retry_note(message: str, note: str | None) -> str:
+    return message.rstrip(".") + f"; {note}." if note else message
+
+
 def record_failure(data_dir: Path, message: str, now: datetime, *, server_date: datetime | None = None,
-                   prometheus_file: str | os.PathLike | None = None) -> dict[str, Any]:
+                   prometheus_file: str | os.PathLike | None = None, next_attempt: datetime | None = None,
+                   retry_note: str | None = None) -> dict[str, Any]:
+    """A failed cycle (the content is unchanged); with `next_attempt`, the loop's plan in the same write."""
     previous = read_status(data_dir)
-    return publish_status(
-        data_dir, now, prometheus_file,
-        last_error=message,
+    return _publish(data_dir, now, prometheus_file, store.info(data_dir), previous, dict(
+        last_error=_with_retry_note(message, retry_note),
         last_error_at=_iso(now),
         last_sync_ok=False,
         last_message=None,
-        next_attempt=None,
+        next_attempt=_iso(next_attempt) if next_attempt else None,
         consecutive_failures=int(previous.get("consecutive_failures", 0)) + 1,
         sync_errors_total=int(previous.get("sync_errors_total", 0)) + 1,
         **_clock_figures(now, server_date),
-    )
+    ))
 
 
 def record_success(data_dir: Path, result: ApplyResult, now: datetime, *,
-                   prometheus_file: str | os.PathLike | None = None) -> dict[str, Any]:
-    return publish_status(
-        data_dir, now, prometheus_file,
+                   prometheus_file: str | os.PathLike | None = None,
+                   next_attempt: datetime | None = None) -> dict[str, Any]:
+    """A successful cycle; with `next_attempt`, the loop's plan in the same write."""
+    current = result.unchanged_content or store.info(data_dir)
+    return _publish(data_dir, now, prometheus_file, current, read_status(data_dir), dict(
         last_success=_iso(now),
         last_sync_ok=True,
         last_message=result.message,
         last_error=None,
-        next_attempt=None,
+        next_attempt=_iso(next_attempt) if next_attempt else None,
         consecutive_failures=0,
         pending_images=result.pending_images,
         **_clock_figures(now, result.server_date),
-    )
-
-
-def record_next_attempt(data_dir: Path, at: datetime, now: datetime, *, retry_note: str | None = None,
-                        prometheus_file: str | os.PathLike | None = None) -> dict[str, Any]:
-    """The loop's plan, for status: when it tries again, and why then (after a failure)."""
-    changes: dict[str, Any] = {"next_attempt": _iso(at)}
-    status = read_status(data_dir)
-    if retry_note and status.get("last_sync_ok") is False and status.get("last_error"):
-        changes["last_error"] = status["last_error"].rstrip(".") + f"; {retry_note}."
-    return publish_status(data_dir, now, prometheus_file, **changes)
+    ))
 
 
 def ensure_demo_content(data_dir: Path, *, now: datetime) -> ApplyResult | None:

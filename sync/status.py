@@ -39,10 +39,13 @@ def write_json_atomically(path: Path, document: Any) -> None:
 
 def update_status(data_dir: Path, **changes: Any) -> dict[str, Any]:
     """Merge `changes` into status.json and return the new status."""
+    return write_status(data_dir, {**read_status(data_dir), **changes})
+
+
+def write_status(data_dir: Path, status: dict[str, Any]) -> dict[str, Any]:
+    """Replace status.json with `status` (one atomic write) and return it."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    status = read_status(data_dir)
-    status.update(changes)
     write_json_atomically(data_dir / STATUS_FILE, status)
     return status
 

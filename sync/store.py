@@ -11,7 +11,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -70,17 +70,19 @@ def image_path(data_dir: Path, sha256: str) -> Path:
     return Path(data_dir) / IMAGES_DIR / sha256
 
 
-def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """Create every table, index and full-text index; idempotent."""
+def create_shape(db: sqlite_utils.Database) -> None:
+    """Create every table of TABLES (sqlite-utils turns the column types into SQL)."""
     for name, spec in TABLES.items():
-        table = db[name]
-        if not table.exists():
-            table.create(spec["columns"], pk=spec["pk"])
+        db[name].create(spec["columns"], pk=spec["pk"])
+
+
+def index_shape(db: sqlite_utils.Database) -> None:
+    """The indexes and the full-text index, made once the rows are in: cheaper than keeping them up to date per row."""
+    for name, spec in TABLES.items():
         for columns in spec.get("indexes", []):
-            table.create_index(columns, if_not_exists=True)
+            db[name].create_index(columns)
     for name, columns in FTS_COLUMNS.items():
-        if not db[f"{name}_fts"].exists():
-            db[name].enable_fts(columns, tokenize=FTS_TOKENIZER)
+        db[name].enable_fts(columns, tokenize=FTS_TOKENIZER)  # indexes the rows already there
 
 
 def _text_values(text: Any) -> dict[str, str]:
@@ -91,61 +93,57 @@ def _text_values(text: Any) -> dict[str, str]:
     return {}
 
 
-def _search_rows(doc_type: str, item: dict, title_key: str, body_keys: Iterable[str]) -> list[dict]:
+def _search_rows(doc_type: str, item: dict, title_key: str, body_keys: Iterable[str]) -> list[tuple]:
+    """(type, id, lang, title, body) for each language the item has text in."""
     titles = _text_values(item.get(title_key))
     bodies = [_text_values(item.get(key)) for key in body_keys]
-    langs = sorted(set(titles) | {lang for body in bodies for lang in body})
+    langs = sorted(set(titles).union(*bodies))
+    extra = item.get("category")
     rows = []
     for lang in langs:
         title = titles.get(lang) or titles.get("*", "")
         body = " ".join(b.get(lang) or b.get("*", "") for b in bodies).strip()
-        if extra := item.get("category"):
+        if extra:
             body = f"{body} {extra}".strip()
-        rows.append({"type": doc_type, "id": item["id"], "lang": lang, "title": title, "body": body})
+        rows.append((doc_type, item["id"], lang, title, body))
     return rows
 
 
-def _feed_rows(feed: dict) -> dict[str, list[dict]]:
-    dump = lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True)  # noqa: E731
-    rows: dict[str, list[dict]] = {
-        "kiosks": [{"id": k["id"], "data": dump(k)} for k in feed.get("kiosks", [])],
-        "places": [
-            {
-                "id": p["id"],
-                "kind": p["kind"],
-                "category": p.get("category"),
-                "owner_run": int(bool(p.get("owner_run"))),
-                "data": dump(p),
-            }
-            for p in feed.get("places", [])
-        ],
-        "events": [{"id": e["id"], "place_id": e.get("place_id"), "data": dump(e)} for e in feed.get("events", [])],
-        "campaigns": [{"id": c["id"], "data": dump(c)} for c in feed.get("campaigns", [])],
-        "notices": [{"id": n["id"], "level": n["level"], "data": dump(n)} for n in feed.get("notices", [])],
-        "pages": [{"id": p["id"], "data": dump(p)} for p in feed.get("pages", [])],
-        "map_features": [
-            {
-                "id": i,
-                "layer": (f.get("properties") or {}).get("layer"),
-                "walk": int((f.get("properties") or {}).get("walk") is True),
-                "data": dump(f),
-            }
-            for i, f in enumerate(feed.get("map", {}).get("features", []))
-        ],
+# One encoder for every item (json.dumps with options builds one per call); a parsed feed has no cycles to look for.
+_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False).encode
+
+
+def _properties(feature: dict) -> dict:
+    return feature.get("properties") or {}
+
+
+def _feed_rows(feed: dict) -> dict[str, Iterator[tuple]]:
+    """Each table's rows, as tuples in TABLES' column order, made as they are inserted (not all at once)."""
+    return {
+        "kiosks": ((k["id"], _dump(k)) for k in feed.get("kiosks", [])),
+        "places": ((p["id"], p["kind"], p.get("category"), int(bool(p.get("owner_run"))), _dump(p))
+                   for p in feed.get("places", [])),
+        "events": ((e["id"], e.get("place_id"), _dump(e)) for e in feed.get("events", [])),
+        "campaigns": ((c["id"], _dump(c)) for c in feed.get("campaigns", [])),
+        "notices": ((n["id"], n["level"], _dump(n)) for n in feed.get("notices", [])),
+        "pages": ((p["id"], _dump(p)) for p in feed.get("pages", [])),
+        "map_features": ((i, _properties(f).get("layer"), int(_properties(f).get("walk") is True), _dump(f))
+                         for i, f in enumerate(feed.get("map", {}).get("features", []))),
+        "images": ((sha, _dump(image)) for sha, image in sorted(referenced_images(feed).items())),
+        "search_documents": _search_documents(feed),
     }
-    search: list[dict] = []
+
+
+def _search_documents(feed: dict) -> Iterator[tuple]:
     for p in feed.get("places", []):
-        search += _search_rows("place", p, "name", ("description", "address"))
+        yield from _search_rows("place", p, "name", ("description", "address"))
     for e in feed.get("events", []):
-        search += _search_rows("event", e, "title", ("summary",))
+        yield from _search_rows("event", e, "title", ("summary",))
     for p in feed.get("pages", []):
-        search += _search_rows("page", p, "title", ("body",))
-    rows["search_documents"] = search
-    rows["images"] = [{"sha256": sha, "data": dump(image)} for sha, image in sorted(referenced_images(feed).items())]
-    return rows
+        yield from _search_rows("page", p, "title", ("body",))
 
 
-def _meta_rows(feed: dict, *, demo: bool, applied_at: str, source: str, feed_sha256: str) -> list[dict]:
+def _meta_rows(feed: dict, *, demo: bool, applied_at: str, source: str, feed_sha256: str) -> list[tuple[str, str]]:
     meta = {
         "feed_sha256": feed_sha256,
         "schema_version": SCHEMA_VERSION,
@@ -159,7 +157,7 @@ def _meta_rows(feed: dict, *, demo: bool, applied_at: str, source: str, feed_sha
         "applied_at": applied_at,
         "source": source,
     }
-    return [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()]
+    return [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()]
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -176,19 +174,23 @@ def stage(feed: dict, data_dir: Path, *, demo: bool, applied_at: str, source: st
     data_dir.mkdir(parents=True, exist_ok=True)
     staging = data_dir / (CONTENT_DB + STAGING_SUFFIX)
     discard_staging(data_dir)
-    conn = sqlite3.connect(staging)
+    conn = sqlite3.connect(staging, isolation_level=None)
     try:
-        # Rollback journal (not WAL): the file must be complete on its own when it is renamed.
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA synchronous=FULL")
+        # No journal, no syncs: a half-written staging file is never used (discarded on the next
+        # stage); the file is fsynced once below and only then renamed over the live one.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
         db = sqlite_utils.Database(conn)
-        with conn:
-            ensure_db_shape(db)
-            for table, rows in _feed_rows(feed).items():
-                db[table].insert_all(rows, batch_size=500)
-            db["meta"].insert_all(_meta_rows(feed, demo=demo, applied_at=applied_at, source=source, feed_sha256=feed_sha256))
-            db["search_documents_fts"].rebuild_fts()
-        conn.execute("PRAGMA optimize")
+        create_shape(db)
+        # One transaction of plain executemany: sqlite-utils' insert_all commits every batch.
+        conn.execute("BEGIN")
+        for table, rows in _feed_rows(feed).items():
+            marks = ", ".join("?" * len(TABLES[table]["columns"]))
+            conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+        conn.executemany('INSERT INTO "meta" VALUES (?, ?)',
+                         _meta_rows(feed, demo=demo, applied_at=applied_at, source=source, feed_sha256=feed_sha256))
+        conn.execute("COMMIT")
+        index_shape(db)
     except sqlite3.Error as exc:
         raise StoreError(f"Could not write the staging database {staging}: {exc}.") from exc
     finally:

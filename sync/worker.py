@@ -68,42 +68,57 @@ def run_cycle(settings: SyncSettings, *, now: datetime, failures: int, fetcher: 
               rand: Callable[[], float] = random.random, plan_next: bool = True) -> CycleOutcome:
     """One sync cycle and the delay until the next one; never raises for a failed sync.
 
-    With `plan_next`, the next attempt (and after a failure, why then) goes into status.json.
+    With `plan_next`, the next attempt (and after a failure, why then) goes into status.json, in the
+    same write as the cycle's outcome.
     """
+    plan = _Plan(settings, now, failures, rand)
     try:
         result = service.sync_once(
             settings.feed_url, public_keys=list(settings.public_keys), data_dir=settings.data_dir, now=now,
             kiosk_id=settings.kiosk_id, allow_insecure_http=settings.allow_insecure_http,
-            prometheus_file=settings.prometheus_file, fetcher=fetcher,
+            prometheus_file=settings.prometheus_file, fetcher=fetcher, next_attempt=plan if plan_next else None,
         )
     except service.SyncFailed as exc:
         error, retry_after = str(exc), exc.retry_after
+        plan(exc)
     except Exception as exc:  # a bug must not end syncing for good: report it and try again later
         log.exception("The sync cycle failed unexpectedly")
         error, retry_after = f"An unexpected error stopped the sync ({type(exc).__name__}: {exc}); see the log.", None
+        at, note = plan(service.SyncFailed(error))
         try:
-            service.record_failure(settings.data_dir, error, now, prometheus_file=settings.prometheus_file)
+            service.record_failure(settings.data_dir, error, now, prometheus_file=settings.prometheus_file,
+                                   next_attempt=at if plan_next else None, retry_note=note if plan_next else None)
         except Exception:
             log.exception("Could not even record the failure in status.json")
     else:
-        delay = float(settings.interval_s)
-        if plan_next:
-            _plan(settings, now, delay, None)
-        return CycleOutcome(True, result, None, delay)
-    delay, by_server = retry_delay(failures + 1, retry_after, rand, base=settings.backoff_base_s,
-                                   cap=settings.backoff_cap_s)
-    note = f"retrying in {human_duration(delay)}" + (" (Retry-After)" if by_server else "")
-    if plan_next:
-        _plan(settings, now, delay, note)
-    return CycleOutcome(False, None, error, delay, by_server, retry_after)
+        plan(None)
+        return CycleOutcome(True, result, None, plan.delay_s)
+    return CycleOutcome(False, None, error, plan.delay_s, plan.by_server, retry_after)
 
 
-def _plan(settings: SyncSettings, now: datetime, delay: float, note: str | None) -> None:
-    try:
-        service.record_next_attempt(settings.data_dir, now + timedelta(seconds=delay), now, retry_note=note,
-                                    prometheus_file=settings.prometheus_file)
-    except OSError:
-        log.exception("Could not write the next sync time to status.json")
+class _Plan:
+    """When the next cycle runs: the interval after a success, backoff (or Retry-After) after a failure.
+
+    Decided once per cycle (the random jitter is drawn once), whether status.json asks for it or not;
+    a failure after the success was recorded (status.json could not be written) still backs off.
+    """
+
+    def __init__(self, settings: SyncSettings, now: datetime, failures: int, rand: Callable[[], float]) -> None:
+        self.settings, self.now, self.failures, self.rand = settings, now, failures, rand
+        self.failed: bool | None = None  # not decided yet
+        self.delay_s = float(settings.interval_s)
+        self.by_server = False
+        self.note: str | None = None
+
+    def __call__(self, failure: service.SyncFailed | None) -> tuple[datetime, str | None]:
+        if self.failed is None or (failure is not None and not self.failed):
+            self.failed = failure is not None
+            if failure is not None:
+                self.delay_s, self.by_server = retry_delay(
+                    self.failures + 1, failure.retry_after, self.rand, base=self.settings.backoff_base_s,
+                    cap=self.settings.backoff_cap_s)
+                self.note = f"retrying in {human_duration(self.delay_s)}" + (" (Retry-After)" if self.by_server else "")
+        return self.now + timedelta(seconds=self.delay_s), self.note
 
 
 def run_cycle_in_child(settings: SyncSettings, now: datetime, failures: int, plan_next: bool) -> CycleOutcome:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from datetime import datetime, timezone
 
@@ -200,3 +201,41 @@ def test_cli_sync_once_applies_and_reports_failure_with_exit_code(tmp_path, keyp
     assert again.exit_code == 1
     assert "rollback" in again.output
     assert json.loads((data_dir / "status.json").read_text())["content_sequence"] == 10
+
+
+def test_the_staged_database_is_whole_indexed_and_searchable(tmp_path, keypair, data_dir):
+    key_path, public = keypair
+    apply(feedkit.write_signed(tmp_path / "pub", feedkit.feed(), key_path), public, data_dir)
+
+    conn = store.open_reader(data_dir)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"idx_places_kind", "idx_events_place_id"} <= indexes
+    plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN SELECT id FROM places WHERE kind = 'shop'"))
+    assert "idx_places_kind" in plan
+    fts = "SELECT count(*) FROM search_documents_fts WHERE search_documents_fts MATCH 'kamp*'"
+    assert conn.execute(fts).fetchone()[0]
+    assert {row[0] for row in conn.execute("SELECT key FROM meta")} >= {"sequence", "feed_sha256", "city", "demo"}
+    assert sorted(os.listdir(data_dir)) == ["content.db", "status.json"], "no staging file or journal is left"
+
+
+def test_a_staging_file_left_by_a_killed_apply_is_discarded(tmp_path, keypair, data_dir):
+    key_path, public = keypair
+    (data_dir / "content.db.staging").write_bytes(b"half a database")
+    (data_dir / "content.db.staging-journal").write_bytes(b"a journal that must never be replayed")
+
+    assert apply(feedkit.write_signed(tmp_path / "pub", feedkit.feed(), key_path), public, data_dir).applied
+
+    assert len(places_in(data_dir)) == 5
+    assert not (data_dir / "content.db.staging").exists() and not (data_dir / "content.db.staging-journal").exists()
+
+
+def test_garbage_collection_is_back_on_after_an_apply_and_after_a_refusal(tmp_path, keypair, data_dir):
+    import gc
+
+    key_path, public = keypair
+    assert apply(feedkit.write_signed(tmp_path / "v1", feedkit.feed(), key_path), public, data_dir).applied
+    assert gc.isenabled()
+    with pytest.raises(service.SyncFailed, match="rollback"):
+        apply(feedkit.write_signed(tmp_path / "v0", feedkit.feed(sequence=9), key_path), public, data_dir)
+    assert gc.isenabled()

@@ -136,7 +136,10 @@ def test_an_unexpected_error_is_reported_and_syncing_goes_on(keypair, data_dir):
                         clock=lambda: NOW, rand=lambda: 0.5)
     outcome = worker.cycle()
     assert not outcome.ok and outcome.delay_s == 15
-    assert read_status(data_dir)["last_error"].startswith("An unexpected error stopped the sync (RuntimeError: a bug)")
+    status = read_status(data_dir)
+    assert status["last_error"].startswith("An unexpected error stopped the sync (RuntimeError: a bug)")
+    assert status["last_error"].endswith("; retrying in 15 s.")
+    assert status["next_attempt"] == (NOW + timedelta(seconds=15)).isoformat()
 
 
 def test_settings_come_from_the_terminals_configuration(tmp_path):
@@ -202,3 +205,73 @@ def test_an_isolated_worker_reports_a_refused_feed(tmp_path, keypair, data_dir):
     assert not outcome.ok and "signature" in outcome.error
     assert store.info(data_dir) is None
     assert "signature" in read_status(data_dir)["last_error"]
+
+
+@pytest.fixture
+def status_writes(monkeypatch):
+    """Every write of status.json, as the document written (the writes themselves still happen)."""
+    from sync import status as status_module
+
+    written: list[dict] = []
+    real = status_module.write_json_atomically
+
+    def counting(path, document):
+        if path.name == status_module.STATUS_FILE:
+            written.append(dict(document))
+        real(path, document)
+
+    monkeypatch.setattr(status_module, "write_json_atomically", counting)
+    return written
+
+
+def test_a_304_cycle_writes_status_twice_the_outcome_and_the_next_try_together(site, keypair, data_dir,
+                                                                               status_writes):
+    from sync.status import describe
+
+    key_path, public = keypair
+    publish(site, v1(), key_path)
+    later = NOW + timedelta(minutes=5)
+    clock = FakeClock(NOW)
+    worker = SyncWorker(settings_for(site.url(), public, data_dir, interval_s=300), clock=clock)
+    assert worker.cycle().result.applied
+    clock.now = later
+    status_writes.clear()
+
+    outcome = worker.cycle()
+
+    assert outcome.ok and outcome.result.not_modified
+    assert len(status_writes) == 2, "one write when the cycle starts, one with its outcome and the next try"
+    assert status_writes[0]["last_attempt"] == later.isoformat()
+    status = read_status(data_dir)
+    assert status == status_writes[1]
+    assert status["last_attempt"] == status["last_success"] == later.isoformat()
+    assert status["next_attempt"] == (later + timedelta(seconds=300)).isoformat()
+    assert status["last_sync_ok"] is True and status["last_error"] is None and status["consecutive_failures"] == 0
+    assert "304 Not Modified" in status["last_message"] and status["pending_images"] == []
+    assert status["content_sequence"] == 10 and status["kiosk_id"] == "alter-markt"
+    assert "Next sync: in 5 min." in describe(status, later)
+
+
+def test_a_failed_cycle_writes_status_twice_with_the_reason_and_the_retry_plan(keypair, data_dir, status_writes):
+    _, public = keypair
+    worker = SyncWorker(settings_for(f"http://127.0.0.1:{closed_port()}/feed.json", public, data_dir),
+                        clock=lambda: NOW, rand=lambda: 0.5)
+
+    outcome = worker.cycle()
+
+    assert not outcome.ok and outcome.delay_s == 15
+    assert len(status_writes) == 2
+    status = read_status(data_dir)
+    assert status["last_error"] == outcome.error.rstrip(".") + "; retrying in 15 s."
+    assert status["next_attempt"] == (NOW + timedelta(seconds=15)).isoformat()
+    assert status["last_sync_ok"] is False and status["consecutive_failures"] == 1
+
+
+def test_one_cycle_without_a_plan_leaves_next_attempt_empty(site, keypair, data_dir, status_writes):
+    key_path, public = keypair
+    publish(site, v1(), key_path)
+    worker = SyncWorker(settings_for(site.url(), public, data_dir), clock=lambda: NOW, rand=lambda: 0.5)
+
+    assert worker.cycle(plan_next=False).ok
+
+    assert len(status_writes) == 2 and read_status(data_dir)["next_attempt"] is None
