@@ -454,7 +454,12 @@ def _check_coordinates(value: list, nesting: int, kind: str, path: Location, bad
 
 
 def _finite_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float is no coordinate either
+        return False
 
 
 def _position_problem(position: list) -> str | None:

@@ -321,3 +321,11 @@ def test_a_large_valid_feed_has_no_problems():
     doc["places"][1999]["lat"] = 91
     found = problems(doc)
     assert len(found) == 1 and found[0].startswith("$.places[1999].lat: ")
+
+
+def test_an_integer_too_large_for_a_float_is_a_problem_at_its_path_not_a_crash(feed):
+    feed["map"]["features"][0]["geometry"]["coordinates"][0] = [10**400, 51.5]
+    feed["places"][0]["lat"] = -(10**400)
+    found = problems(feed)
+    assert paths(found) == ["$.map.features[0].geometry.coordinates[0]", "$.places[0].lat"]
+    assert "must be a [lon, lat] position" in found[0] and "must be at least -90" in found[1]
