@@ -89,16 +89,21 @@ class AttractScreen(Screen):
     def reset(self) -> None:
         self.index = 0
 
-    def refresh(self) -> None:
+    def refresh(self, *args) -> None:
         app = self.app
         content, now, lang = app.content, app.now(), app.settings.default_locale
-        self.slides = self._slides(content, now, lang) if content else []
+        # Today's events of a large feed take a while to work out: the first frame shows the other
+        # slides, and the events join them a frame later (the loop reaches them after seconds anyway).
+        first_frame = not Clock.frames_displayed
+        if first_frame:
+            Clock.schedule_once(self.refresh, 0)
+        self.slides = self._slides(content, now, lang, with_events=not first_frame) if content else []
         if not self.slides:
             self.slides = [{"kicker": "", "headline": "Dortmund", "line": "", "image": None}]
         self.index %= len(self.slides)
         self._show()
 
-    def _slides(self, content, now, lang) -> list[dict]:
+    def _slides(self, content, now, lang, *, with_events: bool = True) -> list[dict]:
         _ = translator(lang).gettext
         tz = content.timezone
         slides = []
@@ -115,7 +120,7 @@ class AttractScreen(Screen):
                            "line": formatting.opening_text(shop.open, shop.next_change, now, lang, tz),
                            "image": content.image_file(shop.image)})
         plausible = content.clock_is_plausible(now)
-        today = content.todays_events(now, lang) if plausible else None
+        today = content.todays_events(now, lang) if plausible and with_events else None
         for event in (today.running + today.later)[:6] if today else []:
             slides.append({"kicker": _("Today"), "headline": event.title,
                            "line": formatting.event_when(event.start, event.end, event.all_day, event.now, now,
