@@ -278,3 +278,17 @@ def test_zoomed_in_only_the_tiles_near_the_view_are_drawn(demo, app):
     mapview.zoom_by(0.01)  # the whole map
     frames(2)
     assert len(mapview._tiles_shown) == tiles
+
+
+def test_lines_meeting_at_a_node_share_one_round_joint():
+    from kiosk.ui.widgets.map_layers import build_scene
+
+    def street(*points):
+        return {"type": "Feature", "properties": {"layer": "street"},
+                "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in points]}}
+
+    centre, arms = (51.5140, 7.4650), [(51.5150, 7.4650), (51.5130, 7.4650), (51.5140, 7.4665), (51.5140, 7.4635)]
+    scene = build_scene([street(centre, arm) for arm in arms], [], None)
+    vertices = sum(len(b.vertices) // 4 for tile in scene.tiles for b in tile.batches.get("street", ()))
+    # Four quads of 4 vertices, a disc of 9 at each of the four ends and one shared at the centre.
+    assert vertices == 4 * 4 + 5 * 9

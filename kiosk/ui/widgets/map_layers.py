@@ -253,6 +253,7 @@ class _BatchBuilder:
         self._done: list[Batch] = []
         self._vertices = array("f")
         self._indices = array("H")
+        self._discs: set[tuple[float, float, float]] = set()  # where a joint is already round
 
     def _room(self, count: int) -> int:
         """The index of the next vertex, starting a new mesh when this one is full."""
@@ -292,6 +293,11 @@ class _BatchBuilder:
             self._disc(x, y, half)
 
     def _disc(self, x: float, y: float, radius: float, sides: int = 8) -> None:
+        # Where several lines of one style meet, one disc rounds them all (same colour, same pixels).
+        key = (x, y, radius)
+        if key in self._discs:
+            return
+        self._discs.add(key)
         base = self._room(sides + 1)
         self._vertices.extend((x, y, 0, 0))
         for i in range(sides):
