@@ -47,7 +47,7 @@ def main() -> int:
         start_rows = step("cold starts", ui.start_figures, demo, data)
         trivial_mb = next((r.median for r in start_rows if r.name.startswith("  peak memory: trivial")), None)
         rows += start_rows
-        rows += step("touch → next screen, large feed", ui.touch_figures, data, trivial_mb, "large feed", 8)
+        rows += step("touch → next screen, large feed", ui.touch_figures, data, trivial_mb, "large feed", 20)
         rows += step("touch → next screen, demo content", ui.touch_figures, demo, trivial_mb, "demo", 20)
         rows += step("map pan and pinch", ui.map_figures, data)
         content = Content.open(data)
