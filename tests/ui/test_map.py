@@ -292,3 +292,30 @@ def test_lines_meeting_at_a_node_share_one_round_joint():
     vertices = sum(len(b.vertices) // 4 for tile in scene.tiles for b in tile.batches.get("street", ()))
     # Four quads of 4 vertices, a disc of 9 at each of the four ends and one shared at the centre.
     assert vertices == 4 * 4 + 5 * 9
+
+
+@pytest.mark.parametrize("panel_size", [None, (950, 335)])  # as laid out, and as in landscape
+def test_the_routes_destination_is_never_under_the_maps_buttons(demo, app, panel_size):
+    from kiosk.ui.widgets.mapview import HIGHLIGHT_PX
+
+    for place_id in ("buchhandlung-seitenwind", STAIRS_PLACE):
+        app.go("route", item=place_id)
+        frames(3)
+        screen = app.current()
+        assert screen.name == "route"
+        hint = screen.panel.size_hint
+        if panel_size:
+            screen.panel.size_hint = (None, None)
+            screen.panel.size = panel_size
+            frames(3)
+        x, y = screen.map.marker_pos(place_id)
+        reach = HIGHLIGHT_PX / 2 + 6  # the marker and its ring
+        wx, wy = screen.map.to_window(x, y)
+        for button in (screen.panel.reset, screen.panel.zoom_in, screen.panel.zoom_out, screen.panel.north):
+            bx, by = button.to_window(button.x, button.y)
+            apart = wx + reach <= bx or wx - reach >= bx + button.width or \
+                wy + reach <= by or wy - reach >= by + button.height
+            assert apart, f"the marker of {place_id} is under a map button"
+        screen.panel.size_hint = hint
+        app.go_home()
+        frames(2)

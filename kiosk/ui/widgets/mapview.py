@@ -93,8 +93,9 @@ class MapView(StencilView):
             return None
         points = self.home_points or self.scene.bounds.corners()
         app = App.get_running_app()
-        # Room for the map's own buttons along the edges, so nothing of the subject hides under them.
-        padding = max(HIGHLIGHT_PX, (app.touch_px if app else 104) * 1.15)
+        # Room for the map's own buttons along the edges, and for half a highlighted marker beyond a
+        # point, so no marker of the subject (a route's destination) hides under a button.
+        padding = (app.touch_px if app else 104) * 1.15 + HIGHLIGHT_PX / 2 + 6
         return fit(points, self.scene.rotation, self.width, self.height, padding_px=padding,
                    max_scale=MAX_SCALE / 2)
 
