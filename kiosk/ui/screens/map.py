@@ -24,18 +24,18 @@ class MapScreen(KioskScreen):
         self.map = self.panel.map
         self.map.bind(on_marker=lambda _map, place_id: self.app.go("place", item=place_id))
         self.frame.body.add_widget(self.panel)
+        self._kinds: set[str] = set()
 
     def fill(self, content, now, lang) -> None:
         scene = self.app.map_scene
         self.map.lang = lang
         if self.map.scene is not scene:
             self.map.scene = scene
-        if scene is not None:
-            # Home is the neighbourhood of the terminal: the places within a short walk, readable at once.
-            here = scene.here or scene.bounds.centre
-            near = [(m.x, m.y) for m in scene.markers if math.dist((m.x, m.y), here) <= HOME_RADIUS_M]
-            self.map.home_points = near + [here] if near else [(m.x, m.y) for m in scene.markers] + [here]
-        self.legend.show({marker.kind for marker in scene.markers} if scene else set())
+            # Once per scene: with 2,000 places these two walks over the markers were 5 ms of every visit.
+            self._kinds = {marker.kind for marker in scene.markers} if scene else set()
+            if scene is not None:
+                self.map.home_points = home_points(scene)
+        self.legend.show(self._kinds)
 
     def activate(self, params: dict) -> None:
         super().activate(params)
@@ -44,3 +44,10 @@ class MapScreen(KioskScreen):
     def reset(self) -> None:
         super().reset()
         self.map.reset_view()
+
+
+def home_points(scene) -> list[tuple[float, float]]:
+    """Home is the neighbourhood of the terminal: the places within a short walk, readable at once."""
+    here = scene.here or scene.bounds.centre
+    near = [(m.x, m.y) for m in scene.markers if math.dist((m.x, m.y), here) <= HOME_RADIUS_M]
+    return near + [here] if near else [(m.x, m.y) for m in scene.markers] + [here]
