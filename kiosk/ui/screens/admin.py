@@ -14,13 +14,13 @@ from babel.dates import format_timedelta
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 
 from kiosk.formatting import locale_for
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.services import app_version
 from kiosk.ui.translate import N_, tr, tr_txt
 from kiosk.ui.widgets.pinpad import PinPad
+from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KButton, KLabel
 from sync import store
 from sync.status import describe, parse_time, read_status
@@ -78,7 +78,7 @@ class AdminScreen(KioskScreen):
 
         self.panel_view = BoxLayout(orientation="vertical", spacing=16)
         self.facts = KLabel(size_role="body")
-        scroll = ScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
+        scroll = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
         scroll.add_widget(self.facts)
         self.message = KLabel(size_role="body", tone="accent")
         grid = GridLayout(cols=2, spacing=12, size_hint_y=None)

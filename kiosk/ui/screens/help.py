@@ -2,12 +2,12 @@
 defibrillators, counselling), one touch from every screen. Also shows any other page by id."""
 from __future__ import annotations
 
-from kivy.uix.scrollview import ScrollView
 
 from kiosk import formatting
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr
 from kiosk.ui.widgets.rows import RowList, row
+from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KLabel
 
 HELP_PAGE = "help"
@@ -20,7 +20,7 @@ class HelpScreen(KioskScreen):
         self.emergency = KLabel(size_role="title", bold=True, tone="accent")
         self.body_text = KLabel(size_role="small")
         # A long page body scrolls inside the top zone instead of running over the header.
-        self.body_scroll = ScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
+        self.body_scroll = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
         self.body_scroll.add_widget(self.body_text)
         self.frame.hero.add_widget(self.emergency)
         self.frame.hero.add_widget(self.body_scroll)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import weakref
 
-from kivy.uix.scrollview import ScrollView
-
 from kiosk import formatting
 from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.rows import RowList, row
+from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KButton, KLabel
 
 ALL = ""
@@ -45,7 +44,7 @@ class PlacesScreen(KioskScreen):
         self.open_only = False
         self.summary = KLabel(size_role="heading", tone="muted")
         self.frame.hero.add_widget(self.summary)
-        self.chips_scroll = ScrollView(do_scroll_y=False, size_hint_y=None, height=app.touch_px,
+        self.chips_scroll = KScrollView(do_scroll_y=False, size_hint_y=None, height=app.touch_px,
                                        bar_width=0, effect_cls="ScrollEffect")
         self.chips = MirrorBox(size_hint_x=None, spacing=12)
         self.chips.bind(minimum_width=self.chips.setter("width"))

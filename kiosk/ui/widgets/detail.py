@@ -4,11 +4,10 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
-from kivy.uix.scrollview import ScrollView
-from kivy.uix.widget import Widget
 
 from kiosk.ui.widgets.layout import MirrorBox, fitted_row
 from kiosk.ui.widgets.qr import QRCode
+from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KButton, KLabel
 
 
@@ -33,7 +32,7 @@ class _Pool:
         return widget
 
 
-class DetailColumn(ScrollView):
+class DetailColumn(KScrollView):
     def __init__(self, **kwargs):
         super().__init__(do_scroll_x=False, bar_width=10, effect_cls="ScrollEffect", **kwargs)
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=18, padding=(20, 0, 24, 20))

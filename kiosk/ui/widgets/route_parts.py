@@ -6,13 +6,13 @@ import math
 from kivy.app import App
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.share import qr_box_size, qr_matrix
 from kiosk.ui.theme import pixels_per_mm
 from kiosk.ui.widgets.layout import MirrorBox, fitted_row
 from kiosk.ui.widgets.qr import QRCode
+from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KLabel
 
 MIN_MODULE_MM = 0.8  # a phone reads a module this size from 40-60 cm (docs/wayfinding.md)
@@ -82,7 +82,7 @@ class RouteSummary(MirrorBox):
         self.qr._draw()
 
 
-class StepList(ScrollView):
+class StepList(KScrollView):
     """The steps of a route, one row each: an arrow and a sentence in the visitor's language."""
 
     def __init__(self, **kwargs):

@@ -9,11 +9,11 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleboxlayout import RecycleBoxLayout
-from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.ui.follow import followers
 from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.scrolling import KRecycleView
 from kiosk.ui.widgets.text import KLabel
 
 
@@ -98,7 +98,7 @@ class SectionRow(RecycleDataViewBehavior, KLabel):
         self.txt = self.title
 
 
-class RowList(RecycleView):
+class RowList(KRecycleView):
     """A smoothly scrolling list of ListRow / SectionRow data dicts."""
 
     def __init__(self, **kwargs):
