@@ -547,6 +547,10 @@ class Content:
         source = {"place": self._places, "event": self._events, "page": self._pages}[doc_type].get(doc_id, {})
         return self.text(source.get("name") or source.get("title"), lang)
 
+    def prepare_search(self) -> None:
+        """Build the search index now (the terminal's warm-up does), so the first keystroke does not."""
+        self._search_index  # noqa: B018 - a cached property: reading it builds it
+
     def search(self, query: str, lang: str, limit: int = 20) -> list[SearchResult]:
         return [
             SearchResult(hit.id, hit.type, self.title_of(hit.type, hit.id, lang), hit.score)

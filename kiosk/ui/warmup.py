@@ -1,7 +1,7 @@
 """Work done while nobody is at the terminal, so the first visitor after a content change waits for none of it.
 
 While the attract loop (or the night screen) shows, each frame gives a few milliseconds to building
-this snapshot's map scene and walking network, and the widgets of the screens a visitor opens
+this snapshot's map scene, walking network and search index, and the widgets of the screens a visitor opens
 (filled ahead where they show the same to everyone). When all is ready, and again each time a visitor
 has left, the garbage is collected and what survives is frozen (`gc.freeze`): the content, the scene,
 the screens and their caches are long-lived, and a full collection that walks them costs a visitor
@@ -83,6 +83,9 @@ class Warmup:
             yield
         self.app.walks  # noqa: B018 - built on first use; one step of ~0.4 s on the large feed here
         yield
+        if self.app.content is not None:
+            self.app.content.prepare_search()  # ~0.4 s on the large feed: not inside a visitor's first keystroke
+            yield
         for name in VISITOR_SCREENS:
             if name not in self.app.built_screens():
                 self.app.prepare_screen(name, fill=name in FILLED_AHEAD)

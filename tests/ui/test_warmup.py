@@ -24,6 +24,7 @@ def test_the_attract_loop_builds_the_map_before_a_visitor_opens_it(app):
     assert scene is not None and app._walks is not None
     assert gc.get_freeze_count() > 0  # the long-lived heap no longer costs a visitor a full collection
     assert set(VISITOR_SCREENS) <= app.built_screens()  # a first visit only fills its screen
+    assert "_search_index" in vars(app.content)  # the first keystroke searches at once
     builds = map_layers.BUILDS["scene"]
     app.go("map")
     frames(2)
