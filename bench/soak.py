@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ui_child  # noqa: E402
 
 DRAW_EVERY = 20
-WARMUP = 2000
+WARMUP = 5000  # touches before memory is read: the first ~5,000 fill bounded caches (docs/performance.md)
 SWAP_EVERY = 2000
 IDLE_RESET_EVERY = 700
 SAMPLE_EVERY = 500  # VmRSS readings after the warm-up; growth compares the first and last third of them
