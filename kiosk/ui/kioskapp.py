@@ -254,6 +254,7 @@ class KioskApp(App):
         """Build a screen's widgets ahead of its first visit (kiosk/ui/warmup.py), and fill those that
         need no parameters; a visit fills it again as of its own moment and language."""
         screen = self._screen(name)
+        screen.size = self.sm.size  # laid out at the size it will show at, not Kivy's default 100 x 100
         if fill:
             screen.activate({})
 

@@ -81,6 +81,9 @@ class Warmup:
         """The work, one small step per item: what a step already found done costs nothing."""
         while not self.app.map_scene_step():
             yield
+        if self.app.map_scene is not None:
+            self.app.map_scene.upload()
+            yield
         self.app.walks  # noqa: B018 - built on first use; one step of ~0.4 s on the large feed here
         yield
         if self.app.content is not None:

@@ -26,9 +26,12 @@ def test_the_attract_loop_builds_the_map_before_a_visitor_opens_it(app):
     assert set(VISITOR_SCREENS) <= app.built_screens()  # a first visit only fills its screen
     assert "_search_index" in vars(app.content)  # the first keystroke searches at once
     builds = map_layers.BUILDS["scene"]
+    layouts = app._screens["map"].map.layouts
     app.go("map")
     frames(2)
     assert app.current().map.scene is scene and map_layers.BUILDS["scene"] == builds
+    # Filled ahead at the size it shows at: the first visit lays out no marker or name again.
+    assert app.current().map.layouts == layouts
 
 
 def test_a_visitor_is_never_slowed_by_the_warm_up_and_gets_the_rest_built_at_once(app):
