@@ -247,8 +247,10 @@ class KioskApp(App):
 
     # -- navigation ---------------------------------------------------------------------------
 
-    def built_screens(self) -> set[str]:
-        return set(self._screens)
+    def screen_state(self, name: str) -> str:
+        """'missing' (not built yet), 'stale' (filled before the content changed) or 'ready'."""
+        screen = self._screens.get(name)
+        return "missing" if screen is None else "stale" if screen.stale else "ready"
 
     def prepare_screen(self, name: str, *, fill: bool = False) -> None:
         """Build a screen's widgets ahead of its first visit (kiosk/ui/warmup.py), and fill those that

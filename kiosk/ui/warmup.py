@@ -90,8 +90,9 @@ class Warmup:
             self.app.content.prepare_search()  # ~0.4 s on the large feed: not inside a visitor's first keystroke
             yield
         for name in VISITOR_SCREENS:
-            if name not in self.app.built_screens():
-                self.app.prepare_screen(name, fill=name in FILLED_AHEAD)
+            state, fill = self.app.screen_state(name), name in FILLED_AHEAD
+            if state == "missing" or (fill and state == "stale"):  # new, or filled before this content came
+                self.app.prepare_screen(name, fill=fill)
                 yield
 
     def _finish(self) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gc
 
-from kiosk.ui.warmup import VISITOR_SCREENS
+from kiosk.ui.warmup import FILLED_AHEAD, VISITOR_SCREENS
 from kiosk.ui.widgets import map_layers
 from tests.ui.harness import frames
 
@@ -23,7 +23,8 @@ def test_the_attract_loop_builds_the_map_before_a_visitor_opens_it(app):
     scene = app._map_scene
     assert scene is not None and app._walks is not None
     assert gc.get_freeze_count() > 0  # the long-lived heap no longer costs a visitor a full collection
-    assert set(VISITOR_SCREENS) <= app.built_screens()  # a first visit only fills its screen
+    assert all(app.screen_state(name) != "missing" for name in VISITOR_SCREENS)  # a first visit only fills
+    assert all(app.screen_state(name) == "ready" for name in FILLED_AHEAD)  # ... filled for this content
     assert "_search_index" in vars(app.content)  # the first keystroke searches at once
     builds = map_layers.BUILDS["scene"]
     layouts = app._screens["map"].map.layouts
