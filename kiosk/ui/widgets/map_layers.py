@@ -68,6 +68,7 @@ class MapScene:
     markers: list[Marker] = field(default_factory=list)
     _meshes: dict = field(default_factory=dict, repr=False)
     _colours: dict = field(default_factory=dict, repr=False)
+    _uploaded: bool = field(default=False, repr=False)
 
     def tiles_in(self, area: Bounds) -> tuple[int, ...]:
         """The tiles that reach into `area` (map metres)."""
@@ -90,7 +91,11 @@ class MapScene:
 
     def upload(self) -> None:
         """Draw every tile once into a tiny offscreen buffer: the meshes go to the GPU now (the
-        warm-up calls this), not in the first frame a visitor sees the map (~20 ms here)."""
+        warm-up calls this), not in the first frame a visitor sees the map (~20 ms here). Once per scene:
+        the warm-up runs again after every visitor, and the meshes stay on the GPU."""
+        if self._uploaded:
+            return
+        self._uploaded = True
         fbo = Fbo(size=(16, 16))
         group = InstructionGroup()
         for instruction in self.instructions():
