@@ -164,17 +164,18 @@ def sync(ctx: Context, once: bool, feed_url: str | None, public_keys: tuple[str,
 
 
 @main.command()
+@click.option("--at", help="The moment to judge ages and staleness against (ISO), default now.")
 @data_dir_option
 @json_option
 @click.pass_obj
-def status(ctx: Context, data_dir: str | None, as_json: bool) -> None:
+def status(ctx: Context, at: str | None, data_dir: str | None, as_json: bool) -> None:
     """What the last sync did: content, errors, pending images, clock."""
     from sync.status import content_is_stale, describe, read_status
 
     config = ctx.config()
     folder = resolve_data_dir(data_dir or config.data_dir)
     current = read_status(folder)
-    now = now_utc()
+    now = parse_at(at)
     if as_json:
         if current:
             # Staleness is a question about now, not about the moment the file was written.

@@ -104,20 +104,23 @@ def test_files_are_replaced_whole_with_no_temporary_left(tmp_path):
 
 def test_kiosk_status_prints_it_for_a_person_and_as_json(tmp_path):
     data_dir = tmp_path / "data"
-    now = datetime.now(timezone.utc)  # the command reads the real clock, at the edge
-    update_status(data_dir, **failing(now))
+    update_status(data_dir, **failing(NOW))
     config = tmp_path / "kiosk.toml"
     config.write_text(f'data_dir = "{data_dir}"\n')
+    at = ["--at", NOW.isoformat()]  # the moment is passed in: the content is valid until 1 December
 
-    shown = CliRunner().invoke(kiosk_main, ["--config", str(config), "status"])
+    shown = CliRunner().invoke(kiosk_main, ["--config", str(config), "status", *at])
     assert shown.exit_code == 0, shown.output
     assert f"Last sync: failed 5 min ago: {ERROR}" in shown.output
     assert "applied 2 h ago" in shown.output
 
-    as_json = CliRunner().invoke(kiosk_main, ["--config", str(config), "status", "--json"])
+    as_json = CliRunner().invoke(kiosk_main, ["--config", str(config), "status", "--json", *at])
     document = json.loads(as_json.output)
     assert document["last_error"] == ERROR and document["content_sequence"] == 12
     assert document["content_stale"] is False
+    later = ["--at", "2026-12-01T00:00:01+01:00"]
+    stale = CliRunner().invoke(kiosk_main, ["--config", str(config), "status", "--json", *later])
+    assert json.loads(stale.output)["content_stale"] is True
 
     empty = CliRunner().invoke(kiosk_main, ["--config", str(config), "status", "--data-dir", str(tmp_path / "new")])
     assert "No sync has run here yet." in empty.output
