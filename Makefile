@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SETUP := $(VENV)/.installed
 
-.PHONY: run test bench locales screenshots demo clean
+.PHONY: run test test-future bench locales screenshots demo clean
 
 $(SETUP): pyproject.toml tools/setup.sh
 	sh tools/setup.sh
@@ -13,6 +13,10 @@ run: $(SETUP)
 
 test: $(SETUP)
 	$(PY) -m pytest -q
+
+# The whole suite with the clock moved: +1 and +3 years, both DST nights, 29 February 2028 (docs/testing.md).
+test-future: $(SETUP)
+	sh tools/test_future.sh
 
 bench: $(SETUP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"

@@ -15,6 +15,7 @@ from kiosk.occurrences import occurrences_on_day
 from sync import service
 from sync.feed import read_feed
 from sync.signing import verify_signature
+from sync.status import describe, read_status
 from tests.conftest import REPO
 
 DEMO = REPO / "assets" / "demo"
@@ -47,11 +48,29 @@ def test_the_demo_rebuild_reproduces_the_committed_feed(tmp_path):
 def test_every_day_of_the_coming_years_has_events():
     events = json.loads((DEMO / "feed.json").read_bytes())["events"]
     day, empty = date(2026, 1, 1), []
-    while day <= date(2030, 12, 31):
+    while day <= date(2036, 12, 31):
         if sum(1 for e in events if occurrences_on_day(e, BERLIN, day)) < 2:
             empty.append(day)
         day += timedelta(days=1)
     assert empty == []
+
+
+@pytest.mark.parametrize("moment", ["2030-01-01T12:00:00+01:00", "2033-02-28T18:00:00+01:00",
+                                    "2036-08-15T10:30:00+02:00"])
+def test_the_demo_does_not_age(tmp_path, moment):
+    """`make run` years from now: applied that day, it shows events and campaigns, and nothing stale."""
+    at = datetime.fromisoformat(moment)
+    service.ensure_demo_content(tmp_path, now=at)
+    content = Content.open(tmp_path)
+    try:
+        today = content.todays_events(at, "de")
+        assert today.running + today.later, f"no events on {moment}"
+        assert content.active_campaigns(at, "de"), f"no campaign on {moment}"
+        assert content.clock_is_plausible(at) and not content.stale(at)
+    finally:
+        content.close()
+    said = describe(read_status(tmp_path), at)
+    assert not [line for line in said if "stale" in line.lower() or "expired" in line.lower()], said
 
 
 def test_the_christmas_market_is_on_in_later_years(demo_content):

@@ -28,8 +28,9 @@ DEMO = ROOT / "assets" / "demo"
 SOURCE = DEMO / "source"
 OUT = DEMO / "feed.json"
 
-# Every day of these years must have events, and the README's screenshot day several.
-FIRST_DAY, LAST_DAY, SHOWCASE_DAY = dt.date(2026, 1, 1), dt.date(2030, 12, 31), dt.date(2026, 11, 26)
+# Every day of these years must have events and a campaign, and the README's screenshot day
+# several events: the demo is what a newcomer sees on whatever day they clone (docs/testing.md).
+FIRST_DAY, LAST_DAY, SHOWCASE_DAY = dt.date(2026, 1, 1), dt.date(2036, 12, 31), dt.date(2026, 11, 26)
 
 
 # ------------------------------------------------------------------------------------------- build
@@ -87,11 +88,15 @@ def check(feed: dict) -> list[str]:
                     problems.append(f"{name}: no {way}route from kiosk {kiosk['id']}")
 
     tz = ZoneInfo(feed["city"]["timezone"])
+    campaigns = [(dt.datetime.fromisoformat(c["from"]), dt.datetime.fromisoformat(c["until"])) for c in feed["campaigns"]]
     day = FIRST_DAY
     while day <= LAST_DAY:
         count = sum(1 for event in feed["events"] if occurrences_on_day(event, tz, day))
         if count < (4 if day == SHOWCASE_DAY else 2):
             problems.append(f"{day}: only {count} event(s)")
+        noon = dt.datetime.combine(day, dt.time(12), tz)
+        if not any(campaign_from <= noon <= campaign_until for campaign_from, campaign_until in campaigns):
+            problems.append(f"{day}: no campaign runs")
         day += dt.timedelta(days=1)
     return sorted(set(problems), key=problems.index)
 

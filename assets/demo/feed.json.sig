@@ -1,1 +1,1 @@
-z97fNd4HuQ/Zza6qMKEHv+Qf5owm6zMYewlmhZRbP7kA+5dirzcR3TSdGwLyCXt7suBXpaCP2hIONRebDbOMCQ==
+LqAGs3cTRodJUnYn8VkQ9gnk0VRZlI+1RlNgsFfMDfRPFr9+TFF2OWyJpLJldataSrIJgxeDEBqxddlTKyMpDg==
