@@ -28,7 +28,7 @@ run() {
         *) offset="+$(( $(date -u -d "$when" +%s) - $(date -u +%s) ))" ;;
     esac
     echo
-    echo "=== $label: TZ=$tz, clock at $when (offset $offset s) ==="
+    echo "=== $label: TZ=$tz, clock at $when (libfaketime offset $offset) ==="
     if TZ=$tz faketime -f "$offset" "$PY" -m pytest -q -p no:cacheprovider; then
         echo "=== $label: passed ==="
     else
