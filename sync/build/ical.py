@@ -12,9 +12,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import x_wr_timezone
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
+from sync.build import ical_series
 from sync.build.common import (
     ID_RE, SourceError, fold, make_text, metres_between, slug, text_values, unique_id, website_problem,
 )
@@ -41,51 +43,243 @@ def read_calendar(path: Path) -> Calendar:
 def read_events(path: Path, *, city_tz: ZoneInfo, locales: list[str], default_locale: str,
                 places: list[dict], taken_ids: set[str], images: ImageFiles, report: BuildReport) -> list[dict]:
     """The feed events of one .ics file; what cannot be converted is reported and left out."""
-    calendar = read_calendar(path)
+    calendar = _standard_zones(read_calendar(path), path, report)
     converter = _Converter(path, city_tz, locales, default_locale, places, images, report)
-    events: list[dict] = []
-    series: dict[str, dict] = {}
-    overrides = []
     components = calendar.walk("VEVENT")
-    for component in components:
-        if "RECURRENCE-ID" in component:
-            overrides.append(component)
-            continue
+    series: dict[str, list] = {}
+    for index, component in enumerate(components):
         uid = str(component.get("UID", "")).strip()
-        where = f"{path.name} {uid or 'VEVENT without UID'}"
-        if str(component.get("STATUS", "")).upper() == "CANCELLED":
-            report.drop("cancelled events (left out)", where)
-            continue
-        try:
-            event = converter.event(component, where)
-        except _Skip as exc:
-            report.drop("calendar events that cannot be converted (left out)", f"{where}: {exc}")
-            continue
-        event["id"] = unique_id(_event_id(uid, event), taken_ids)
-        events.append(event)
-        if uid:
-            series[uid] = event
-    for component in overrides:
-        uid = str(component.get("UID", "")).strip()
-        where = f"{path.name} {uid} RECURRENCE-ID {component['RECURRENCE-ID'].to_ical().decode()}"
-        master = series.get(uid)
-        try:
-            if master is not None:
-                excluded = converter.when(component.decoded("RECURRENCE-ID"), all_day="T" not in master["start"])
-                master["exdates"] = sorted(set(master.get("exdates", [])) | {excluded})
-            if str(component.get("STATUS", "")).upper() == "CANCELLED":
-                continue
-            event = converter.event(component, where)
-        except _Skip as exc:
-            report.drop("calendar events that cannot be converted (left out)", f"{where}: {exc}")
-            continue
-        event.pop("rrule", None)  # an override is one occurrence
-        event.pop("exdates", None)
-        stamp = re.sub(r"[^0-9T]", "", event["start"][:16]).lower()
-        event["id"] = unique_id(slug(f"{uid}-{stamp}", "event"), taken_ids)
-        events.append(event)
+        series.setdefault(uid or f"\0{index}", []).append(component)  # without UID: a series of its own
+    events: list[dict] = []
+    for uid, group in series.items():
+        events += _Series("" if uid.startswith("\0") else uid, group, converter, taken_ids).events()
     report.source(f"calendar {path}: {len(components)} VEVENTs, {len(events)} events")
     return events
+
+
+def _standard_zones(calendar: Calendar, path: Path, report: BuildReport) -> Calendar:
+    """X-WR-TIMEZONE (Google, Apple) applied to floating and UTC times, as RFC 5545 readers do."""
+    name = calendar.get("X-WR-TIMEZONE")
+    if name is None:
+        return calendar
+    try:
+        standard = x_wr_timezone.to_standard(calendar)
+    except Exception as exc:  # an unknown zone name: ZoneInfoNotFoundError, ValueError
+        report.note(f"{path.name}: X-WR-TIMEZONE {str(name)!r} is not a known time zone, so it was ignored ({exc})")
+        return calendar
+    report.note(f"{path.name}: X-WR-TIMEZONE {name} applied to times without a zone and to UTC times")
+    return standard
+
+
+class _Series:
+    """All VEVENTs of one UID: the newest master, its changed occurrences, its RDATEs."""
+
+    def __init__(self, uid: str, components: list, converter: "_Converter", taken_ids: set[str]) -> None:
+        self.uid = uid
+        self.converter = converter
+        self.report = converter.report
+        self.taken_ids = taken_ids
+        self.name = converter.path.name
+        self.masters = [c for c in components if "RECURRENCE-ID" not in c]
+        self.changes = [c for c in components if "RECURRENCE-ID" in c]
+
+    def events(self) -> list[dict]:
+        master = self.newest_master()
+        changes = self.newest_changes(master)
+        event = self.convert_master(master) if master is not None else None
+        if event is None:
+            return [e for e in (self.single(c, where) for c, where, _ in changes) if e is not None]
+        all_day = "T" not in event["start"]
+        zone = None if all_day else ZoneInfo(event.get("timezone", self.converter.city_tz.key))
+        cuts, singles = [], []
+        for component, where, original in changes:
+            repeats = "rrule" in event and _this_and_future(component)
+            (cuts if repeats else singles).append((component, where, original))
+        pieces = self.split(event, zone, cuts, all_day)
+        replaced = set()
+        for component, where, original in singles:
+            piece = ical_series.piece_for(pieces, original, zone)
+            if piece.event is not None and "rrule" in piece.event:
+                excluded = ical_series.feed_value(ical_series.moved(original, piece, zone), all_day,
+                                                  self.converter.city_tz)
+                piece.event["exdates"] = sorted(set(piece.event.get("exdates", [])) | {excluded})
+            replaced.add(_point(original, zone))
+        found = [piece.event for piece in pieces if piece.event is not None]
+        found += self.rdates(master, event, pieces, zone, all_day, replaced)
+        found += [e for e in (self.single(c, where) for c, where, _ in singles) if e is not None]
+        return found
+
+    def newest_master(self):
+        if not self.masters:
+            return None
+        master, older = ical_series.newest(self.masters)
+        for component in older:
+            self.report.drop("older revisions of calendar events (the newest one is used)",
+                             f"{self.name} {self.uid}: {_revision_text(component)}, kept {_revision_text(master)}")
+        return master
+
+    def newest_changes(self, master) -> list[tuple[object, str, datetime]]:
+        """(component, where, original start) of each changed occurrence, newest revision only."""
+        all_day = master is not None and not isinstance(_decoded(master, "DTSTART"), datetime)
+        by_original: dict[datetime, list] = {}
+        for component in self.changes:
+            try:
+                original = self.converter.point(component.decoded("RECURRENCE-ID"), all_day=all_day)
+            except Exception as exc:
+                self.report.drop("calendar events that cannot be converted (left out)",
+                                 f"{self.name} {self.uid}: its RECURRENCE-ID cannot be read ({exc})")
+                continue
+            by_original.setdefault(original, []).append(component)
+        found = []
+        for original, group in by_original.items():
+            change, older = ical_series.newest(group)
+            where = f"{self.name} {self.uid} RECURRENCE-ID {change['RECURRENCE-ID'].to_ical().decode()}"
+            for component in older:
+                self.report.drop("older revisions of calendar events (the newest one is used)",
+                                 f"{where}: {_revision_text(component)}, kept {_revision_text(change)}")
+            found.append((change, where, original))
+        return found
+
+    def convert_master(self, master) -> dict | None:
+        where = f"{self.name} {self.uid or 'VEVENT without UID'}"
+        if _cancelled(master):
+            self.report.drop("cancelled events (left out)", where)
+            return None
+        try:
+            event = self.converter.event(master, where)
+        except _Skip as exc:
+            self.report.drop("calendar events that cannot be converted (left out)", f"{where}: {exc}")
+            return None
+        event["id"] = unique_id(_event_id(self.uid, event), self.taken_ids)
+        return event
+
+    def split(self, event: dict, zone, cuts: list, all_day: bool) -> list[ical_series.Piece]:
+        """The series cut at each THISANDFUTURE change; a cancelled one ends the series there."""
+        changed = []  # (original start, converted change or None)
+        for component, where, original in sorted(cuts, key=lambda cut: cut[2]):
+            converted = None
+            if not _cancelled(component):
+                try:
+                    converted = self.converter.event(component, where)
+                except _Skip as exc:
+                    self.report.drop("calendar events that cannot be converted (left out)", f"{where}: {exc}")
+            changed.append((original, converted))
+        city_tz = self.converter.city_tz
+        inputs = [(original, converted or {"start": ical_series.feed_value(original, all_day, city_tz)})
+                  for original, converted in changed]
+        pieces, problems = ical_series.split(event, zone, inputs, city_tz)
+        for problem in problems:
+            self.report.drop("calendar events that cannot be converted (left out)", f"{self.name} {self.uid}: {problem}")
+        for piece, (_, converted) in zip([p for p in pieces if p.since is not None], changed):
+            if converted is None:
+                piece.event = None  # cancelled from here on, or not convertible
+            elif piece.event is not None:
+                piece.event["id"] = self.stamped_id(piece.event["start"], "from-")
+        return pieces
+
+    def rdates(self, master, event: dict, pieces, zone, all_day: bool, replaced: set) -> list[dict]:
+        """Each RDATE as an event of its own, unless the rule or the start already has it."""
+        found = []
+        first = ical_series.moment(event["start"]) if all_day else ical_series.moment(event["start"]).astimezone(zone)
+        rule = ical_series.series_rule(event, zone) if "rrule" in event else None
+        excluded = {_point(ical_series.moment(x), zone) for x in event.get("exdates", [])}
+        for value in _values(master, "RDATE"):
+            where = f"{self.name} {self.uid} RDATE"
+            try:
+                point, until = self.rdate(value, all_day, zone)
+            except _Skip as exc:
+                self.report.drop("calendar values that cannot be read (left out)", f"{where}: {exc}")
+                continue
+            if point in excluded or point in replaced:
+                continue
+            piece = ical_series.piece_for(pieces, point, zone)
+            if piece.event is None:
+                continue
+            on_rule = piece.since is None and ical_series.occurs_at(rule, first, point)
+            if on_rule and until is None:
+                continue  # RFC 5545: the recurrence set has each start once
+            start = ical_series.moved(point, piece, zone)
+            base = piece.event
+            if on_rule:  # a PERIOD gives that occurrence its own end
+                base["exdates"] = sorted(set(base.get("exdates", [])) | {
+                    ical_series.feed_value(start, all_day, self.converter.city_tz)})
+            length = ical_series.moment(base["end"]) - ical_series.moment(base["start"]) if "end" in base else None
+            end = ical_series.moved(until, piece, zone) if until is not None else (
+                start + length if length is not None else None)
+            single = {k: v for k, v in base.items() if k not in ("id", "rrule", "exdates", "timezone")}
+            single["start"] = ical_series.feed_value(start, all_day, self.converter.city_tz)
+            if end is not None:
+                single["end"] = ical_series.feed_value(end, all_day, self.converter.city_tz)
+            elif "end" in single:
+                del single["end"]
+            single["id"] = self.stamped_id(single["start"])
+            found.append(single)
+        return found
+
+    def rdate(self, value, all_day: bool, zone) -> tuple[datetime, datetime | None]:
+        """An RDATE value as (start, end of its PERIOD or None) on the series' clock."""
+        if isinstance(value, tuple):
+            begin, finish = value
+            point = self.converter.point(begin, all_day=all_day)
+            until = point + finish if isinstance(finish, timedelta) else self.converter.point(finish, all_day=all_day)
+            if all_day:
+                until -= timedelta(days=1)  # the feed's end is the last day
+        else:
+            point, until = self.converter.point(value, all_day=all_day), None
+        return _point(point, zone), None if until is None else _point(until, zone)
+
+    def single(self, component, where: str) -> dict | None:
+        """A changed occurrence as an event of its own."""
+        if _cancelled(component):
+            return None
+        try:
+            event = self.converter.event(component, where)
+        except _Skip as exc:
+            self.report.drop("calendar events that cannot be converted (left out)", f"{where}: {exc}")
+            return None
+        for key in ("rrule", "exdates", "timezone"):  # a change is one occurrence
+            event.pop(key, None)
+        event["id"] = self.stamped_id(event["start"])
+        return event
+
+    def stamped_id(self, start: str, prefix: str = "") -> str:
+        stamp = re.sub(r"[^0-9T]", "", start[:16]).lower()
+        return unique_id(slug(f"{self.uid}-{prefix}{stamp}", "event"), self.taken_ids)
+
+
+def _point(value: datetime, zone) -> datetime:
+    return value if zone is None else value.astimezone(zone)
+
+
+def _cancelled(component) -> bool:
+    return str(component.get("STATUS", "")).upper() == "CANCELLED"
+
+
+def _this_and_future(component) -> bool:
+    return str(component["RECURRENCE-ID"].params.get("RANGE", "")).upper() == "THISANDFUTURE"
+
+
+def _decoded(component, name: str):
+    try:
+        return component.decoded(name)
+    except Exception:
+        return None
+
+
+def _values(component, name: str) -> list:
+    raw = component.get(name)
+    groups = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    return [item.dt for group in groups for item in group.dts]
+
+
+def _revision_text(component) -> str:
+    sequence, modified, stamp = ical_series.revision(component)
+    parts = [f"SEQUENCE {sequence}"]
+    if modified.year > 1:
+        parts.append(f"LAST-MODIFIED {modified:%Y-%m-%dT%H:%M:%SZ}")
+    elif stamp.year > 1:
+        parts.append(f"DTSTAMP {stamp:%Y-%m-%dT%H:%M:%SZ}")
+    return " ".join(parts)
 
 
 def _event_id(uid: str, event: dict) -> str:
@@ -135,6 +329,17 @@ class _Converter:
             return self.zoned(datetime.combine(value, time())).isoformat()
         raise _Skip(f"{value!r} is not a date or date-time")
 
+    def point(self, value, *, all_day: bool) -> datetime:
+        """A date or date-time value as a comparable point: aware in the city's zone, or midnight for all-day events."""
+        if all_day:
+            day = value.date() if isinstance(value, datetime) else value
+            return datetime.combine(day, time())
+        if isinstance(value, datetime):
+            return self.zoned(value)
+        if isinstance(value, date):
+            return self.zoned(datetime.combine(value, time()))
+        raise _Skip(f"{value!r} is not a date or date-time")
+
     def zoned(self, value: datetime) -> datetime:
         if value.tzinfo is None:
             if not self.floating_noted:
@@ -170,12 +375,12 @@ class _Converter:
         if summary is not None and self.default_locale in text_values(summary, self.default_locale):
             event["summary"] = summary
         if "RRULE" in component:
-            event["rrule"] = self.rrule(component, start, all_day)
-            if isinstance(start, datetime) and start.tzinfo is not None and getattr(start.tzinfo, "key", None) not in (
-                None, self.city_tz.key
-            ) and start.utcoffset() != self.zoned(start).utcoffset():
-                self.report.note(f"{where}: recurs in another time zone than the city's; terminals repeat it in "
-                                 f"{self.city_tz.key} wall-clock time")
+            rule = self.rrule(component, start, all_day, where)
+            if rule:
+                event["rrule"] = rule
+                zone = self.series_zone(start, where)
+                if zone:
+                    event["timezone"] = zone
         exdates = self.exdates(component, all_day)
         if exdates:
             event["exdates"] = exdates
@@ -203,23 +408,52 @@ class _Converter:
             raise _Skip("its DTEND is before DTSTART")
         return self.when(end, all_day=False)
 
-    def rrule(self, component, start, all_day: bool) -> str:
+    def rrule(self, component, start, all_day: bool, where: str) -> str | None:
         rules = component["RRULE"]
         if isinstance(rules, list):
-            self.report.note(f"{self.path.name} {component.get('UID')}: several RRULEs; only the first is used")
+            self.report.note(f"{where}: several RRULEs; only the first is used")
             rules = rules[0]
         text = rules.to_ical().decode()
+        if not text.strip():
+            self.report.note(f"{where}: an empty RRULE was read as no repetition")
+            return None
         match = _UNTIL.search(text)
         if match:
             text = text.replace(match.group(0), "UNTIL=" + self.until(match.group(1), start, all_day))
-        # Checked as the feed validator checks it: zoned start with a UTC UNTIL, or dates.
-        dtstart = self.zoned(start) if isinstance(start, datetime) else datetime.combine(start, time())
+        # Checked as the feed validator checks it: a UTC UNTIL for date-times, dates for all-day events.
+        dtstart = start if isinstance(start, datetime) and start.tzinfo else (
+            self.zoned(start) if isinstance(start, datetime) else datetime.combine(start, time()))
         try:
+            if match and re.search(r"(?<![A-Z])COUNT=", text):
+                text = self.one_limit(text, dtstart, where)
             rrulestr(text, dtstart=dtstart)
         except Exception as exc:
             shown = text.replace("\\;", ";").replace("\\,", ",")
             raise _Skip(f"its RRULE {shown!r} is not a valid recurrence rule ({exc})") from None
         return text
+
+    def one_limit(self, text: str, dtstart: datetime, where: str) -> str:
+        """UNTIL with COUNT (RFC 5545 forbids both) as the one that ends the series first."""
+        parts = text.split(";")
+        with_count = ";".join(p for p in parts if not p.upper().startswith("UNTIL="))
+        with_until = ";".join(p for p in parts if not p.upper().startswith("COUNT="))
+        counted = list(rrulestr(with_count, dtstart=dtstart))
+        limit = rrulestr(with_until, dtstart=dtstart)._until  # dateutil's parsed UNTIL, on dtstart's clock
+        kept, name = (with_count, "COUNT") if all(x <= limit for x in counted) else (with_until, "UNTIL")
+        self.report.note(f"{where}: its RRULE had both UNTIL and COUNT; kept {name}, which ends the series first")
+        return kept
+
+    def series_zone(self, start, where: str) -> str | None:
+        """The IANA zone a date-time series repeats in, when it is not the city's (floating: the city's)."""
+        if not isinstance(start, datetime) or start.tzinfo is None:
+            return None
+        name = "UTC" if start.tzinfo is timezone.utc else getattr(start.tzinfo, "key", None)
+        if name == self.city_tz.key:
+            return None
+        if name is None:
+            self.report.note(f"{where}: its time zone {start.tzinfo} has no IANA name; terminals repeat it in "
+                             f"{self.city_tz.key} wall-clock time")
+        return name
 
     def until(self, value: str, start, all_day: bool) -> str:
         """UNTIL as the feed wants it: a date for all-day events, else a UTC date-time."""
