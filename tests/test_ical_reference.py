@@ -121,3 +121,147 @@ def test_the_terminal_shows_what_the_reference_shows_on_every_day(tmp_path, name
     differing, compared = disagreements(tmp_path, name, first, last, leave_out=leave_out)
     assert compared > 0
     assert differing == {}
+
+
+# ---- each class with the calendar that shows it
+
+def starts_on(feed: dict, day: date, title_prefix: str = "") -> list[tuple[str, str, str]]:
+    """(title, start, end) in Berlin time of the occurrences on a day, as a terminal lists them."""
+    found = []
+    for event in feed["events"]:
+        title = event["title"] if isinstance(event["title"], str) else event["title"]["de"]
+        if title.startswith(title_prefix):
+            found += [(title, o.start.isoformat(), o.end.isoformat()) for o in occurrences_on_day(event, BERLIN, day)]
+    return sorted(found, key=lambda found: found[1])
+
+
+def test_rdate_dates_date_times_and_periods_become_occurrences(tmp_path):
+    feed = build(tmp_path, "edge_rdate.ics").feed
+    flea = [day for day in days(date(2026, 10, 1), date(2026, 11, 30)) if starts_on(feed, day, "Flohmarkt")]
+    assert flea == [date(2026, 10, 3), date(2026, 10, 10), date(2026, 10, 24), date(2026, 11, 7), date(2026, 11, 21)]
+    organ = {day: starts_on(feed, day, "Orgel") for day in (date(2026, 4, 15), date(2026, 4, 22),
+                                                          date(2026, 5, 10), date(2026, 11, 8))}
+    assert organ[date(2026, 4, 15)] == [("Orgelkonzert", "2026-04-15T19:00:00+02:00", "2026-04-15T21:00:00+02:00")]
+    assert organ[date(2026, 4, 22)] == [("Orgelkonzert", "2026-04-22T19:30:00+02:00", "2026-04-22T21:30:00+02:00")]
+    assert organ[date(2026, 5, 10)] == []  # EXDATE removes an RDATE too
+    assert organ[date(2026, 11, 8)] == [("Orgelkonzert", "2026-11-08T19:00:00+01:00", "2026-11-08T21:00:00+01:00")]
+    # a PERIOD on a day the rule has gives that occurrence its own end; one off the rule adds an occurrence
+    assert starts_on(feed, date(2026, 11, 27)) == [
+        ("Sprechstunde", "2026-11-27T10:00:00+01:00", "2026-11-27T14:00:00+01:00")]
+    assert starts_on(feed, date(2026, 12, 18)) == [
+        ("Sprechstunde", "2026-12-18T10:00:00+01:00", "2026-12-18T12:00:00+01:00")]
+    assert all("rdate" not in key for event in feed["events"] for key in event)  # plain feed v1: older terminals see them
+
+
+def test_this_and_future_changes_split_the_series(tmp_path):
+    feed = build(tmp_path, "edge_thisandfuture.ics").feed
+    assert starts_on(feed, date(2026, 10, 8), "Chor") == [
+        ("Chorprobe", "2026-10-08T18:00:00+02:00", "2026-10-08T19:30:00+02:00")]
+    assert starts_on(feed, date(2026, 10, 15), "Chor") == [
+        ("Chorprobe (neue Zeit)", "2026-10-15T19:00:00+02:00", "2026-10-15T21:00:00+02:00")]
+    assert starts_on(feed, date(2026, 10, 29), "Chor") == [  # after the change to winter time
+        ("Chorprobe (neue Zeit)", "2026-10-29T19:00:00+01:00", "2026-10-29T21:00:00+01:00")]
+    assert starts_on(feed, date(2026, 11, 12), "Chor") == []  # the series' EXDATE, moved with it
+    assert starts_on(feed, date(2026, 11, 26), "Chor") == []  # one later occurrence moved to Friday
+    assert [s[0] for s in starts_on(feed, date(2026, 11, 27), "Chor")] == ["Chorprobe (Freitag)"]
+    # "from now on Thursdays at 7:30" turns BYDAY=WE into TH; a cancelled change ends the series
+    assert starts_on(feed, date(2026, 10, 14), "Lauf") == [
+        ("Lauftreff", "2026-10-14T07:00:00+02:00", "2026-10-14T08:00:00+02:00")]
+    assert starts_on(feed, date(2026, 10, 21), "Lauf") == []
+    assert starts_on(feed, date(2026, 10, 29), "Lauf") == [
+        ("Lauftreff (donnerstags)", "2026-10-29T07:30:00+01:00", "2026-10-29T08:30:00+01:00")]
+    assert [day for day in days(date(2027, 1, 1), date(2027, 3, 31)) if starts_on(feed, day, "Lauf")] == [
+        date(2027, 1, 7)]
+
+
+def test_the_newest_revision_of_a_uid_wins_and_the_others_are_reported(tmp_path):
+    result = build(tmp_path, "edge_revisions.ics")
+    saturdays = [starts_on(result.feed, date(2026, 9, 5) + timedelta(weeks=n)) for n in range(12)]
+    assert [len(found) for found in saturdays] == [1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1]  # no copies; new EXDATEs
+    assert saturdays[0] == [("Repair-Café", "2026-09-05T11:00:00+02:00", "2026-09-05T14:00:00+02:00")]
+    assert saturdays[4] == [("Repair-Café (später)", "2026-10-03T15:00:00+02:00", "2026-10-03T18:00:00+02:00")]
+    text = result.report.render()
+    assert "older revisions of calendar events (the newest one is used): 2" in text
+    assert "edge_revisions.ics repair-cafe: SEQUENCE 0 LAST-MODIFIED" not in text
+    assert "edge_revisions.ics repair-cafe: SEQUENCE 0 DTSTAMP 2026-08-01T00:00:00Z, kept SEQUENCE 1" in text
+
+
+def test_with_equal_sequence_the_later_last_modified_wins_where_the_reference_takes_the_first(tmp_path):
+    """A deliberate disagreement (docs/recurrence.md): RFC 5545 orders revisions by SEQUENCE, then time."""
+    feed = build(tmp_path, "edge_revisions_last_modified.ics").feed
+    assert starts_on(feed, date(2026, 10, 11)) == [
+        ("Stadtführung", "2026-10-11T15:00:00+02:00", "2026-10-11T16:30:00+02:00")]
+    theirs = reference_days("edge_revisions_last_modified.ics", [date(2026, 10, 11)])
+    assert [start for _, start, _ in theirs[date(2026, 10, 11)]] == ["2026-10-11T12:00:00+00:00"]  # 14:00 Berlin
+
+
+def test_a_utc_series_keeps_its_utc_time_across_the_change_to_winter_time(tmp_path):
+    feed = build(tmp_path, "edge_utc_weekly.ics").feed
+    (event,) = feed["events"]
+    assert event["timezone"] == "UTC" and event["start"] == "2026-10-01T19:00:00+02:00"
+    assert starts_on(feed, date(2026, 10, 22))[0][1] == "2026-10-22T19:00:00+02:00"
+    assert starts_on(feed, date(2026, 10, 29))[0][1] == "2026-10-29T18:00:00+01:00"  # 17:00Z all year
+    assert starts_on(feed, date(2026, 12, 24)) == []
+    assert starts_on(feed, date(2027, 4, 15))[0][1] == "2027-04-15T19:00:00+02:00"
+    # a terminal from before `timezone` ignores it and repeats on Berlin's clock, as it always did
+    older = {k: v for k, v in event.items() if k != "timezone"}
+    assert occurrences_on_day(older, BERLIN, date(2026, 10, 29))[0].start.isoformat() == "2026-10-29T19:00:00+01:00"
+
+
+def test_a_new_york_series_follows_new_yorks_daylight_saving_dates(tmp_path):
+    feed = build(tmp_path, "edge_new_york.ics").feed
+    (event,) = feed["events"]
+    assert event["timezone"] == "America/New_York"
+    expected = {date(2026, 3, 5): "18:00:00+01:00",  # both in winter time: 6 hours apart
+                date(2026, 3, 12): "17:00:00+01:00",  # New York changed on 8 March, Berlin on 29 March
+                date(2026, 4, 2): "18:00:00+02:00",
+                date(2026, 10, 29): "17:00:00+01:00",  # Berlin changed back on 25 October, New York on 1 November
+                date(2026, 11, 5): "18:00:00+01:00"}
+    for day, time_of_day in expected.items():
+        assert starts_on(feed, day)[0][1] == f"{day.isoformat()}T{time_of_day}"
+
+
+def test_an_empty_rrule_is_read_as_no_repetition_and_the_calendar_keeps_all_its_events(tmp_path):
+    result = build(tmp_path, "edge_empty_rrule.ics", "Germany_Holidays.ics")
+    titles = [e["title"] for e in result.feed["events"]]
+    assert len(titles) == 2 + 34 and "rrule" not in str(result.feed["events"])
+    assert [day for day in days(date(2026, 9, 1), date(2027, 12, 31)) if starts_on(result.feed, day, "Tag der")] == [
+        date(2026, 10, 3)]
+    assert "edge_empty_rrule.ics lichterfest: an empty RRULE was read as no repetition" in result.report.render()
+
+
+def test_until_with_count_keeps_the_limit_that_ends_the_series_first_and_the_build_goes_on(tmp_path):
+    result = build(tmp_path, "edge_until_count.ics")
+    found = {e["id"]: e for e in result.feed["events"]}
+    assert found["adventssingen"]["rrule"] == "FREQ=DAILY;UNTIL=20261210T170000Z"
+    assert found["eislaufen"]["rrule"] == "FREQ=WEEKLY;COUNT=5"
+    assert "neujahrskonzert" in found
+    assert [d for d in days(date(2026, 12, 1), date(2026, 12, 31)) if starts_on(result.feed, d, "Advent")][-1] == \
+        date(2026, 12, 10)
+    text = result.report.render()
+    assert "edge_until_count.ics adventssingen: its RRULE had both UNTIL and COUNT; kept UNTIL" in text
+    assert "edge_until_count.ics eislaufen: its RRULE had both UNTIL and COUNT; kept COUNT" in text
+
+
+def test_x_wr_timezone_applies_to_floating_and_utc_times(tmp_path):
+    result = build(tmp_path, "edge_x_wr_timezone.ics")
+    found = {e["id"]: e for e in result.feed["events"]}
+    assert found["floating-weekly"]["timezone"] == "America/New_York"
+    assert found["floating-weekly"]["start"] == "2026-10-01T15:00:00+02:00"  # 09:00 in New York
+    assert starts_on(result.feed, date(2026, 10, 29), "Bürger")[0][1] == "2026-10-29T14:00:00+01:00"
+    assert starts_on(result.feed, date(2026, 11, 5), "Bürger")[0][1] == "2026-11-05T15:00:00+01:00"
+    assert found["floating-single"]["start"] == "2026-11-06T02:00:00+01:00"  # 20:00 in New York
+    assert "X-WR-TIMEZONE America/New_York applied" in result.report.render()
+
+
+def test_an_event_the_feed_rules_refuse_is_left_out_and_the_rest_is_built(tmp_path):
+    calendar = tmp_path / "geo.ics"
+    calendar.write_text((ICAL / "edge_until_count.ics").read_text(encoding="utf-8").replace(
+        "SUMMARY:Neujahrskonzert", "SUMMARY:Neujahrskonzert\nLOCATION:Nordpol\nGEO:95.0;7.46"), encoding="utf-8")
+    base = tmp_path / "base"
+    base.mkdir()
+    result = build(base, str(calendar))
+    ids = {e["id"] for e in result.feed["events"]}
+    assert ids == {"adventssingen", "eislaufen"}
+    assert "events the feed rules refuse (left out): 1" in result.report.render()
+    assert "neujahrskonzert: $.events[2].location.lat" in result.report.render()
