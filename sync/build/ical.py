@@ -25,6 +25,7 @@ from sync.build.report import BuildReport
 
 GEO_MATCH_M = 50.0
 _UNTIL = re.compile(r"(?<![A-Z])UNTIL=([0-9TZ]+)")
+_COUNT = re.compile(r"(?<![A-Z])COUNT=(-?[0-9]+)")
 
 
 class _Skip(Exception):
@@ -91,6 +92,7 @@ class _Series:
             return [e for e in (self.single(c, where) for c, where, _ in changes) if e is not None]
         all_day = "T" not in event["start"]
         zone = None if all_day else ZoneInfo(event.get("timezone", self.converter.city_tz.key))
+        changes = self.without_obsolete(master, event, changes, zone, all_day)
         cuts, singles = [], []
         for component, where, original in changes:
             repeats = "rrule" in event and _this_and_future(component)
@@ -108,6 +110,35 @@ class _Series:
         found += self.rdates(master, event, pieces, zone, all_day, replaced)
         found += [e for e in (self.single(c, where) for c, where, _ in singles) if e is not None]
         return found
+
+    def without_obsolete(self, master, event: dict, changes: list, zone, all_day: bool) -> list:
+        """Changes of an older revision to occurrences the newest series no longer has are left out.
+
+        As the reference does, only for changes that carry a rule, RDATE or EXDATE of their own: the
+        copies of the whole series that Thunderbird and some servers write into each change.
+        """
+        newest = ical_series.revision(master)[0]
+        first = _point(ical_series.moment(event["start"]), zone)
+        rule = ical_series.series_rule(event, zone)
+        excluded = {_point(ical_series.moment(x), zone) for x in event.get("exdates", [])}
+        extra = set()
+        for value in _values(master, "RDATE"):
+            try:
+                extra.add(self.rdate(value, all_day, zone)[0])
+            except _Skip:
+                continue
+        kept = []
+        for component, where, original in changes:
+            point = _point(original, zone)
+            has = point not in excluded and (point in extra or ical_series.occurs_at(rule, first, point))
+            stale = ical_series.revision(component)[0] < newest and any(
+                name in component for name in ("RRULE", "RDATE", "EXDATE"))
+            if stale and not has:
+                self.report.drop("changed occurrences the newest revision of their series no longer has (left out)",
+                                 f"{where}: {_revision_text(component)}")
+                continue
+            kept.append((component, where, original))
+        return kept
 
     def newest_master(self):
         if not self.masters:
@@ -417,6 +448,10 @@ class _Converter:
         if not text.strip():
             self.report.note(f"{where}: an empty RRULE was read as no repetition")
             return None
+        count = _COUNT.search(text)
+        if count and int(count.group(1)) <= 0:  # some exporters write COUNT=-1 for "no count"
+            self.report.note(f"{where}: its RRULE's COUNT={count.group(1)} was read as no COUNT")
+            text = ";".join(part for part in text.split(";") if not _COUNT.fullmatch(part))
         match = _UNTIL.search(text)
         if match:
             text = text.replace(match.group(0), "UNTIL=" + self.until(match.group(1), start, all_day))
@@ -426,10 +461,12 @@ class _Converter:
         try:
             if match and re.search(r"(?<![A-Z])COUNT=", text):
                 text = self.one_limit(text, dtstart, where)
-            rrulestr(text, dtstart=dtstart)
+            limit = rrulestr(text, dtstart=dtstart)._until
         except Exception as exc:
             shown = text.replace("\\;", ";").replace("\\,", ",")
             raise _Skip(f"its RRULE {shown!r} is not a valid recurrence rule ({exc})") from None
+        if limit is not None and limit < dtstart:
+            raise _Skip(f"its RRULE ends (UNTIL) before its DTSTART, so it has no occurrence")
         return text
 
     def one_limit(self, text: str, dtstart: datetime, where: str) -> str:
