@@ -265,3 +265,35 @@ def test_an_event_the_feed_rules_refuse_is_left_out_and_the_rest_is_built(tmp_pa
     assert ids == {"adventssingen", "eislaufen"}
     assert "events the feed rules refuse (left out): 1" in result.report.render()
     assert "neujahrskonzert: $.events[2].location.lat" in result.report.render()
+
+
+# ---- public test calendars of the reference (LGPL-3.0 test data, tests/fixtures/ical/upstream/)
+
+UPSTREAM = sorted(path.name for path in (ICAL / "upstream").glob("*.ics"))
+# calendar -> the days the terminal deliberately shows otherwise (the reasons: docs/recurrence.md)
+DELIBERATE = {
+    "end_before_start_event.ics": {date(2019, 3, 4)},  # DTEND before DTSTART: left out and reported
+    "issue_201_mixed_datetime_and_date.ics": set(days(date(2023, 7, 24), date(2023, 8, 17))),  # all-day, as DTSTART says
+    "issue_28_rrule_with_UTC_endinginZ.ics": {date(2020, 9, 17), date(2020, 9, 24)},  # UTC UNTIL of an all-day series
+    "issue_75_range_parameter.ics": {date(2025, 9, 21)},  # a date UNTIL includes its whole day
+    "multiple_rrule.ics": {date(2023, 2, 13), date(2023, 3, 13)},  # only the first RRULE is used
+}
+
+
+def span(path) -> tuple[date, date]:
+    """From the day before the first start to 400 days after the last start or change."""
+    points = []
+    for component in Calendar.from_ical(path.read_bytes()).walk("VEVENT"):
+        for name in ("DTSTART", "RECURRENCE-ID"):
+            if name in component:
+                value = component.decoded(name)
+                points.append(value.date() if isinstance(value, datetime) else value)
+    return min(points) - timedelta(days=1), max(points) + timedelta(days=400)
+
+
+@pytest.mark.parametrize("name", UPSTREAM)
+def test_the_references_own_calendars_agree_but_for_the_listed_days(tmp_path, name):
+    first, last = span(ICAL / "upstream" / name)
+    differing, compared = disagreements(tmp_path, f"upstream/{name}", first, last)
+    assert compared > 0 or name == "issue_117_until_before_dtstart.ics"  # its rule ends before it starts
+    assert set(differing) == DELIBERATE.get(name, set())
