@@ -172,6 +172,29 @@ def test_this_and_future_changes_split_the_series(tmp_path):
         ("Lauftreff (donnerstags)", "2026-10-29T07:30:00+01:00", "2026-10-29T08:30:00+01:00")]
     assert [day for day in days(date(2027, 1, 1), date(2027, 3, 31)) if starts_on(feed, day, "Lauf")] == [
         date(2027, 1, 7)]
+    # all-day: from 26 October one day instead of two, a day later; the series' EXDATE and RDATE move along
+    market = [day for day in days(date(2026, 10, 1), date(2026, 12, 31)) if starts_on(feed, day, "Herbst")]
+    assert market[:6] == [date(2026, 10, 5), date(2026, 10, 6), date(2026, 10, 12), date(2026, 10, 13),
+                          date(2026, 10, 19), date(2026, 10, 20)]
+    assert market[6:] == [date(2026, 10, 27), date(2026, 11, 3), date(2026, 11, 10), date(2026, 11, 24),
+                          date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 8)]
+    # a UTC series cut twice; the second change moves it past midnight UTC, so Thursdays become Fridays
+    assert starts_on(feed, date(2026, 10, 29), "Spät") == [  # 22:00 UTC, an hour earlier than the series
+        ("Spätkino (früher)", "2026-10-29T23:00:00+01:00", "2026-10-30T00:30:00+01:00")]
+    assert starts_on(feed, date(2026, 11, 20), "Spät") == [
+        ("Spätkino (freitags)", "2026-11-20T02:00:00+01:00", "2026-11-20T03:00:00+01:00")]
+    assert [s[0] for s in starts_on(feed, date(2026, 11, 27), "Spät")] == ["Spätkino (Matinee)"]
+
+
+def test_a_this_and_future_change_one_rule_cannot_state_is_reported_and_left_out(tmp_path):
+    """A deliberate difference (docs/recurrence.md): "the second Thursday" moved by a day is no BYDAY rule."""
+    result = build(tmp_path, "edge_thisandfuture_unstated.ics")
+    shown = [day for day in days(date(2026, 9, 1), date(2027, 2, 28)) if starts_on(result.feed, day)]
+    assert shown == [date(2026, 9, 10), date(2026, 10, 8)]
+    assert ("edge_thisandfuture_unstated.ics monatstreffen: its RANGE=THISANDFUTURE change at "
+            "2026-11-12T10:00:00+01:00 moves the series in a way one recurrence rule cannot state") in result.report.render()
+    theirs = reference_days("edge_thisandfuture_unstated.ics", [date(2026, 11, 13), date(2026, 12, 11)])
+    assert [found[0][0] for found in theirs.values()] == ["Monatstreffen (freitags)"] * 2
 
 
 def test_the_newest_revision_of_a_uid_wins_and_the_others_are_reported(tmp_path):

@@ -107,6 +107,8 @@ class _Series:
         As the reference does, only for changes that carry a rule, RDATE or EXDATE of their own: the
         copies of the whole series that Thunderbird and some servers write into each change.
         """
+        if not changes:
+            return changes
         newest = ical_series.revision(master)[0]
         first = _point(ical_series.moment(event["start"]), zone)
         rule = ical_series.series_rule(event, zone)
@@ -216,7 +218,7 @@ class _Series:
             piece = ical_series.piece_for(pieces, point, zone)
             if piece.event is None:
                 continue
-            on_rule = piece.since is None and ical_series.occurs_at(rule, first, point)
+            on_rule = ical_series.occurs_at(rule, first, point)  # original times: pieces share them out
             if on_rule and until is None:
                 continue  # RFC 5545: the recurrence set has each start once
             start = ical_series.moved(point, piece, zone)
