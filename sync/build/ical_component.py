@@ -149,11 +149,11 @@ class Converter:
             rules = rules[0]
         text = rules.to_ical().decode()
         if not text.strip():
-            self.report.note(f"{where}: an empty RRULE was read as no repetition")
+            self.report.repair("empty RRULEs (read as no repetition)", where)
             return None
         count = _COUNT.search(text)
         if count and int(count.group(1)) <= 0:  # some exporters write COUNT=-1 for "no count"
-            self.report.note(f"{where}: its RRULE's COUNT={count.group(1)} was read as no COUNT")
+            self.report.repair("RRULE COUNTs below 1 (read as no COUNT)", f"{where}: COUNT={count.group(1)}")
             text = ";".join(part for part in text.split(";") if not _COUNT.fullmatch(part))
         match = _UNTIL.search(text)
         if match:
@@ -180,7 +180,8 @@ class Converter:
         counted = list(rrulestr(with_count, dtstart=dtstart))
         limit = rrulestr(with_until, dtstart=dtstart)._until  # dateutil's parsed UNTIL, on dtstart's clock
         kept, name = (with_count, "COUNT") if all(x <= limit for x in counted) else (with_until, "UNTIL")
-        self.report.note(f"{where}: its RRULE had both UNTIL and COUNT; kept {name}, which ends the series first")
+        self.report.repair("RRULEs with both UNTIL and COUNT (the one that ends the series first is kept)",
+                           f"{where}: kept {name}")
         return kept
 
     def series_zone(self, start, where: str) -> str | None:
