@@ -321,3 +321,15 @@ def test_the_references_own_calendars_agree_but_for_the_listed_days(tmp_path, na
     differing, compared = disagreements(tmp_path, f"upstream/{name}", first, last)
     assert compared > 0 or name == "issue_117_until_before_dtstart.ics"  # its rule ends before it starts
     assert set(differing) == DELIBERATE.get(name, set())
+
+
+def test_unreadable_values_are_reported_and_never_stop_the_build(tmp_path):
+    result = build(tmp_path, "edge_broken_values.ics")
+    found = {e["id"]: e for e in result.feed["events"]}
+    assert set(found) == {"rdate-garbage", "exdate-garbage", "recid-garbage", "seq-garbage", "tz-unknown", "ok"}
+    assert found["seq-garbage"]["start"] == "2026-10-02T10:00:00+02:00"  # an unreadable SEQUENCE counts as 0
+    text = result.report.render()
+    assert "calendar values that cannot be read (left out): 2" in text
+    assert "edge_broken_values.ics rdate-garbage RDATE: " in text and "edge_broken_values.ics exdate-garbage EXDATE: " in text
+    assert "edge_broken_values.ics recid-garbage: its RECURRENCE-ID cannot be read" in text
+    assert "edge_broken_values.ics until-garbage: its RRULE 'FREQ=WEEKLY;UNTIL=garbage' is not a valid" in text

@@ -82,7 +82,8 @@ class _Series:
             return [e for e in (self.single(c, where) for c, where, _ in changes) if e is not None]
         all_day = "T" not in event["start"]
         zone = None if all_day else ZoneInfo(event.get("timezone", self.converter.city_tz.key))
-        changes = self.without_obsolete(master, event, changes, zone, all_day)
+        extra_dates = self.converter.dates(master, "RDATE", f"{self.name} {self.uid}")
+        changes = self.without_obsolete(master, event, changes, extra_dates, zone, all_day)
         cuts, singles = [], []
         for component, where, original in changes:
             repeats = "rrule" in event and _this_and_future(component)
@@ -97,11 +98,11 @@ class _Series:
                 piece.event["exdates"] = sorted(set(piece.event.get("exdates", [])) | {excluded})
             replaced.add(_point(original, zone))
         found = [piece.event for piece in pieces if piece.event is not None]
-        found += self.rdates(master, event, pieces, zone, all_day, replaced)
+        found += self.rdates(extra_dates, event, pieces, zone, all_day, replaced)
         found += [e for e in (self.single(c, where) for c, where, _ in singles) if e is not None]
         return found
 
-    def without_obsolete(self, master, event: dict, changes: list, zone, all_day: bool) -> list:
+    def without_obsolete(self, master, event: dict, changes: list, extra_dates: list, zone, all_day: bool) -> list:
         """Changes of an older revision to occurrences the newest series no longer has are left out.
 
         As the reference does, only for changes that carry a rule, RDATE or EXDATE of their own: the
@@ -114,7 +115,7 @@ class _Series:
         rule = ical_series.series_rule(event, zone)
         excluded = {_point(ical_series.moment(x), zone) for x in event.get("exdates", [])}
         extra = set()
-        for value in _values(master, "RDATE"):
+        for value in extra_dates:
             try:
                 extra.add(self.rdate(value, all_day, zone)[0])
             except Skip:
@@ -200,13 +201,13 @@ class _Series:
                 piece.event["id"] = self.stamped_id(piece.event["start"], "from-")
         return pieces
 
-    def rdates(self, master, event: dict, pieces, zone, all_day: bool, replaced: set) -> list[dict]:
+    def rdates(self, extra_dates: list, event: dict, pieces, zone, all_day: bool, replaced: set) -> list[dict]:
         """Each RDATE as an event of its own, unless the rule or the start already has it."""
         found = []
         first = ical_series.moment(event["start"]) if all_day else ical_series.moment(event["start"]).astimezone(zone)
         rule = ical_series.series_rule(event, zone) if "rrule" in event else None
         excluded = {_point(ical_series.moment(x), zone) for x in event.get("exdates", [])}
-        for value in _values(master, "RDATE"):
+        for value in extra_dates:
             where = f"{self.name} {self.uid} RDATE"
             try:
                 point, until = self.rdate(value, all_day, zone)
@@ -287,12 +288,6 @@ def _decoded(component, name: str):
         return component.decoded(name)
     except Exception:
         return None
-
-
-def _values(component, name: str) -> list:
-    raw = component.get(name)
-    groups = raw if isinstance(raw, list) else [raw] if raw is not None else []
-    return [item.dt for group in groups for item in group.dts]
 
 
 def _revision_text(component) -> str:

@@ -115,7 +115,7 @@ class Converter:
                 zone = self.series_zone(start, where)
                 if zone:
                     event["timezone"] = zone
-        exdates = self.exdates(component, all_day)
+        exdates = self.exdates(component, all_day, where)
         if exdates:
             event["exdates"] = exdates
         self.extras(component, event, where)
@@ -218,14 +218,20 @@ class Converter:
             moment = moment.replace(tzinfo=zone)
         return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
-    def exdates(self, component, all_day: bool) -> list[str]:
-        raw = component.get("EXDATE")
+    def exdates(self, component, all_day: bool, where: str) -> list[str]:
+        return sorted({self.when(value, all_day=all_day) for value in self.dates(component, "EXDATE", where)})
+
+    def dates(self, component, name: str, where: str) -> list:
+        """The values of a date-list property (EXDATE, RDATE); a line that cannot be read is reported."""
+        raw = component.get(name)
         groups = raw if isinstance(raw, list) else [raw] if raw is not None else []
-        values = set()
+        values = []
         for group in groups:
-            for item in group.dts:
-                values.add(self.when(item.dt, all_day=all_day))
-        return sorted(values)
+            try:
+                values += [item.dt for item in group.dts]
+            except Exception as exc:  # icalendar keeps a broken line and raises when it is used
+                self.report.drop("calendar values that cannot be read (left out)", f"{where} {name}: {exc}")
+        return values
 
     def extras(self, component, event: dict, where: str) -> None:
         if "CATEGORIES" in component:
