@@ -43,7 +43,12 @@ def read_events(path: Path, *, city_tz: ZoneInfo, locales: list[str], default_lo
         series.setdefault(uid or f"\0{index}", []).append(component)  # without UID: a series of its own
     events: list[dict] = []
     for uid, group in series.items():
-        events += _Series("" if uid.startswith("\0") else uid, group, converter, taken_ids).events()
+        uid = "" if uid.startswith("\0") else uid
+        try:
+            events += _Series(uid, group, converter, taken_ids).events()
+        except Exception as exc:  # a series this code does not foresee must not stop the other series
+            report.drop("calendar events that cannot be converted (left out)",
+                        f"{path.name} {uid or 'VEVENT without UID'}: {type(exc).__name__}: {exc}")
     report.source(f"calendar {path}: {len(components)} VEVENTs, {len(events)} events")
     return events
 
