@@ -2,8 +2,9 @@
 
 An event follows feed v1: ``start``/``end`` are RFC 3339 date-times with an offset, or
 ``YYYY-MM-DD`` dates for all-day events where ``end`` is the last day (inclusive); ``rrule`` is
-an RFC 5545 rule and ``exdates`` lists excluded occurrence starts. Recurrence runs on the city's
-wall clock, so a weekly 10:00 event stays at 10:00 across daylight-saving changes.
+an RFC 5545 rule and ``exdates`` lists excluded occurrence starts. Recurrence runs on the wall
+clock of the event's optional ``timezone`` (the city's by default), so a weekly 10:00 event stays
+at 10:00 across daylight-saving changes and a UTC series keeps its UTC time.
 See docs/recurrence.md for the decisions (events without ``end``, DTSTART off the rule, ...).
 """
 
@@ -67,8 +68,8 @@ def occurrences_between(
     if window_end <= window_start:
         return []
     shape = _event_shape(event, tz)
-    local_start = window_start.astimezone(tz).replace(tzinfo=None)
-    local_end = window_end.astimezone(tz).replace(tzinfo=None)
+    local_start = window_start.astimezone(shape.zone).replace(tzinfo=None)
+    local_end = window_end.astimezone(shape.zone).replace(tzinfo=None)
     # one day of slack each side absorbs DST shifts between wall clock and instants
     search_from = local_start - shape.wall_duration - timedelta(days=1)
     search_to = local_end + timedelta(days=1)
@@ -78,7 +79,7 @@ def occurrences_between(
         # the feed's own start is always an occurrence, even when the rule would skip it
         walls.add(shape.first_wall)
     if shape.rrule is not None:
-        rule = _rule(shape.rrule, shape.first_wall, tz.key, shape.all_day, _event_id(event))
+        rule = _rule(shape.rrule, shape.first_wall, shape.zone.key, shape.all_day, _event_id(event))
         walls.update(_fast_forward(rule, shape.first_wall, search_from).between(search_from, search_to, inc=True))
 
     found = []
@@ -102,7 +103,8 @@ def _event_id(event: Mapping) -> str:
 @dataclass(frozen=True)
 class _Shape:
     all_day: bool
-    first_wall: datetime  # naive, city wall clock (midnight for all-day events)
+    zone: ZoneInfo  # the wall clock the rule runs on: the event's timezone, else the city's
+    first_wall: datetime  # naive, wall clock of zone (midnight for all-day events)
     wall_duration: timedelta  # wall-clock length of the first occurrence
     rrule: str | None
     exdates: frozenset  # instants (aware datetimes) or local dates
@@ -116,6 +118,7 @@ def _event_shape(event: Mapping, tz: ZoneInfo) -> _Shape:
     end_value = event.get("end")
     end = None if end_value is None else _parse_when(end_value, f"'end' of the {where}")
     all_day = not isinstance(start, datetime)
+    zone = tz if all_day else _series_zone(event, tz, where)
     if end is not None and isinstance(end, datetime) == all_day:
         raise ValueError(
             f"The {where} mixes a date and a date-time in 'start' and 'end'; use two dates for an "
@@ -128,13 +131,13 @@ def _event_shape(event: Mapping, tz: ZoneInfo) -> _Shape:
             raise ValueError(f"The 'end' of the {where} ({end_value}) is before its 'start' ({event['start']}).")
         wall_duration = timedelta(days=(last_day - start).days + 1)
     else:
-        first_wall = start.astimezone(tz).replace(tzinfo=None)
+        first_wall = start.astimezone(zone).replace(tzinfo=None)
         if end is None:
             wall_duration = timedelta(0)  # a point in time: it shows on its day, then it is over
         else:
             if end < start:
                 raise ValueError(f"The 'end' of the {where} ({end_value}) is before its 'start' ({event['start']}).")
-            wall_duration = end.astimezone(tz).replace(tzinfo=None) - first_wall
+            wall_duration = end.astimezone(zone).replace(tzinfo=None) - first_wall
             if wall_duration < timedelta(0):
                 # the end sits in the hour repeated at the autumn change: keep the real length
                 wall_duration = end - start
@@ -148,7 +151,23 @@ def _event_shape(event: Mapping, tz: ZoneInfo) -> _Shape:
     rule = event.get("rrule") or None
     if rule is not None and not isinstance(rule, str):
         raise ValueError(f"The 'rrule' of the {where} must be a string such as 'FREQ=WEEKLY;BYDAY=SA'.")
-    return _Shape(all_day, first_wall, wall_duration, rule, frozenset(exdates))
+    return _Shape(all_day, zone, first_wall, wall_duration, rule, frozenset(exdates))
+
+
+def _series_zone(event: Mapping, tz: ZoneInfo, where: str) -> ZoneInfo:
+    name = event.get("timezone")
+    if name is None or name == tz.key:
+        return tz
+    try:
+        return _zone(str(name))
+    except Exception:  # ZoneInfoNotFoundError, or ValueError for names like "../x"
+        raise ValueError(f"The 'timezone' of the {where} is {name!r}, which is not an IANA time zone "
+                         "such as 'America/New_York'.") from None
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _parse_when(value, what: str) -> date | datetime:
@@ -232,8 +251,8 @@ def _shifted(rule: rrule, dtstart: datetime) -> rrule:
 
 
 def _make(wall: datetime, shape: _Shape, tz: ZoneInfo) -> Occurrence:
-    start = localize(wall, tz)
-    end = localize(wall + shape.wall_duration, tz)
+    start = localize(wall, shape.zone).astimezone(tz)
+    end = localize(wall + shape.wall_duration, shape.zone).astimezone(tz)
     if end < start:
         end = start
     first_day = start.date()

@@ -211,6 +211,9 @@ class Semantics:
             problem = _rrule_problem(rule, start)
             if problem:
                 self.add(path + ("rrule",), problem)
+        zone = event.get("timezone")
+        if isinstance(zone, str) and not _zone_exists(zone):
+            self.add(path + ("timezone",), f"{short(zone)} is not a known IANA time zone, e.g. \"America/New_York\"")
         exdates = event.get("exdates")
         if isinstance(exdates, list):
             for index, value in enumerate(exdates):

@@ -163,3 +163,25 @@ def test_a_real_pbf_cut_out_builds_a_connected_network_that_reaches_every_place(
     for feature in walk_lines(feed):
         for lon, lat in feature["geometry"]["coordinates"]:
             assert round(lon, 7) == lon and round(lat, 7) == lat
+
+
+BROKEN_WAYS = """
+  <way id="9001" version="1"><nd ref="88801"/><nd ref="88802"/>
+    <tag k="highway" v="footway"/><tag k="name" v="Weg aus dem Nachbarausschnitt"/></way>
+  <way id="9002" version="1"><nd ref="101"/>
+    <tag k="highway" v="residential"/><tag k="name" v="Straße mit einem Knoten"/></way>
+  <way id="9003" version="1"><nd ref="88803"/><nd ref="88804"/><nd ref="88805"/><nd ref="88803"/>
+    <tag k="building" v="retail"/><tag k="shop" v="bakery"/><tag k="name" v="Bäckerei ohne Knoten"/></way>
+  <relation id="9004" version="1"><member type="way" ref="88806" role="outer"/>
+    <tag k="type" v="multipolygon"/><tag k="leisure" v="park"/><tag k="name" v="Park ohne Wege"/></relation>
+</osm>"""
+
+
+def test_broken_ways_and_relations_leave_the_rest_of_the_map_and_places_intact(tmp_path, small):
+    """A cut-out's ways whose nodes lie outside it, a one-node street, a relation without its ways."""
+    osm = tmp_path / "broken.osm"
+    osm.write_text(SMALL_TOWN.read_text(encoding="utf-8").replace("</osm>", BROKEN_WAYS), encoding="utf-8")
+    built = build_feed(BuildInputs(base=write_base(tmp_path), out_dir=tmp_path / "out", osm=osm, sequence=1))
+    assert {p["id"] for p in built.feed["places"]} == {p["id"] for p in small.feed["places"]}
+    assert len(walk_lines(built.feed)) == len(walk_lines(small.feed))
+    assert not by_osm_id(built.feed, "w9001") and not by_osm_id(built.feed, "w9003")  # build_feed raised if invalid

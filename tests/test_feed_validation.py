@@ -103,6 +103,8 @@ MISTAKES = [
     (("events", 0, "rrule"), "RRULE:FREQ=DAILY", "$.events[0].rrule", "without \"RRULE:\""),
     (("events", 0, "exdates"), ["2026-11-22"], "$.events[0].exdates[0]", "must be a date-time, like start"),
     (("events", 0, "exdates"), ["yesterday"], "$.events[0].exdates[0]", "neither a date"),
+    (("events", 0, "timezone"), "Mars/Olympus", "$.events[0].timezone", "not a known IANA time zone"),
+    (("events", 0, "timezone"), "", "$.events[0].timezone", ""),
     (("events", 1, "location"), {"name": "Hof", "lat": 51.5, "lon": 7.4}, "$.events[1].location", "not both"),
     (("notices", 0, "level"), "panic", "$.notices[0].level", "info, warning, emergency"),
     (("notices", 0, "until"), "2026-11-19T00:00:00+01:00", "$.notices[0].until", "before from"),

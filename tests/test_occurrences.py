@@ -179,11 +179,42 @@ def test_windows_in_other_offsets_compare_by_instant():
         ({"id": "x", "start": "2026-06-05", "end": "2026-06-04"}, "is before its 'start'"),
         ({"id": "x", "start": "2026-06-05", "end": "2026-06-05T10:00:00+02:00"}, "mixes a date and a date-time"),
         ({"id": "x"}, "has no 'start'"),
+        ({"id": "x", "start": "2026-06-05T10:00:00+02:00", "timezone": "Mars/Olympus"}, "not an IANA time zone"),
     ],
 )
 def test_bad_events_are_explained(event, message):
     with pytest.raises(ValueError, match=message):
         occurrences_on_day(event, TZ, date(2026, 6, 5))
+
+
+UTC_WEEKLY = {"id": "online", "start": "2026-10-15T19:00:00+02:00", "end": "2026-10-15T20:00:00+02:00",
+              "rrule": "FREQ=WEEKLY", "timezone": "UTC", "exdates": ["2026-11-05T17:00:00Z"]}
+
+
+def test_a_series_with_a_timezone_repeats_on_that_zones_clock():
+    starts = [o.start for o in occurrences_between(UTC_WEEKLY, TZ, at(2026, 10, 1), at(2026, 11, 13))]
+    assert starts == [at(2026, 10, 15, 19), at(2026, 10, 22, 19), at(2026, 10, 29, 18), at(2026, 11, 12, 18)]
+    assert all(o.end - o.start == timedelta(hours=1) for o in occurrences_on_day(UTC_WEEKLY, TZ, date(2026, 10, 29)))
+    # the same series without the field: the city's wall clock, as terminals did before the field
+    older = {k: v for k, v in UTC_WEEKLY.items() if k != "timezone"}
+    assert occurrences_on_day(older, TZ, date(2026, 10, 29))[0].start == at(2026, 10, 29, 19)
+
+
+def test_a_new_york_series_keeps_new_york_time_and_lands_on_berlin_days():
+    late = {"id": "ny", "start": "2026-03-06T05:30:00+01:00", "end": "2026-03-06T06:30:00+01:00",
+            "rrule": "FREQ=WEEKLY;UNTIL=20260410T040000Z", "timezone": "America/New_York"}  # Thursdays 23:30 in New York
+    found = occurrences_between(late, TZ, at(2026, 3, 1), at(2026, 4, 30))
+    assert [o.start for o in found] == [at(2026, 3, 6, 5, 30), at(2026, 3, 13, 4, 30), at(2026, 3, 20, 4, 30),
+                                        at(2026, 3, 27, 4, 30), at(2026, 4, 3, 5, 30), at(2026, 4, 10, 5, 30)]
+    assert [o.first_day for o in found][:2] == [date(2026, 3, 6), date(2026, 3, 13)]  # Friday in Berlin
+    assert occurrences_on_day(late, TZ, date(2026, 3, 12)) == []
+
+
+def test_a_date_only_event_ignores_a_timezone():
+    fair = {"id": "messe", "start": "2026-10-24", "end": "2026-10-25", "rrule": "FREQ=WEEKLY;COUNT=2",
+            "timezone": "America/New_York"}
+    assert [o.first_day for o in occurrences_between(fair, TZ, at(2026, 10, 1), at(2026, 11, 30))] == [
+        date(2026, 10, 24), date(2026, 10, 31)]
 
 
 def test_five_thousand_recurring_events_give_a_days_occurrences():

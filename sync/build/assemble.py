@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,8 +114,10 @@ def build_feed(inputs: BuildInputs, *, now: datetime | None = None) -> Build:
     feed["format"], feed["format_version"] = FORMAT, FORMAT_VERSION
     feed["sequence"] = _sequence(inputs, now)
     feed["generated_at"] = inputs.generated_at or now.astimezone(tz).isoformat(timespec="seconds")
-    _count(feed, report)
     found_problems = problems(feed)
+    if _leave_out_refused_events(feed, found_problems, report):
+        found_problems = problems(feed)
+    _count(feed, report)
     if found_problems:
         raise BuildFailed(f"the sources do not make a valid feed ({plural(len(found_problems), 'problem')}); "
                           "nothing was written", found_problems, report)
@@ -189,6 +192,22 @@ def _remove_broken_references(feed: dict, report: BuildReport) -> None:
         for contact in page.get("contacts", []):
             if "place_id" in contact and contact["place_id"] not in places:
                 report.drop(reason, f"page {page.get('id')} contact: place {contact.pop('place_id')}")
+
+
+_EVENT_PROBLEM = re.compile(r"^\$\.events\[(\d+)\]")
+
+
+def _leave_out_refused_events(feed: dict, found_problems: list[str], report: BuildReport) -> bool:
+    """Events the feed rules refuse are left out with their problems: one never stops the rest."""
+    refused: dict[int, list[str]] = {}
+    for line in found_problems:
+        match = _EVENT_PROBLEM.match(line)
+        if match:
+            refused.setdefault(int(match.group(1)), []).append(line)
+    for index in sorted(refused, reverse=True):
+        event = feed["events"].pop(index)
+        report.drop("events the feed rules refuse (left out)", f"{event.get('id')}: {'; '.join(refused[index])}")
+    return bool(refused)
 
 
 def _count(feed: dict, report: BuildReport) -> None:
