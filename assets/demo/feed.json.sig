@@ -1,1 +1,1 @@
-z97fNd4HuQ/Zza6qMKEHv+Qf5owm6zMYewlmhZRbP7kA+5dirzcR3TSdGwLyCXt7suBXpaCP2hIONRebDbOMCQ==
+mPdPnakK3lSvAq2vPPVF4+D29CtjksPxCD+rnkNemSVD+vNzzyDgx3g0bh+eAlR0arRnqcCtNTyxZGSvp27QCg==
