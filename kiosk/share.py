@@ -195,24 +195,27 @@ def simplify(points: Sequence[LatLon], tolerance_m: float) -> list[LatLon]:
 
 
 @lru_cache(maxsize=64)
-def qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR code's modules (True is dark), quiet zone of 4 included; error correction M."""
+def qr_matrix(text: str, min_version: int = 1) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's modules (True is dark), quiet zone of 4 included; error correction M.
+
+    `min_version` pads a shorter text to that version, so a screen's code keeps one size."""
     if not text:
         raise ValueError("A QR code needs some text to carry; got an empty string.")
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE_MODULES)
     code.add_data(text)
     code.make(fit=True)
+    if code.version < min_version:
+        # A fresh code: the fitted one keeps its codewords cached for the smaller version.
+        code = qrcode.QRCode(version=min_version, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                             border=QUIET_ZONE_MODULES)
+        code.add_data(text)
+        code.make(fit=False)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
 def qr_version(text: str) -> int:
     """The QR version (1-40) that carries `text` at error correction M."""
     return (len(qr_matrix(text)) - 2 * QUIET_ZONE_MODULES - 17) // 4
-
-
-def qr_box_size(text: str, max_side_px: int, *, min_box_px: int = 3) -> int:
-    """Whole pixels per module so the QR fits max_side_px; never below min_box_px (see docs/wayfinding.md)."""
-    return max(min_box_px, max_side_px // len(qr_matrix(text)))
 
 
 def qr_image(text: str, *, box_size: int = 10) -> Image.Image:

@@ -13,7 +13,6 @@ from kiosk.share import (
     place_share_url,
     decode_line,
     encode_line,
-    qr_box_size,
     qr_matrix,
     qr_version,
     read_take_along_fragment,
@@ -133,12 +132,6 @@ def test_polyline_precision_five_is_what_the_template_expects():
     assert encode_polyline([(51.514, 7.4652)]) == encode_polyline([(51.5140049, 7.4652049)])
 
 
-def test_qr_box_size_uses_whole_pixels_and_keeps_a_minimum():
-    short = "https://www.dortmund.de/"
-    assert qr_box_size(short, 400) == 400 // len(qr_matrix(short))
-    assert qr_box_size("https://wege.dortmund.de/r?" + "a" * 573, 200) == 3
-
-
 PAGE = "https://www.dortmund.de/kiosk/go/"
 
 
@@ -174,3 +167,15 @@ def test_the_take_along_code_scans_back_to_exactly_the_url(tmp_path):
     url = take_along_url(PAGE, kiosk_id="reinoldikirche", destination_id="teehaus-samowar", lang="de",
                          step_free=False, points=ROUTE)
     assert scanned(write_qr_png(url, tmp_path / "go.png", box_size=4)) == url
+
+
+def test_a_short_text_padded_to_version_6_still_scans(tmp_path):
+    from PIL import ImageOps
+
+    url = "https://www.dortmund.de/"
+    matrix = qr_matrix(url, 6)
+    assert len(matrix) == 49 and len(qr_matrix(url)) < 49
+    image = Image.new("L", (49, 49))
+    image.putdata([0 if dark else 255 for row in matrix for dark in row])
+    image = ImageOps.scale(image, 8, resample=Image.Resampling.NEAREST)
+    assert [c.data.decode("ascii") for c in decode(image)] == [url]
