@@ -71,7 +71,11 @@ def phone(browser):
     page.clock.set_fixed_time(START)  # "today" on the page is the test's day, never the real one
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
+    errors = []  # a Content-Security-Policy violation or a 404 (even the favicon's) shows up here
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
+    assert errors == []
     assert context.cookies() == []
     context.close()
 
