@@ -71,6 +71,7 @@ def site_settings(feed: dict) -> dict:
     default = city["default_locale"]
     return {
         "default_locale": default,
+        "kiosks": sorted(k["id"] for k in feed["kiosks"]),  # so the page never asks for a file that is not there
         "timezone": city["timezone"],
         "tile_url": share.get("tile_url") or "",
         "attribution": {lang: localized(share.get("tile_attribution"), lang, default) for lang in UI_LOCALES},

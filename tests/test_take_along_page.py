@@ -172,6 +172,21 @@ def test_a_destination_gone_from_a_later_feed_still_draws_its_line(phone, site, 
     assert max(drawn_offsets_m(phone, directions.route.points)) < 16
 
 
+def test_a_terminal_gone_from_a_later_feed_still_draws_the_line_without_asking_for_its_file(phone, site, content,
+                                                                                          tmp_path):
+    _, directions, url = scanned_route(content, site, tmp_path, "teehaus-samowar", "en")
+    open_page(phone, url.replace("*REINOLDIKIRCHE*", "*ABGEBAUT*"))
+    assert phone.inner_text("#start") == "Terminal"
+    assert max(drawn_offsets_m(phone, directions.route.points)) < 16
+    assert not [u for u in phone.requests if "/routes/" in u]
+
+
+def test_a_language_without_its_own_words_falls_back_to_english(phone, site, content, tmp_path):
+    place, _, url = scanned_route(content, site, tmp_path, "adlerturm", "en")
+    open_page(phone, url.replace("*EN*", "*PT-BR*"))
+    assert phone.inner_text("h1") == place.name and phone.get_attribute("html", "lang") == "en"
+
+
 def test_a_broken_link_says_so(phone, site):
     open_page_broken = site.url + "go/#1N*DE*X*Y*!!"
     phone.goto(open_page_broken)

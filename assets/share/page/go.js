@@ -46,8 +46,13 @@
       .catch(function () { return null; });
   }
 
+  // The language the page speaks: the visitor's, its base language, else English.
+  function pageLang(site, lang) {
+    return site.words[lang] ? lang : site.words[lang.split("-")[0]] ? lang.split("-")[0] : "en";
+  }
+
   function wordsFor(site, lang) {
-    return site.words[lang] || site.words[lang.split("-")[0]] || site.words.en;
+    return site.words[pageLang(site, lang)];
   }
 
   function show(id, text) {
@@ -106,13 +111,14 @@
   }
 
   function render(site, route, data) {
-    var lang = route.lang, words = wordsFor(site, lang);
+    var lang = pageLang(site, route.lang), words = wordsFor(site, lang);
     document.documentElement.lang = lang;
     document.documentElement.dir = words.dir;
     var place = data && data.places[route.destination];
     var name = place ? place.name : "";
     document.title = name || words.title;
-    show("start", words.start.replace("{name}", data ? data.kiosk : words.terminal));
+    var startLabel = data ? words.start.replace("{name}", data.kiosk) : words.terminal;
+    show("start", startLabel);
     show("destination", name || words.title);
     show("sign", place && place.sign !== place.name ? words.sign.replace("{name}", place.sign) : "");
     show("address", place ? place.address : "");
@@ -142,8 +148,7 @@
     });
     var mapBox = document.getElementById("map");
     mapBox.setAttribute("aria-label", words.map);
-    drawMap(site, words, lang, route, words.start.replace("{name}", data ? data.kiosk : words.terminal),
-            name || words.title);
+    drawMap(site, words, lang, route, startLabel, name || words.title);
   }
 
   function broken(site) {
@@ -158,8 +163,11 @@
     var route = readFragment(location.hash);
     getJSON("site.json").then(function (site) {
       if (!site || !route) { broken(site); return null; }
-      return getJSON("routes/" + encodeURIComponent(route.kiosk) + "." + encodeURIComponent(route.lang) + ".json")
-        .then(function (data) { render(site, route, data); document.body.dataset.ready = "yes"; });
+      // A terminal that has left the feed has no file: the line alone is drawn from the fragment.
+      var known = site.kiosks.indexOf(route.kiosk) >= 0;
+      var data = known ? getJSON("routes/" + route.kiosk + "." + pageLang(site, route.lang) + ".json") : null;
+      return Promise.resolve(data)
+        .then(function (found) { render(site, route, found); document.body.dataset.ready = "yes"; });
     });
   }
 
