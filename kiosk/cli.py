@@ -325,13 +325,14 @@ def route(ctx: Context, to_place: str, from_kiosk: str | None, from_latlon: str 
 
     content, config = open_content(ctx, data_dir)
     finder = Wayfinder(content, walking_speed_kmh=config.walking_speed_kmh,
-                       step_free_speed_kmh=config.step_free_speed_kmh)
+                       step_free_speed_kmh=config.step_free_speed_kmh, share_page_url=config.share_page_url)
     try:
         target = finder.place_position(to_place)
         if from_latlon:
             directions = finder.between(_latlon(from_latlon), target, step_free=step_free, lang=lang)
         else:
-            directions = finder.from_kiosk(from_kiosk or config.kiosk_id, target, step_free=step_free, lang=lang)
+            directions = finder.from_kiosk(from_kiosk or config.kiosk_id, target, step_free=step_free, lang=lang,
+                                           destination_id=to_place)
     except NoRoute as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

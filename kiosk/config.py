@@ -44,6 +44,7 @@ class Config:
     fleet_token: str | None = None
     admin_pin_hash: str | None = None
     night_mode: str | None = None  # e.g. "22:00-06:00"
+    share_page_url: str | None = None  # the take-along page instead of the feed's share.page_url
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -110,6 +111,9 @@ def _problems(values: dict[str, Any]) -> list[str]:
             problems.append(f"'feed_url' must be https://, file:// or a path, not {scheme}://")
         if not values.get("public_keys"):
             problems.append("'public_keys' must list at least one key when 'feed_url' is set")
+    page = values.get("share_page_url")
+    if isinstance(page, str) and (urlparse(page).scheme not in ("https", "http") or "#" in page):
+        problems.append("'share_page_url' must be an http:// or https:// address without '#'")
     for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s"):
         if isinstance(values.get(key), (int, float)) and values[key] <= 0:
             problems.append(f"'{key}' must be greater than 0")

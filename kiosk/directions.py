@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.route_steps import describe_route
-from kiosk.share import route_share_url
+from kiosk.share import route_share_url, take_along_url
 from kiosk.wayfinding import EmptyNetworkError, Route, RouteTree, WalkingNetwork, encode_polyline
 
 if TYPE_CHECKING:
@@ -48,8 +48,12 @@ class Directions:
 
 
 class Wayfinder:
-    def __init__(self, content: "Content", *, walking_speed_kmh: float = 4.5, step_free_speed_kmh: float = 3.0):
+    def __init__(self, content: "Content", *, walking_speed_kmh: float = 4.5, step_free_speed_kmh: float = 3.0,
+                 share_page_url: str | None = None):
         self.content = content
+        share = content.share if isinstance(content.share, dict) else {}
+        # A terminal's own setting wins, so a LAN try-out can point phones at a laptop (docs/wayfinding.md).
+        self.page_url = share_page_url or share.get("page_url") or None
         self.walking_speed_kmh = walking_speed_kmh
         self.step_free_speed_kmh = step_free_speed_kmh
         self.network = WalkingNetwork.from_feature_collection(
@@ -79,14 +83,19 @@ class Wayfinder:
             self._trees[key] = self.network.tree_from(origin, step_free=step_free)
         return self._trees[key]
 
-    def from_kiosk(self, kiosk_id: str, to: LatLon, *, step_free: bool = False, lang: str = "de") -> Directions:
-        """The route from a terminal: a lookup in its precomputed tree."""
+    def from_kiosk(self, kiosk_id: str, to: LatLon, *, step_free: bool = False, lang: str = "de",
+                   destination_id: str = "") -> Directions:
+        """The route from a terminal: a lookup in its precomputed tree; destination_id names it on the phone."""
         try:
             tree = self._tree(kiosk_id, step_free)
             route = tree.route_to(self.network.attach(*to, step_free=step_free))
         except EmptyNetworkError as exc:
             raise NoRoute(str(exc)) from None
-        return self._directions(self.kiosk_position(kiosk_id), to, route, step_free, lang)
+        page = None
+        if self.page_url is not None and route is not None:
+            page = take_along_url(self.page_url, kiosk_id=kiosk_id, destination_id=destination_id, lang=lang,
+                                  step_free=step_free, points=route.points)
+        return self._directions(self.kiosk_position(kiosk_id), to, route, step_free, lang, share_url=page)
 
     def between(self, origin: LatLon, to: LatLon, *, step_free: bool = False, lang: str = "de") -> Directions:
         try:
@@ -118,7 +127,8 @@ class Wayfinder:
     def _speed(self, step_free: bool) -> float:
         return self.step_free_speed_kmh if step_free else self.walking_speed_kmh
 
-    def _directions(self, origin: LatLon, to: LatLon, route: Route | None, step_free: bool, lang: str) -> Directions:
+    def _directions(self, origin: LatLon, to: LatLon, route: Route | None, step_free: bool, lang: str,
+                    share_url: str | None = None) -> Directions:
         if route is None:
             kind = "step-free walking route" if step_free else "walking route"
             raise NoRoute(f"There is no {kind} from {origin[0]:.5f},{origin[1]:.5f} to {to[0]:.5f},{to[1]:.5f}.")
@@ -129,7 +139,7 @@ class Wayfinder:
             duration_s=route.duration_s(self._speed(step_free)),
             steps=describe_route(route, lang, default_locale=self.content.default_locale),
             polyline=encode_polyline(route.points),
-            share_url=route_share_url(
+            share_url=share_url or route_share_url(
                 self.content.share,
                 from_lat=origin[0],
                 from_lon=origin[1],

@@ -1,6 +1,8 @@
 """What a QR code carries: the route or the place for the visitor's phone, and the QR itself.
 
-URLs come from feed v1's `share` templates, else OpenStreetMap's walking directions. Every URL
+With the feed's `share.page_url` the route goes to the take-along page (kiosk/takealong.py writes it)
+in the URL fragment; else URLs come from the `share` templates, else OpenStreetMap's walking
+directions. Every URL
 is made plain ASCII (non-ASCII characters percent-encoded as UTF-8) because a QR code has no
 reliable way to say "UTF-8" and scanners guess Shift-JIS or Latin-1 for such bytes.
 """
@@ -29,6 +31,17 @@ SIMPLIFY_TOLERANCES_M = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512
 
 LatLon = tuple[float, float]
 
+# The take-along fragment uses only QR alphanumeric characters, 5.5 bits each instead of 8 (docs/wayfinding.md).
+FRAGMENT_VERSION = "1"
+FRAGMENT_SEPARATOR = "*"
+# A line value is base-21 digits, least significant first; a final digit comes from the second half.
+LINE_DIGITS = "0123456789ABCDEFGHIJK"
+LINE_FINAL_DIGITS = "LMNOPQRSTUVWXYZ$+-./:"
+LINE_UNITS_PER_DEGREE = 100_000
+# QR version 6 at error correction M: 49 modules with the quiet zone, 8 px each on the terminal.
+TAKE_ALONG_MAX_QR_VERSION = 6
+TAKE_ALONG_TOLERANCES_M = (2.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0, 128.0)
+
 
 def route_share_url(share: Mapping | None, *, from_lat: float, from_lon: float, to_lat: float,
                     to_lon: float, lang: str, points: Sequence[Sequence[float]] | None = None) -> str:
@@ -51,6 +64,70 @@ def route_share_url(share: Mapping | None, *, from_lat: float, from_lon: float, 
             return url
     # Even a straight line is too long: the template itself is; the endpoints still show the way.
     return _fill(template, dict(values, polyline=quote(encode_polyline([line[0], line[-1]]), safe="")))
+
+
+def take_along_url(page_url: str, *, kiosk_id: str, destination_id: str, lang: str, step_free: bool,
+                   points: Sequence[Sequence[float]]) -> str:
+    """The take-along page with the route in its fragment, simplified until it fits QR version 6."""
+    if len(points) < 2:
+        raise ValueError(f"A take-along route needs at least two points; got {len(points)}.")
+    line = [(float(p[0]), float(p[1])) for p in points]
+    head = FRAGMENT_SEPARATOR.join((FRAGMENT_VERSION + ("S" if step_free else "N"), lang, kiosk_id,
+                                    destination_id)).upper()
+    url = ""
+    for tolerance in TAKE_ALONG_TOLERANCES_M:
+        url = to_ascii_url(f"{page_url}#{head}{FRAGMENT_SEPARATOR}{encode_line(simplify(line, tolerance))}")
+        if qr_version(url) <= TAKE_ALONG_MAX_QR_VERSION:
+            return url
+    # A straight line from the terminal to the door still shows the way; the page has the steps.
+    return to_ascii_url(f"{page_url}#{head}{FRAGMENT_SEPARATOR}{encode_line([line[0], line[-1]])}")
+
+
+def read_take_along_fragment(fragment: str) -> dict:
+    """The route in a take-along fragment (what the page's go.js reads), for tests and tools."""
+    parts = fragment.lstrip("#").split(FRAGMENT_SEPARATOR)
+    if len(parts) != 5 or not parts[0].startswith(FRAGMENT_VERSION):
+        raise ValueError(f"'{fragment}' is not a take-along fragment of format {FRAGMENT_VERSION}.")
+    flags, lang, kiosk_id, destination_id, line = parts
+    return {"step_free": flags.endswith("S"), "lang": lang.lower(), "kiosk_id": kiosk_id.lower(),
+            "destination_id": destination_id.lower(), "points": decode_line(line)}
+
+
+def encode_line(points: Sequence[LatLon]) -> str:
+    """Points as zigzag deltas of 1e-5 degrees in QR alphanumeric digits (a polyline for QR codes)."""
+    out, previous = [], (0, 0)
+    for lat, lon in points:
+        current = (round(lat * LINE_UNITS_PER_DEGREE), round(lon * LINE_UNITS_PER_DEGREE))
+        for value, before in zip(current, previous):
+            delta = value - before
+            number = delta * 2 if delta >= 0 else -delta * 2 - 1
+            while number >= len(LINE_DIGITS):
+                number, digit = divmod(number, len(LINE_DIGITS))
+                out.append(LINE_DIGITS[digit])
+            out.append(LINE_FINAL_DIGITS[number])
+        previous = current
+    return "".join(out)
+
+
+def decode_line(text: str) -> list[LatLon]:
+    numbers, number, scale = [], 0, 1
+    for char in text:
+        if char in LINE_DIGITS:
+            number += LINE_DIGITS.index(char) * scale
+            scale *= len(LINE_DIGITS)
+            continue
+        if char not in LINE_FINAL_DIGITS:
+            raise ValueError(f"'{char}' cannot be part of a take-along line ('{text}').")
+        number += LINE_FINAL_DIGITS.index(char) * scale
+        numbers.append(number // 2 if number % 2 == 0 else -(number + 1) // 2)
+        number, scale = 0, 1
+    if number or scale != 1 or len(numbers) % 2:
+        raise ValueError(f"The take-along line '{text}' ends in the middle of a point.")
+    points, lat, lon = [], 0, 0
+    for dlat, dlon in zip(numbers[::2], numbers[1::2]):
+        lat, lon = lat + dlat, lon + dlon
+        points.append((lat / LINE_UNITS_PER_DEGREE, lon / LINE_UNITS_PER_DEGREE))
+    return points
 
 
 def place_share_url(share: Mapping | None, *, id: str, lat: float, lon: float, lang: str) -> str | None:
@@ -118,19 +195,27 @@ def simplify(points: Sequence[LatLon], tolerance_m: float) -> list[LatLon]:
 
 
 @lru_cache(maxsize=64)
-def qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR code's modules (True is dark), quiet zone of 4 included; error correction M."""
+def qr_matrix(text: str, min_version: int = 1) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's modules (True is dark), quiet zone of 4 included; error correction M.
+
+    `min_version` pads a shorter text to that version, so a screen's code keeps one size."""
     if not text:
         raise ValueError("A QR code needs some text to carry; got an empty string.")
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE_MODULES)
     code.add_data(text)
     code.make(fit=True)
+    if code.version < min_version:
+        # A fresh code: the fitted one keeps its codewords cached for the smaller version.
+        code = qrcode.QRCode(version=min_version, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                             border=QUIET_ZONE_MODULES)
+        code.add_data(text)
+        code.make(fit=False)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
-def qr_box_size(text: str, max_side_px: int, *, min_box_px: int = 3) -> int:
-    """Whole pixels per module so the QR fits max_side_px; never below min_box_px (see docs/wayfinding.md)."""
-    return max(min_box_px, max_side_px // len(qr_matrix(text)))
+def qr_version(text: str) -> int:
+    """The QR version (1-40) that carries `text` at error correction M."""
+    return (len(qr_matrix(text)) - 2 * QUIET_ZONE_MODULES - 17) // 4
 
 
 def qr_image(text: str, *, box_size: int = 10) -> Image.Image:

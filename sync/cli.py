@@ -118,7 +118,7 @@ def verify(feed: Path, public_keys: tuple[str, ...], signature_path: Path | None
 @click.option("--ics", "ics_paths", multiple=True, type=FileArgument, help="iCalendar file of events; repeatable.")
 @click.option("--places", "places_path", type=FileArgument, help="CSV overlay: facts for places, or new places.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for feed.json, build-report.txt and images/.")
+              help="Folder for feed.json, build-report.txt, images/ and the take-along page go/.")
 @click.option("--sequence", type=click.IntRange(min=1),
               help="[default: one more than DIR/feed.json, else the UTC time as YYYYMMDDHHMM]")
 @click.option("--generated-at", help="RFC 3339 date-time with offset [default: now].")
@@ -154,6 +154,13 @@ def build(base_path: Path, osm_path: Path | None, bbox: str | None, ics_paths: t
         raise FileProblem(f"cannot write the build into {out_dir}: {exc.strerror or exc}") from None
     click.echo(result.report.render(limit=10), nl=False)
     click.echo(f"wrote {out_dir / 'feed.json'}: {describe(result.feed)}; full report in {out_dir / 'build-report.txt'}")
+    if "page_url" in (result.feed.get("share") or {}):
+        from sync.build.page import PageFailed, write_take_along_page
+
+        try:
+            click.echo(write_take_along_page(out_dir / "feed.json", out_dir))
+        except PageFailed as exc:
+            raise FileProblem(str(exc)) from None
 
 
 @main.command()

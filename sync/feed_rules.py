@@ -21,6 +21,7 @@ DATE_TIME_RE = re.compile(
 )
 ROUTE_PLACEHOLDERS = frozenset({"from_lat", "from_lon", "to_lat", "to_lon", "lang", "polyline"})
 PLACE_PLACEHOLDERS = frozenset({"id", "lat", "lon", "lang"})
+TILE_PLACEHOLDERS = frozenset({"z", "x", "y", "s"})
 WALK_GEOMETRIES = frozenset({"LineString", "MultiLineString"})
 
 
@@ -176,12 +177,19 @@ class Semantics:
         for key, allowed, needed in (
             ("route_url", ROUTE_PLACEHOLDERS, {"to_lat", "to_lon"}),
             ("place_url", PLACE_PLACEHOLDERS, set()),
+            ("page_url", frozenset(), set()),
+            ("tile_url", TILE_PLACEHOLDERS, {"z", "x", "y"}),
         ):
             template = share.get(key)
             if isinstance(template, str):
                 problem = _template_problem(template, allowed, needed)
                 if problem:
                     self.add(("share", key), problem)
+        if isinstance(share.get("page_url"), str) and "#" in share["page_url"]:
+            self.add(("share", "page_url"), "must not hold a '#': the route goes into the page's fragment")
+        if "tile_url" in share and not share.get("tile_attribution"):
+            self.add(("share", "tile_attribution"), "is needed with tile_url: map tiles' licences ask to be credited")
+        self.text(share, ("share",), "tile_attribution")
 
     def check_place(self, place: dict, path: Location) -> None:
         self.text(place, path, "name")

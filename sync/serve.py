@@ -1,4 +1,4 @@
-"""`kiosk-feed serve DIR`: a feed folder over HTTP with ETag, Last-Modified and 304s.
+"""`kiosk-feed serve DIR`: a feed folder (and its take-along page) over HTTP with ETag, Last-Modified and 304s.
 
 For publishing on a local network, trying a feed on a terminal before it goes to the real web
 server, and tests. Standard library only (http.server); binds to loopback unless told otherwise.
@@ -18,7 +18,8 @@ from urllib.parse import unquote, urlsplit
 import click
 
 CONTENT_TYPES = {".json": "application/json", ".sig": "text/plain; charset=us-ascii", ".jpg": "image/jpeg",
-                 ".jpeg": "image/jpeg", ".png": "image/png"}
+                 ".jpeg": "image/jpeg", ".png": "image/png", ".html": "text/html; charset=utf-8",
+                 ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 READ_CHUNK = 64 * 1024
 
 
@@ -58,6 +59,8 @@ class FeedFolderHandler(BaseHTTPRequestHandler):
             return None
         root = self.server.root
         candidate = (root / relative).resolve()
+        if candidate.is_dir():
+            candidate = (candidate / "index.html").resolve()  # go/ opens the take-along page, as on static hosts
         # resolve() follows symlinks and "..", so a link or a path out of the folder lands outside root.
         if not candidate.is_relative_to(root) or not candidate.is_file():
             return None

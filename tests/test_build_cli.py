@@ -76,3 +76,30 @@ def test_the_demo_rebuild_command_reproduces_the_committed_feed_with_the_build_c
     assert out.read_bytes() == (REPO / "assets" / "demo" / "feed.json").read_bytes()
     assert done.stderr == ""  # the demo's sources leave nothing out
     assert "from sync.build.assemble import" in (REPO / "tools" / "build_demo.py").read_text()
+
+
+def test_with_a_page_url_the_build_writes_the_take_along_page_beside_the_feed(tmp_path):
+    base = write_base(tmp_path)
+    doc = json.loads(base.read_text())
+    doc["share"] = {"route_url": "https://www.openstreetmap.org/directions?route={to_lat},{to_lon}",
+                    "page_url": "https://kleinstadt.de/kiosk/go/",
+                    "tile_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    "tile_attribution": "© OpenStreetMap contributors"}
+    base.write_text(json.dumps(doc))
+    out = tmp_path / "out"
+    result = run("build", "--base", base, "--osm", SMALL_TOWN, "--out", out, "--generated-at",
+                 "2026-11-26T09:00:00+01:00")
+    assert result.exit_code == 0, result.output
+    assert f"wrote the take-along page {out / 'go'}" in result.output
+    index = (out / "go" / "index.html").read_text(encoding="utf-8")
+    assert "img-src 'self' data: https://tile.openstreetmap.org;" in index
+    assert (out / "go" / "vendor" / "leaflet" / "leaflet.js").is_file()
+    routes = json.loads((out / "go" / "routes" / "oben.en.json").read_text(encoding="utf-8"))
+    assert routes["kiosk"] == "Oberstraße" and routes["hours_from"] == "2026-11-26"
+    assert any(place.get("steps") for place in routes["places"].values())
+
+
+def test_without_a_page_url_no_page_is_written(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", "--base", write_base(tmp_path), "--osm", SMALL_TOWN, "--out", out).exit_code == 0
+    assert not (out / "go").exists()

@@ -50,6 +50,13 @@ def test_plain_http_needs_an_explicit_opt_in(tmp_path):
     assert ok.allow_insecure_http
 
 
+def test_a_lan_take_along_page_may_be_plain_http_but_not_another_scheme(tmp_path):
+    ok = load_config(write(tmp_path, 'share_page_url = "http://192.168.1.20:8080/go/"\n'))
+    assert ok.share_page_url == "http://192.168.1.20:8080/go/" and ok.demo_mode
+    with pytest.raises(ConfigError, match="share_page_url"):
+        load_config(write(tmp_path, 'share_page_url = "file:///srv/go/"\n'))
+
+
 def test_a_feed_without_keys_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="public_keys"):
         load_config(write(tmp_path, 'feed_url = "https://cms.example.org/feed.json"\n'))

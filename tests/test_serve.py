@@ -74,6 +74,18 @@ def test_files_in_subfolders_are_served(served):
     assert raw_get(served, "/images/a.png") == 200
 
 
+def test_a_folder_with_an_index_page_opens_it_as_the_take_along_page_needs(served, tmp_path):
+    go = Path(served.root) / "go"
+    go.mkdir()
+    (go / "index.html").write_text("<!DOCTYPE html><title>go</title>", encoding="utf-8")
+    (go / "go.js").write_text("'use strict';", encoding="utf-8")
+    page = requests.get(served.url + "go/", timeout=5)
+    assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert requests.get(served.url + "go/go.js", timeout=5).headers["Content-Type"] == "text/javascript; charset=utf-8"
+    (Path(served.root) / "images" / "index.html").symlink_to(tmp_path / "secret.txt")
+    assert raw_get(served, "/images/") == 404  # an index that links out of the folder stays hidden
+
+
 def test_the_command_prints_the_url_and_binds_to_loopback(tmp_path):
     (tmp_path / "feed.json").write_text("{}")
     proc = subprocess.Popen([sys.executable, "-c", "from sync.cli import main; main()", "serve", str(tmp_path),

@@ -11,10 +11,14 @@ from kiosk.share import (
     MAX_QR_URL_CHARS,
     event_share_url,
     place_share_url,
-    qr_box_size,
+    decode_line,
+    encode_line,
     qr_matrix,
+    qr_version,
+    read_take_along_fragment,
     route_share_url,
     simplify,
+    take_along_url,
     to_ascii_url,
     write_qr_png,
 )
@@ -128,7 +132,50 @@ def test_polyline_precision_five_is_what_the_template_expects():
     assert encode_polyline([(51.514, 7.4652)]) == encode_polyline([(51.5140049, 7.4652049)])
 
 
-def test_qr_box_size_uses_whole_pixels_and_keeps_a_minimum():
-    short = "https://www.dortmund.de/"
-    assert qr_box_size(short, 400) == 400 // len(qr_matrix(short))
-    assert qr_box_size("https://wege.dortmund.de/r?" + "a" * 573, 200) == 3
+PAGE = "https://www.dortmund.de/kiosk/go/"
+
+
+def test_take_along_fragment_round_trips_and_stays_qr_alphanumeric():
+    url = take_along_url(PAGE, kiosk_id="alter-markt", destination_id="buchhandlung-seitenwind", lang="ar",
+                         step_free=True, points=ROUTE)
+    page, _, fragment = url.partition("#")
+    assert page == PAGE
+    assert set(fragment) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+    route = read_take_along_fragment(fragment)
+    assert route == {"step_free": True, "lang": "ar", "kiosk_id": "alter-markt",
+                     "destination_id": "buchhandlung-seitenwind",
+                     "points": [(round(a, 5), round(b, 5)) for a, b in ROUTE]}
+
+
+def test_line_encoding_handles_negative_and_large_steps():
+    points = [(-33.86882, 151.20929), (51.51401, 7.4652), (51.51401, 7.4652), (0.0, -0.00001)]
+    assert decode_line(encode_line(points)) == points
+    with pytest.raises(ValueError, match="middle of a point"):
+        decode_line(encode_line(points)[:-1])
+
+
+def test_a_long_route_is_simplified_until_the_take_along_code_is_version_6():
+    wiggly = [(51.50 + i * 1e-5, 7.45 + (i % 7) * 2e-5) for i in range(3000)]
+    url = take_along_url(PAGE, kiosk_id="reinoldikirche", destination_id="a" * 30, lang="uk", step_free=False,
+                         points=wiggly)
+    assert qr_version(url) <= 6
+    points = read_take_along_fragment(url.split("#")[1])["points"]
+    assert points[0] == (51.5, 7.45) and points[-1] == (round(wiggly[-1][0], 5), round(wiggly[-1][1], 5))
+
+
+def test_the_take_along_code_scans_back_to_exactly_the_url(tmp_path):
+    url = take_along_url(PAGE, kiosk_id="reinoldikirche", destination_id="teehaus-samowar", lang="de",
+                         step_free=False, points=ROUTE)
+    assert scanned(write_qr_png(url, tmp_path / "go.png", box_size=4)) == url
+
+
+def test_a_short_text_padded_to_version_6_still_scans(tmp_path):
+    from PIL import ImageOps
+
+    url = "https://www.dortmund.de/"
+    matrix = qr_matrix(url, 6)
+    assert len(matrix) == 49 and len(qr_matrix(url)) < 49
+    image = Image.new("L", (49, 49))
+    image.putdata([0 if dark else 255 for row in matrix for dark in row])
+    image = ImageOps.scale(image, 8, resample=Image.Resampling.NEAREST)
+    assert [c.data.decode("ascii") for c in decode(image)] == [url]

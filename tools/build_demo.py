@@ -9,6 +9,8 @@ Inputs (see assets/demo/README.md):
   source/events.ics  one VEVENT per event (UID = event id), translations in X-KIOSK-* properties
   images/            referenced by relative URL; the sha256 of every image object is computed here
 
+Beside the feed it writes the take-along page, assets/demo/go/ (kiosk/takealong.py; not committed).
+
 The assembly is sync/build (the code behind `kiosk-feed build`), with the sequence and generated_at
 fixed by base.json, so the output is deterministic: the same inputs always give byte-identical JSON
 (sorted keys, indent 1, UTF-8 without escapes, trailing newline). The feed is then signed with the
@@ -129,6 +131,10 @@ def main(argv=None) -> int:
     feed = build()
     args.output.write_text(dump(feed), encoding="utf-8")
     sign_with_demo_key(args.output)
+    from kiosk.takealong import write_site
+
+    # Not committed (.gitignore): `kiosk-feed serve assets/demo --host 0.0.0.0` shows it on a phone.
+    print(f"wrote the take-along page {write_site(feed, args.output.parent)}")
     print(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}: {summary(feed)}")
     if args.check:
         problems = check(feed)

@@ -5,8 +5,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Libraries the Kivy wheel loads at run time (OpenGL through Mesa, touch input) and zbar,
-# which the tests use to read QR codes back. Fonts ship in assets/fonts.
-SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv"
+# which the tests use to read QR codes back. Fonts ship in assets/fonts. Chromium (with Noto for
+# Arabic and Cyrillic) is the browser the take-along page's tests drive through Playwright, which
+# never downloads a browser of its own here (docs/dependencies.md).
+SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv chromium fonts-noto-core"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

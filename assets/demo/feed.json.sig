@@ -1,1 +1,1 @@
-LqAGs3cTRodJUnYn8VkQ9gnk0VRZlI+1RlNgsFfMDfRPFr9+TFF2OWyJpLJldataSrIJgxeDEBqxddlTKyMpDg==
+mPdPnakK3lSvAq2vPPVF4+D29CtjksPxCD+rnkNemSVD+vNzzyDgx3g0bh+eAlR0arRnqcCtNTyxZGSvp27QCg==

@@ -123,7 +123,8 @@ class KioskApp(App):
         if self._walks is None:
             try:
                 finder = Wayfinder(content, walking_speed_kmh=self.settings.walking_speed_kmh,
-                                   step_free_speed_kmh=self.settings.step_free_speed_kmh)
+                                   step_free_speed_kmh=self.settings.step_free_speed_kmh,
+                                   share_page_url=self.settings.share_page_url)
             except Exception as exc:  # an unusable map costs the walking times, never the screen
                 log.error("The walking network cannot be built: %s", exc)
                 return None

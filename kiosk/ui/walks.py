@@ -24,8 +24,9 @@ class Walks:
             return None
         return self.wayfinder.walking_time(self.kiosk_id, (lat, lon), step_free=step_free)
 
-    def directions(self, lat: float, lon: float, *, step_free: bool, lang: str) -> Directions:
+    def directions(self, lat: float, lon: float, *, step_free: bool, lang: str, destination_id: str = "") -> Directions:
         """The route from this terminal, with steps in `lang`; NoRoute when there is none."""
         if self.origin is None:
             raise NoRoute(f"This terminal ({self.kiosk_id}) is not on the map.")
-        return self.wayfinder.from_kiosk(self.kiosk_id, (lat, lon), step_free=step_free, lang=lang)
+        return self.wayfinder.from_kiosk(self.kiosk_id, (lat, lon), step_free=step_free, lang=lang,
+                                         destination_id=destination_id)

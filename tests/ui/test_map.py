@@ -90,7 +90,7 @@ def test_a_cards_show_the_way_opens_the_route_with_steps_and_a_qr(demo, app):
     directions = route.directions
     assert directions is not None and directions.steps
     assert [row.txt for row in route.steps.rows] == directions.steps
-    assert route.summary.qr.data == directions.share_url
+    assert route.take_along.qr.data == directions.share_url
     assert route.map.route == list(directions.route.points)
     assert route.map.highlight == "buchhandlung-seitenwind"
     shown = texts(route)
@@ -106,9 +106,34 @@ def test_the_qr_module_is_at_least_0_8_mm_on_the_panel(demo, app):
 
     app.go("route", item="buchhandlung-seitenwind")
     frames(2)
-    qr = app.current().summary.qr
+    qr = app.current().take_along.qr
     mm_per_module = qr.module_px / pixels_per_mm(*Window.size, app.settings.screen_diagonal_in)
     assert mm_per_module >= 0.8 and qr.width == qr.height and qr.width >= 150
+    assert qr.module_px >= 8 and qr.width == 49 * qr.module_px  # always version 6: one fixed size
+
+
+def test_every_demo_destinations_code_scans_from_the_route_screen_at_version_6_at_most(demo, app):
+    from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    from kiosk.share import qr_version
+
+    versions = {}
+    for place_id in [p.id for p in app.content.places(START, "de")]:
+        app.go("route", item=place_id)
+        frames(2)
+        route = app.current()
+        qr = route.take_along.qr
+        x, y = (round(v) for v in qr.to_window(*qr.pos))
+        side = round(qr.width)
+        pixels = glReadPixels(x, y, side, side, GL_RGB, GL_UNSIGNED_BYTE)
+        image = Image.frombytes("RGB", (side, side), pixels).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+        url = route.directions.share_url
+        assert [c.data.decode("ascii") for c in decode(image)] == [url], place_id
+        assert url.startswith("https://www.dortmund.de/kiosk/go/#1N*DE*")
+        versions[place_id] = qr_version(url)
+    assert len(versions) == 70 and max(versions.values()) <= 6, versions
 
 
 def test_an_events_show_the_way_goes_to_its_place_or_location(demo, app):
@@ -223,7 +248,7 @@ def test_no_route_says_so_and_still_shows_the_place(demo, app, monkeypatch):
     app.go("route", item="teehaus-samowar")
     frames(2)
     route = app.current()
-    assert route.directions is None and route.summary.qr.data == ""
+    assert route.directions is None and route.take_along.qr.data == ""
     assert "Leider gibt es von hier keinen Fußweg dorthin. Die Karte zeigt, wo es ist." in texts(route)
     assert route.map.highlight == "teehaus-samowar"
     assert route.map.collide_point(*route.map.marker_pos("teehaus-samowar"))
@@ -249,7 +274,7 @@ def test_the_route_screenshot_carries_the_share_url_in_its_qr(demo, app, tmp_pat
     assert done.returncode == 0, done.stderr
     item = default_item(app.content, "route", START, "en")
     place = app.content.place(item, START, "en")
-    expected = app.walks.directions(place.lat, place.lon, step_free=False, lang="en").share_url
+    expected = app.walks.directions(place.lat, place.lon, step_free=False, lang="en", destination_id=item).share_url
     codes = decode(Image.open(out))
     assert [c.data.decode("ascii") for c in codes] == [expected]
 
@@ -319,3 +344,14 @@ def test_the_routes_destination_is_never_under_the_maps_buttons(demo, app, panel
         screen.panel.size_hint = hint
         app.go_home()
         frames(2)
+
+
+def test_a_place_cards_code_takes_the_walk_there_along(demo, app):
+    app.go("place", item="buchhandlung-seitenwind")
+    frames(2)
+    card = app.current()
+    place = app.content.place("buchhandlung-seitenwind", START, "de")
+    walk = app.walks.directions(place.lat, place.lon, step_free=False, lang="de",
+                                destination_id="buchhandlung-seitenwind")
+    assert card.qr.data == walk.share_url and "*BUCHHANDLUNG-SEITENWIND*" in walk.share_url
+    assert card.qr.module_px >= 8 and card.qr.width == 49 * card.qr.module_px

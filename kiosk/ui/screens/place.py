@@ -65,10 +65,14 @@ class PlaceScreen(KioskScreen):
                 when = formatting.event_when(event.start, event.end, event.all_day, event.now, now, lang, tz,
                                              say_today=content.clock_is_plausible(now))
                 d.link(f"{event.title} · {when}", lambda e=event.id: self.app.go("event", item=e))
-        url = place_share_url(content.share, id=place.id, lat=place.lat, lon=place.lon, lang=lang)
+        # With a take-along page the place's code carries the walk there, like the route screen's.
+        takes_along = self.app.walks is not None and self.app.walks.wayfinder.page_url is not None
+        url = None if takes_along else place_share_url(content.share, id=place.id, lat=place.lat, lon=place.lon,
+                                                       lang=lang)
         if url is None and walk is not None:
             try:
-                url = self.app.walks.directions(place.lat, place.lon, step_free=False, lang=lang).share_url
+                url = self.app.walks.directions(place.lat, place.lon, step_free=False, lang=lang,
+                                                destination_id=place.id).share_url
             except NoRoute:
                 url = None
         self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))

@@ -8,7 +8,8 @@ from kiosk.route_steps import describe_route_structured
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
 from kiosk.ui.widgets.map_panel import MapPanel
-from kiosk.ui.widgets.route_parts import RouteSummary, StepList, step_icon
+from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.route_parts import RouteSummary, StepList, TakeAlongCode, step_icon
 from kiosk.ui.widgets.text import KButton
 
 
@@ -21,7 +22,13 @@ class RouteScreen(KioskScreen):
         self.map.bind(on_marker=lambda _map, place_id: self.app.go("place", item=place_id))
         self.step_free_button = KButton(size_role="button", on_release=self._toggle_step_free)
         self.steps = StepList()
-        for widget in (self.panel, self.step_free_button, self.steps):
+        # The code needs 392 px or more (docs/wayfinding.md): beside the steps, not in the short hero.
+        self.take_along = TakeAlongCode()
+        steps_row = MirrorBox(spacing=28)
+        steps_row.add_logical(self.steps)
+        steps_row.add_logical(self.take_along)
+        steps_row.apply_direction()
+        for widget in (self.panel, self.step_free_button, steps_row):
             self.frame.body.add_widget(widget)
         self.step_free = False
         self.directions = None
@@ -69,7 +76,8 @@ class RouteScreen(KioskScreen):
             self.set_title(tr._("Not found"))
             self.directions = None
             self.map.route, self.map.highlight, self.map.destination = [], "", None
-            self.summary.show("", "", "", "")
+            self.summary.show("", "", "")
+            self.take_along.show("")
             self.steps.show([], tr._("This place is no longer listed."))
             return
         name, lat, lon, place_id = target
@@ -80,7 +88,8 @@ class RouteScreen(KioskScreen):
         try:
             if walks is None:
                 raise NoRoute("There is no walking network.")
-            found = walks.directions(lat, lon, step_free=self.step_free, lang=lang)
+            found = walks.directions(lat, lon, step_free=self.step_free, lang=lang,
+                                     destination_id=place_id or "")
         except NoRoute:
             found = None
         self.directions = found
@@ -88,7 +97,8 @@ class RouteScreen(KioskScreen):
         if found is None:
             self.map.route = []
             self.map.home_points = here + ([scene.xy(lat, lon)] if scene else [])
-            self.summary.show("", "", "", "")
+            self.summary.show("", "", "")
+            self.take_along.show("")
             self.steps.show([], tr._("Sorry, there is no step-free way there from here. The map shows where it is.")
                             if self.step_free else
                             tr._("Sorry, there is no walking route there from here. The map shows where it is."))
@@ -97,7 +107,8 @@ class RouteScreen(KioskScreen):
             self.map.home_points = here + [scene.xy(*p) for p in found.route.points] if scene else []
             note = tr._("Step-free: no steps on this way") if self.step_free else ""
             self.summary.show(formatting.walk_text(found.distance_m, found.duration_s, lang), note,
-                              found.share_url, tr._("Scan to take this route to your phone"))
+                              tr._("Scan to take this route to your phone"))
+            self.take_along.show(found.share_url)
             structured = describe_route_structured(found.route)
             self.steps.show([(step_icon(s.kind, s.direction), text) for s, text in zip(structured, found.steps)])
         self.map.reset_view()

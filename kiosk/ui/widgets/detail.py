@@ -6,7 +6,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from kiosk.ui.widgets.layout import MirrorBox, fitted_row
-from kiosk.ui.widgets.qr import QRCode
+from kiosk.ui.widgets.qr import MIN_MODULE_PX, QRCode
 from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KButton, KLabel
 
@@ -92,7 +92,7 @@ class DetailColumn(KScrollView):
         def build():
             app = App.get_running_app()
             line = MirrorBox(size_hint_y=None, spacing=28)
-            line.code = QRCode(size_hint=(None, None), module_px=max(6, round(8 * app.scale)))
+            line.code = QRCode(size_hint=(None, None), module_px=max(MIN_MODULE_PX, round(8 * app.scale)))
             line.caption = KLabel(size_role="body", tone="muted")
             line.add_logical(line.code)
             line.add_logical(line.caption)

@@ -1,5 +1,7 @@
 """A QR code drawn crisp: the module matrix from kiosk.share blitted into a texture with nearest
-filtering and shown at a whole number of pixels per module (never below 6)."""
+filtering and shown at a whole number of pixels per module (never below 8: a 720p phone camera
+reads that from 50-60 cm, docs/wayfinding.md). Codes shorter than version 6 are padded to it, so
+the code keeps one size whatever it carries."""
 from __future__ import annotations
 
 from kivy.graphics import Color, Rectangle
@@ -9,7 +11,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.share import qr_matrix
 
-MIN_MODULE_PX = 6
+MIN_MODULE_PX = 8
+FIXED_VERSION = 6
 
 
 class QRCode(Widget):
@@ -27,7 +30,7 @@ class QRCode(Widget):
             self._texture, self._modules = None, 0
             self._draw()
             return
-        matrix = qr_matrix(self.data)
+        matrix = qr_matrix(self.data, FIXED_VERSION)
         n = len(matrix)
         # Texture rows run bottom-up, the matrix top-down.
         pixels = bytes(0 if dark else 255 for row in reversed(matrix) for dark in row for _ in range(3))

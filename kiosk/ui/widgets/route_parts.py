@@ -1,4 +1,4 @@
-"""The parts of the route screen: the summary with the QR code to take the route along, and the steps."""
+"""The parts of the route screen: the summary, the steps and the QR code to take the route along."""
 from __future__ import annotations
 
 import math
@@ -8,10 +8,10 @@ from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from kiosk.share import qr_box_size, qr_matrix
+from kiosk.share import qr_matrix
 from kiosk.ui.theme import pixels_per_mm
 from kiosk.ui.widgets.layout import MirrorBox, fitted_row
-from kiosk.ui.widgets.qr import QRCode
+from kiosk.ui.widgets.qr import FIXED_VERSION, MIN_MODULE_PX, QRCode
 from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KLabel
 
@@ -36,22 +36,11 @@ def min_module_px() -> int:
     return max(3, math.ceil(MIN_MODULE_MM * pixels_per_mm(*Window.size, diagonal)))
 
 
-class RouteQR(QRCode):
-    """A QR code at exactly `module_px` whole pixels per module (the widget base floors it at 6)."""
-
-    def side_for(self, modules: int) -> int:
-        return modules * int(self.module_px)
-
-
 class RouteSummary(MirrorBox):
-    """The QR code of the route, and beside it the distance, the time and what the code does."""
+    """The distance, the time, the step-free note and what the route's QR code does."""
 
     def __init__(self, **kwargs):
         super().__init__(spacing=28, **kwargs)
-        self.qr = RouteQR(size_hint=(None, None))
-        self.qr_box = BoxLayout(orientation="vertical", size_hint_x=None)
-        self.qr_box.add_widget(self.qr)
-        self.qr_box.add_widget(Widget())
         self.lines = BoxLayout(orientation="vertical", spacing=10)
         self.walk = KLabel(size_role="heading", bold=True, tone="accent")
         self.note = KLabel(size_role="body")
@@ -59,26 +48,30 @@ class RouteSummary(MirrorBox):
         for label in (self.walk, self.note, self.caption):
             self.lines.add_widget(label)
         self.lines.add_widget(Widget())
-        self.add_logical(self.qr_box)
         self.add_logical(self.lines)
         self.apply_direction()
-        self.bind(size=self._fit_qr)
 
-    def show(self, walk: str, note: str, url: str, caption: str) -> None:
-        self.walk.txt, self.note.txt, self.caption.txt = walk, note, caption if url else ""
+    def show(self, walk: str, note: str, caption: str) -> None:
+        self.walk.txt, self.note.txt, self.caption.txt = walk, note, caption
+
+
+class TakeAlongCode(BoxLayout):
+    """The route's QR code beside the steps, always version 6 at >= 8 px per module: one fixed size."""
+
+    def __init__(self, **kwargs):
+        super().__init__(orientation="vertical", size_hint_x=None, width=0, **kwargs)
+        self.qr = QRCode(size_hint=(None, None))
+        self.add_widget(self.qr)
+        self.add_widget(Widget())
+
+    def show(self, url: str) -> None:
         self.qr.data = url
-        self._fit_qr()
-
-    def _fit_qr(self, *args) -> None:
-        if not self.qr.data:
-            self.qr_box.width = 0
-            self.qr.opacity = 0
+        if not url:
+            self.width, self.qr.opacity = 0, 0
             return
-        side = int(min(self.height, self.width * 0.45))
-        modules = len(qr_matrix(self.qr.data))
-        self.qr.module_px = qr_box_size(self.qr.data, side, min_box_px=min_module_px())
+        self.qr.module_px = max(MIN_MODULE_PX, min_module_px())
         self.qr.opacity = 1
-        self.qr_box.width = self.qr.side_for(modules)
+        self.width = self.qr.side_for(len(qr_matrix(url, FIXED_VERSION)))
         self.qr._draw()
 
 
