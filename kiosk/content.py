@@ -228,6 +228,12 @@ class Content:
     def map_features(self) -> list[dict]:
         return self._items("map_features", "id")
 
+    def levels(self) -> dict[tuple[float, float], float]:
+        """The level of every place and kiosk off the street level, by (lat, lon): routes attach there."""
+        return {(item["lat"], item["lon"]): float(item["level"])
+                for item in [*self._places.values(), *self._kiosks.values()]
+                if isinstance(item.get("level"), (int, float)) and item["level"] != 0}
+
     def text(self, value: Any, lang: str) -> str:
         return localized(value, lang, self.default_locale)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.route_steps import describe_route
 from kiosk.share import route_share_url
-from kiosk.wayfinding import EmptyNetworkError, Route, RouteTree, WalkingNetwork, encode_polyline
+from kiosk.wayfinding import Anchor, EmptyNetworkError, Route, RouteTree, WalkingNetwork, encode_polyline
 
 if TYPE_CHECKING:
     from kiosk.content import Content
@@ -55,6 +55,7 @@ class Wayfinder:
         self.network = WalkingNetwork.from_feature_collection(
             {"type": "FeatureCollection", "features": content.map_features()}
         )
+        self._levels = content.levels()
         self._trees: dict[tuple[str, bool], RouteTree] = {}
         # A snapshot's walks never change, and lists of 2,000 places ask for them on every fill.
         self._walking_times: dict[tuple, tuple[float, float] | None] = {}
@@ -75,7 +76,7 @@ class Wayfinder:
     def _tree(self, kiosk_id: str, step_free: bool) -> RouteTree:
         key = (kiosk_id, step_free)
         if key not in self._trees:
-            origin = self.network.attach(*self.kiosk_position(kiosk_id), step_free=step_free)
+            origin = self._attach(self.kiosk_position(kiosk_id), step_free)
             self._trees[key] = self.network.tree_from(origin, step_free=step_free)
         return self._trees[key]
 
@@ -83,7 +84,7 @@ class Wayfinder:
         """The route from a terminal: a lookup in its precomputed tree."""
         try:
             tree = self._tree(kiosk_id, step_free)
-            route = tree.route_to(self.network.attach(*to, step_free=step_free))
+            route = tree.route_to(self._attach(to, step_free))
         except EmptyNetworkError as exc:
             raise NoRoute(str(exc)) from None
         return self._directions(self.kiosk_position(kiosk_id), to, route, step_free, lang)
@@ -91,8 +92,8 @@ class Wayfinder:
     def between(self, origin: LatLon, to: LatLon, *, step_free: bool = False, lang: str = "de") -> Directions:
         try:
             route = self.network.route(
-                self.network.attach(*origin, step_free=step_free),
-                self.network.attach(*to, step_free=step_free),
+                self._attach(origin, step_free),
+                self._attach(to, step_free),
                 step_free=step_free,
             )
         except EmptyNetworkError as exc:
@@ -108,12 +109,16 @@ class Wayfinder:
 
     def _walking_time(self, kiosk_id: str, to: LatLon, step_free: bool) -> tuple[float, float] | None:
         try:
-            distance = self._tree(kiosk_id, step_free).distance_to(self.network.attach(*to, step_free=step_free))
+            distance = self._tree(kiosk_id, step_free).distance_to(self._attach(to, step_free))
         except (EmptyNetworkError, NoRoute):
             return None
         if distance is None:
             return None
         return distance, distance / (self._speed(step_free) / 3.6)
+
+    def _attach(self, position: LatLon, step_free: bool) -> Anchor:
+        """The network point for a position, on the level of the place or kiosk standing there."""
+        return self.network.attach(*position, step_free=step_free, level=self._levels.get(position, 0.0))
 
     def _speed(self, step_free: bool) -> float:
         return self.step_free_speed_kmh if step_free else self.walking_speed_kmh
