@@ -175,3 +175,53 @@ def test_a_terminal_routes_to_the_station_on_its_level_through_the_lift(built, t
                                     "--data-dir", str(tmp_path / "data")])
     assert run.exit_code == 0, run.output
     assert run.output.startswith("387 m") and "Take the lift to level -1" in run.output
+
+
+# ---- real extracts (© OpenStreetMap contributors, ODbL; see tests/fixtures/osm/README.md)
+
+def build_real(tmp_path, osm, kiosk, name):
+    base = {"city": {"name": name, "timezone": "Europe/Berlin", "country": "DE", "subdivision": "HH",
+                     "default_locale": "de", "locales": ["de", "en"]},
+            "kiosks": [{"id": "k", "name": name, "lat": kiosk[0], "lon": kiosk[1], "heading": 0}]}
+    (tmp_path / "base.json").write_text(json.dumps(base), encoding="utf-8")
+    built = build_feed(BuildInputs(base=tmp_path / "base.json", out_dir=tmp_path / "out", osm=osm, sequence=1))
+    read_feed(built.dumps())
+    return built, WalkingNetwork.from_feature_collection(built.feed["map"])
+
+
+def osm_ids(built, route):
+    return [built.feed["map"]["features"][leg.feature]["properties"]["osm_id"] for leg in route.legs]
+
+
+def test_hamburg_jungfernstieg_up_to_the_arcade_by_the_steps_or_step_free_by_the_lift(tmp_path):
+    # From Jungfernstieg's promenade to the first floor of the Europa Passage (level=1).
+    start, floor = (53.5530, 9.9928), (53.55125, 9.99655)
+    built, network = build_real(tmp_path, REPO / "tests" / "fixtures" / "osm" / "hamburg_jungfernstieg.osm.gz",
+                                start, "Hamburg")
+    walk = network.route(network.attach(*start), network.attach(*floor, level=1))
+    assert walk.distance_m == pytest.approx(311.5, abs=3)
+    assert "Take the steps up" in describe_route(walk, "en") and all(leg.link is None for leg in walk.legs)
+    step_free = network.route(network.attach(*start, step_free=True), network.attach(*floor, level=1, step_free=True),
+                              step_free=True)
+    assert step_free.distance_m == pytest.approx(354.5, abs=3)
+    assert all(leg.step_free for leg in step_free.legs)
+    assert "Take the lift to level 1" in describe_route(step_free, "en")
+    assert "w1000656538" in osm_ids(built, step_free)  # the lift drawn as its shaft's outline
+    report = built.report.render()
+    # Lifts drawn at level 0 only, with no way of a second level within reach in this export.
+    assert "lifts that join nothing (they need walking ways of two levels within 25 m): 3" in report
+    assert "w1000656539 at 53.551668,9.996315: levels found: 0" in report
+
+
+def test_kaiserslautern_under_the_b37_by_the_underpass_or_step_free_across_it(tmp_path):
+    west, east = (49.44475, 7.76550), (49.44430, 7.76665)  # Mühlstraße and Fackelstraße
+    built, network = build_real(tmp_path, REPO / "tests" / "fixtures" / "osm" / "kaiserslautern_underpass.osm.pbf",
+                                west, "Kaiserslautern")
+    walk = network.route(network.attach(*west), network.attach(*east))
+    assert walk.distance_m == pytest.approx(94, abs=3)
+    assert "w102343783" in osm_ids(built, walk)  # the pedestrian tunnel, tunnel=yes layer=-1
+    assert props(built, "w102343783") == [{"layer": "footway", "walk": True, "osm_id": "w102343783", "level": -1}]
+    step_free = network.route(network.attach(*west, step_free=True), network.attach(*east, step_free=True),
+                              step_free=True)
+    assert step_free.distance_m == pytest.approx(119.5, abs=3)
+    assert "w102343783" not in osm_ids(built, step_free) and "w45204016" in osm_ids(built, step_free)  # Königstraße

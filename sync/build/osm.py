@@ -348,7 +348,8 @@ class _Reader:
                     way.nodes = [hubs[way.level] if node is not None and node[0] == ref else node
                                  for node in way.nodes]
                 continue
-            nearest = self.nearest_per_level(lon, lat, parse_levels(tags.get("level")))
+            named = parse_levels(tags.get("level"))  # one level only is the floor the shaft is drawn on
+            nearest = self.nearest_per_level(lon, lat, named if len(named) >= 2 else [])
             if len(nearest) < 2:
                 found = ", ".join(_level_text(level) for level in sorted(nearest)) or "none"
                 self.report.drop(f"lifts that join nothing (they need walking ways of two levels within "
