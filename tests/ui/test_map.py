@@ -319,3 +319,20 @@ def test_the_routes_destination_is_never_under_the_maps_buttons(demo, app, panel
         screen.panel.size_hint = hint
         app.go_home()
         frames(2)
+
+
+def test_a_lift_is_a_square_on_the_map_and_not_a_stroke():
+    from kivy.graphics import Rectangle
+
+    from kiosk.ui.widgets.map_layers import LIFT_M, build_scene
+
+    lift = {"type": "Feature", "properties": {"layer": "footway", "walk": True, "link": "elevator", "levels": [0, 1]},
+            "geometry": {"type": "LineString", "coordinates": [[7.4650, 51.5140], [7.4650, 51.514001]]}}
+    path = {"type": "Feature", "properties": {"layer": "footway", "walk": True},
+            "geometry": {"type": "LineString", "coordinates": [[7.4640, 51.5140], [7.4650, 51.5140]]}}
+    scene = build_scene([lift, path], [], None)
+    x, y = scene.xy(51.5140, 7.4650)
+    assert [tile.lifts for tile in scene.tiles if tile.lifts] == [[(x, y)]]
+    assert sum(len(tile.batches.get("footway", ())) for tile in scene.tiles) == 1  # the path only
+    squares = [i for i in scene.instructions() if isinstance(i, Rectangle)]
+    assert [tuple(square.size) for square in squares] == [(LIFT_M, LIFT_M)]
