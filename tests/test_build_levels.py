@@ -225,3 +225,38 @@ def test_kaiserslautern_under_the_b37_by_the_underpass_or_step_free_across_it(tm
                               step_free=True)
     assert step_free.distance_m == pytest.approx(119.5, abs=3)
     assert "w102343783" not in osm_ids(built, step_free) and "w45204016" in osm_ids(built, step_free)  # Königstraße
+
+
+def test_the_report_names_each_class_of_attachment_problem_once_with_distinct_ids():
+    from sync.build.network import check_network
+    from sync.build.report import BuildReport
+
+    def line(osm_id, *points, **properties):
+        return {"type": "Feature", "properties": {"layer": "footway", "walk": True, "osm_id": osm_id, **properties},
+                "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in points]}}
+
+    north = 0.00001 / 1.11  # about 1 m of latitude, in degrees
+    feed = {
+        "city": {"default_locale": "de"},
+        "map": {"type": "FeatureCollection", "features": [
+            line("w1", (50.0, 8.0), (50.0, 8.001)), line("w1", (50.0, 8.001), (50.0, 8.002)),
+            line("w2", (50.01, 8.0), (50.01, 8.001)), line("w2", (50.01, 8.001), (50.01, 8.002)),  # a piece apart
+            line("w3", (50.02, 8.0), (50.02, 8.001)),  # another
+        ]},
+        "places": [{"id": "near", "name": "Nah", "lat": 50.0 + 30 * north, "lon": 8.001},
+                   {"id": "far", "name": "Fern", "lat": 50.0 + 80 * north, "lon": 8.001},
+                   {"id": "gone", "name": "Weg", "lat": 50.0 - 200 * north, "lon": 8.001},
+                   {"id": "upstairs", "name": "Oben", "lat": 50.0 + 10 * north, "lon": 8.001, "level": 1}],
+        "kiosks": [{"id": "k", "lat": 50.0 - 80 * north, "lon": 8.0005}],
+    }
+    report = BuildReport()
+    check_network(feed, report)
+    text = report.render()
+    assert [p["id"] for p in feed["places"]] == ["near", "far", "upstairs"]
+    assert ("pieces of walking network not joined to the main one (kept on the map, not walkable): 2\n"
+            "    2 lines of 1 ways: w2\n    1 lines of 1 ways: w3\n") in text
+    assert "places attached more than 50 m from a walking way" in text and "far (Fern): 80 m" in text
+    assert "near (Nah)" not in text
+    assert "places farther than 150 m from the walking network (no route could reach them): 1\n    gone (Weg)" in text
+    assert "upstairs (Oben): level 1 wanted, nearest way 10 m away on another level" in text
+    assert "kiosk k is 80 m from the nearest walking way on its level" in text

@@ -13,6 +13,8 @@ from sync.build.common import counted
 from sync.build.report import BuildReport
 
 ATTACH_LIMIT_M = 150.0
+# Farther than this from a walking way, a route ends well short of the place: worth a look.
+ATTACH_FAR_M = 50.0
 _CELL_M = 100.0
 
 
@@ -144,6 +146,12 @@ def check_network(feed: dict, report: BuildReport, *, limit_m: float = ATTACH_LI
         if where:
             report.drop(f"places with no walking way on their own level within {limit_m:.0f} m "
                         "(attached on another level; check their level tag)", f"{place['id']} ({_name(place, feed)}): {where}")
+        else:
+            distance = segments.distance(place["lat"], place["lon"], limit_m, _level(place))
+            if distance > ATTACH_FAR_M:
+                report.drop(f"places attached more than {ATTACH_FAR_M:.0f} m from a walking way (routes end "
+                            "that far short; check the position or map the way)",
+                            f"{place['id']} ({_name(place, feed)}): {distance:.0f} m")
         kept.append(place)
     feed["places"] = kept
     for kiosk in feed.get("kiosks", []):
@@ -154,6 +162,9 @@ def check_network(feed: dict, report: BuildReport, *, limit_m: float = ATTACH_LI
         elif where:
             report.note(f"kiosk {kiosk['id']} has no walking way on its own level within {limit_m:.0f} m "
                         f"({where}); check its lat/lon and level")
+        elif (distance := segments.distance(kiosk["lat"], kiosk["lon"], limit_m, _level(kiosk))) > ATTACH_FAR_M:
+            report.note(f"kiosk {kiosk['id']} is {distance:.0f} m from the nearest walking way on its level; "
+                        "every route starts there")
 
 
 def _level(item: dict) -> float:
