@@ -17,6 +17,7 @@ from sync.build.common import (
     SourceError, WHEELCHAIR_VALUES, fold, make_text, metres_between, opening_hours_problem, round_coord,
     website_problem,
 )
+from sync.build.boundary import Boundary
 from sync.build.report import BuildReport
 
 # Walkable without further tags; the big roads only when they have sidewalks (see _walk_layer).
@@ -152,8 +153,8 @@ def classify(tags: dict[str, str]) -> tuple[str, str] | None:
 
 
 def read_osm(path: Path, *, bbox: tuple[float, float, float, float] | None, locales: list[str],
-             default_locale: str, report: BuildReport) -> OsmResult:
-    reader = _Reader(bbox, locales, default_locale, report)
+             default_locale: str, report: BuildReport, boundary: Boundary | None = None) -> OsmResult:
+    reader = _Reader(bbox, boundary, locales, default_locale, report)
     try:
         for obj in osmium.FileProcessor(str(path)).with_areas():
             if obj.is_node():
@@ -166,13 +167,15 @@ def read_osm(path: Path, *, bbox: tuple[float, float, float, float] | None, loca
         raise SourceError(f"{path} is not a readable OpenStreetMap file (.osm, .osm.gz, .osm.pbf): {exc}") from None
     result = OsmResult(features=reader.features + reader.walk_features(), places=reader.finish_places())
     area = f", limited to the box S,W,N,E {','.join(str(v) for v in bbox)}" if bbox else ""
+    area += f", limited to {boundary.describe()}" if boundary else ""
     report.source(f"OpenStreetMap {path}{area}: {reader.node_count} nodes, {reader.way_count} ways")
     return result
 
 
 class _Reader:
-    def __init__(self, bbox, locales, default_locale, report: BuildReport) -> None:
+    def __init__(self, bbox, boundary: Boundary | None, locales, default_locale, report: BuildReport) -> None:
         self.bbox = bbox
+        self.boundary = boundary
         self.locales = locales
         self.default_locale = default_locale
         self.report = report
@@ -184,10 +187,11 @@ class _Reader:
         self.node_count = self.way_count = self.made_refs = 0
 
     def inside(self, lon: float, lat: float) -> bool:
-        if self.bbox is None:
-            return True
-        south, west, north, east = self.bbox
-        return south <= lat <= north and west <= lon <= east
+        if self.bbox is not None:
+            south, west, north, east = self.bbox
+            if not (south <= lat <= north and west <= lon <= east):
+                return False
+        return self.boundary is None or self.boundary.contains(lon, lat)
 
     def name(self, tags: dict[str, str]) -> str | dict | None:
         values = {self.default_locale: tags.get("name", "")}
@@ -468,7 +472,7 @@ class _Reader:
             return
         kind, category = found
         if not self.inside(lon, lat):
-            self.report.tally("places outside the --bbox")
+            self.report.tally("places outside the --boundary" if self.boundary else "places outside the --bbox")
             return
         name = self.name(tags)
         if name is None:
