@@ -228,6 +228,10 @@ class Content:
     def map_features(self) -> list[dict]:
         return self._items("map_features", "id")
 
+    def place_items(self) -> list[dict]:
+        """Every place as the feed gave it."""
+        return list(self._places.values())
+
     def levels(self) -> dict[tuple[float, float], float]:
         """The level of every place and kiosk off the street level, by (lat, lon): routes attach there."""
         return {(item["lat"], item["lon"]): float(item["level"])

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from kiosk.route_steps import describe_route
 from kiosk.share import route_share_url
-from kiosk.wayfinding import Anchor, EmptyNetworkError, Route, RouteTree, WalkingNetwork, encode_polyline
+from kiosk.i18n import localized
+from kiosk.wayfinding import (Anchor, EmptyNetworkError, Route, RouteTree, StepFreeGap, WalkingNetwork,
+                              encode_polyline)
 
 if TYPE_CHECKING:
     from kiosk.content import Content
@@ -19,7 +21,12 @@ LatLon = tuple[float, float]
 
 
 class NoRoute(Exception):
-    """There is no walking route; the message says between what and why."""
+    """There is no walking route; the message says between what and why. `gap` says what blocks a
+    step-free route and how near one gets without steps, when that is the reason."""
+
+    def __init__(self, message: str, gap: StepFreeGap | None = None):
+        super().__init__(message)
+        self.gap = gap
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class Wayfinder:
             {"type": "FeatureCollection", "features": content.map_features()}
         )
         self._levels = content.levels()
+        # Who stands where, for messages that name the places instead of giving coordinates.
+        self._names = {(item["lat"], item["lon"]): item.get("name")
+                       for item in [*content.kiosks(), *content.place_items()]}
         self._trees: dict[tuple[str, bool], RouteTree] = {}
         # A snapshot's walks never change, and lists of 2,000 places ask for them on every fill.
         self._walking_times: dict[tuple, tuple[float, float] | None] = {}
@@ -85,6 +95,9 @@ class Wayfinder:
         try:
             tree = self._tree(kiosk_id, step_free)
             route = tree.route_to(self._attach(to, step_free))
+            if route is None and step_free:
+                origin = self._attach(self.kiosk_position(kiosk_id), False)
+                self._no_step_free_route(origin, self._attach(to, False), tree)
         except EmptyNetworkError as exc:
             raise NoRoute(str(exc)) from None
         return self._directions(self.kiosk_position(kiosk_id), to, route, step_free, lang)
@@ -96,6 +109,8 @@ class Wayfinder:
                 self._attach(to, step_free),
                 step_free=step_free,
             )
+            if route is None and step_free:
+                self._no_step_free_route(self._attach(origin, False), self._attach(to, False), None)
         except EmptyNetworkError as exc:
             raise NoRoute(str(exc)) from None
         return self._directions(origin, to, route, step_free, lang)
@@ -116,6 +131,26 @@ class Wayfinder:
             return None
         return distance, distance / (self._speed(step_free) / 3.6)
 
+    def _no_step_free_route(self, origin: Anchor, destination: Anchor, tree: RouteTree | None) -> None:
+        """Raise NoRoute naming both ends, the barrier and the nearest point reachable without steps."""
+        gap = self.network.step_free_gap(origin, destination, tree)
+        if gap is None:
+            return  # no walk at all: the plain message says so
+        default = self.content.default_locale
+        barrier = {"escalator": "the escalator", "steps": "the steps"}.get(
+            gap.barrier.link or gap.barrier.layer or "", "a way that is not step-free")
+        after = f" after {localized(gap.street_before, 'en', default)}" if gap.street_before else ""
+        near = f"on {localized(gap.nearest_street, 'en', default)} " if gap.nearest_street else ""
+        raise NoRoute(
+            f"There is no step-free walking route from {self._name(origin.query)} to "
+            f"{self._name(destination.query)}: {barrier} at {_at(gap.barrier_at)}{after} cannot be avoided. "
+            f"The nearest point without steps is {near}at {_at(gap.nearest)}, "
+            f"{gap.nearest_gap_m:.0f} m from {self._name(destination.query)}.", gap)
+
+    def _name(self, position: LatLon) -> str:
+        name = self._names.get(position)
+        return localized(name, "en", self.content.default_locale) if name else _at(position)
+
     def _attach(self, position: LatLon, step_free: bool) -> Anchor:
         """The network point for a position, on the level of the place or kiosk standing there."""
         return self.network.attach(*position, step_free=step_free, level=self._levels.get(position, 0.0))
@@ -126,7 +161,7 @@ class Wayfinder:
     def _directions(self, origin: LatLon, to: LatLon, route: Route | None, step_free: bool, lang: str) -> Directions:
         if route is None:
             kind = "step-free walking route" if step_free else "walking route"
-            raise NoRoute(f"There is no {kind} from {origin[0]:.5f},{origin[1]:.5f} to {to[0]:.5f},{to[1]:.5f}.")
+            raise NoRoute(f"There is no {kind} from {self._name(origin)} to {self._name(to)}.")
         return Directions(
             origin=origin,
             destination=to,
@@ -146,3 +181,7 @@ class Wayfinder:
             step_free=step_free,
             route=route,
         )
+
+
+def _at(position: LatLon) -> str:
+    return f"{position[0]:.5f},{position[1]:.5f}"

@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from kiosk.i18n import localized, translator
-from kiosk.wayfinding import Leg, Route, Text
+from kiosk.wayfinding import Leg, Route, StepFreeGap, Text
 
 STRAIGHT_MAX_DEG = 20.0
 SLIGHT_MAX_DEG = 45.0
@@ -115,6 +115,20 @@ def describe_route(route: Route, lang: str, *, default_locale: str = "de") -> li
                               "right": _("Your destination is on the right")}
                              .get(step.direction or "", _("You have arrived at your destination")))
     return sentences
+
+
+def describe_step_free_gap(gap: StepFreeGap, lang: str, *, default_locale: str = "de") -> list[str]:
+    """Why there is no step-free way, in the visitor's language: the barrier, and how near one gets."""
+    _ = translator(lang).gettext
+    before = localized(gap.street_before, lang, default_locale) if gap.street_before is not None else ""
+    near = localized(gap.nearest_street, lang, default_locale) if gap.nearest_street is not None else ""
+    distance = format_distance(gap.nearest_gap_m, lang)
+    return [
+        _("There are steps after {street} that cannot be avoided.").format(street=before) if before
+        else _("There are steps on the way that cannot be avoided."),
+        _("Without steps you can get within {distance} of it, along {street}.").format(distance=distance, street=near)
+        if near else _("Without steps you can get within {distance} of it.").format(distance=distance),
+    ]
 
 
 def format_distance(metres: float, lang: str) -> str:

@@ -82,6 +82,18 @@ class Route:
 
 
 @dataclass(frozen=True)
+class StepFreeGap:
+    """Why a step-free route fails: the first barrier of the ordinary route, and how near one gets without it."""
+
+    barrier: Leg  # the first leg of the ordinary route that is not step-free (steps, an escalator, a raised kerb)
+    barrier_at: LatLon  # where the visitor meets it
+    street_before: Text  # the name of the way walked just before it (None: unnamed, or the start)
+    nearest: LatLon  # the point nearest to the destination reachable without steps
+    nearest_street: Text  # the name of the way that point lies on
+    nearest_gap_m: float  # straight line from `nearest` to the destination's point on the network
+
+
+@dataclass(frozen=True)
 class _Line:
     feature: int
     name: Text
@@ -387,6 +399,30 @@ class WalkingNetwork:
             else:
                 metres[node] = metres[before] + elen[e]
         return metres
+
+    def step_free_gap(self, origin: Anchor, destination: Anchor,
+                      tree: RouteTree | None = None) -> StepFreeGap | None:
+        """What stops a step-free walk from origin to destination; None when nothing does, or when
+        there is no walk at all. `tree`: a step-free tree from origin, when one is at hand."""
+        walk = self.route(origin, destination)
+        if walk is None or self.route(origin, destination, step_free=True) is not None:
+            return None
+        index = next(i for i, leg in enumerate(walk.legs) if not leg.step_free)
+        barrier = walk.legs[index]
+        tree = tree if tree is not None else self.tree_from(origin, step_free=True)
+        tx, ty = self._project(*destination.point)
+        best: tuple[float, int, float] | None = None
+        for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v)):
+            if self.edge_step_free[e] and tree.dist[u] < math.inf and tree.dist[v] < math.inf:
+                d2, t = self._project_on_edge(e, tx, ty)
+                if best is None or d2 < best[0]:
+                    best = (d2, e, t)
+        if best is None:  # the origin itself sits on steps: nothing is reachable without them
+            near_e, near_t, gap = origin.edge, origin.fraction, math.dist(self._project(*origin.point), (tx, ty))
+        else:
+            near_e, near_t, gap = best[1], best[2], math.sqrt(best[0])
+        return StepFreeGap(barrier, barrier.points[0], walk.legs[index - 1].name if index else None,
+                           self._edge_point(near_e, near_t), self.lines[self.edge_line[near_e]].name, gap)
 
     # -- internals --------------------------------------------------------------------------
 

@@ -260,3 +260,37 @@ def test_the_report_names_each_class_of_attachment_problem_once_with_distinct_id
     assert "places farther than 150 m from the walking network (no route could reach them): 1\n    gone (Weg)" in text
     assert "upstairs (Oben): level 1 wanted, nearest way 10 m away on another level" in text
     assert "kiosk k is 80 m from the nearest walking way on its level" in text
+
+
+def test_without_its_lift_the_station_has_no_step_free_route_and_the_message_says_why(built, tmp_path):
+    import sqlite3
+
+    from kiosk.content import Content
+    from kiosk.directions import NoRoute, Wayfinder
+    from sync import store
+
+    feed = json.loads(built.dumps())
+    feed["map"]["features"] = [f for f in feed["map"]["features"] if f["properties"].get("osm_id") != "n50"]
+    staged = store.stage(feed, tmp_path, demo=False, applied_at="2026-11-26T08:00:00+00:00", source="test",
+                         feed_sha256="0" * 64)
+    content = Content(sqlite3.connect(staged))
+    finder = Wayfinder(content)
+    station = place(built, "Hauptbahnhof")
+    with pytest.raises(NoRoute) as caught:
+        finder.from_kiosk("markt", (station["lat"], station["lon"]), step_free=True)
+    assert str(caught.value) == (
+        "There is no step-free walking route from Markt to Hauptbahnhof: the steps at 50.00000,8.00300 after "
+        "Hauptstraße cannot be avoided. The nearest point without steps is on Hauptstraße at 50.00000,8.00200, "
+        "22 m from Hauptbahnhof.")
+    gap = caught.value.gap
+    assert gap.barrier.layer == "steps" and gap.nearest_gap_m == pytest.approx(22.2, abs=0.5)
+    # Between two points, the same reasons.
+    with pytest.raises(NoRoute, match="the steps at 50.00000,8.00300 after Hauptstraße cannot be avoided"):
+        finder.between(KIOSK, (station["lat"], station["lon"]), step_free=True)
+    assert finder.from_kiosk("markt", (station["lat"], station["lon"])).distance_m == pytest.approx(272, abs=2)
+    from kiosk.route_steps import describe_step_free_gap
+
+    assert describe_step_free_gap(gap, "de") == [
+        "Nach Hauptstraße gibt es Stufen, die sich nicht umgehen lassen.",
+        "Ohne Stufen kommen Sie bis auf weniger als 50 m heran, über Hauptstraße."]
+    assert describe_step_free_gap(gap, "en")[0] == "There are steps after Hauptstraße that cannot be avoided."
