@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from kiosk import hours
 from kiosk.i18n import localized
 from kiosk.occurrences import Occurrence, day_bounds, occurrences_between
+from kiosk.place_words import search_words
 from kiosk.search import Document, SearchIndex
 from sync import store
 
@@ -547,10 +548,14 @@ class Content:
         docs = []
         for key, names in titles.items():
             boost = 0.0
+            words: list[str] = []
             if key[0] == "place":
                 place = self._places.get(key[1], {})
                 boost = 0.2 if place.get("owner_run") or FEATURED_LABEL in place.get("labels", ()) else 0.0
-            docs.append(Document(key[0], key[1], tuple(dict.fromkeys(names)), tuple(texts.get(key, ())), boost))
+                # Landmarks and stations are what most visitors look for by name.
+                boost = 0.5 if place.get("kind") in ("landmark", "transit") else boost
+                words = search_words(place.get("kind", ""), place.get("category"))
+            docs.append(Document(key[0], key[1], tuple(dict.fromkeys(names)), (*texts.get(key, ()), *words), boost))
         return SearchIndex(docs)
 
     def title_of(self, doc_type: str, doc_id: str, lang: str) -> str:
