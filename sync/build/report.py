@@ -15,6 +15,8 @@ class BuildReport:
     # counted-only drops: reason -> number
     tallies: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # reason -> items kept but worth a look (e.g. CSV rows that matched no place and added one)
+    checks: dict[str, list[str]] = field(default_factory=dict)
 
     def source(self, line: str) -> None:
         self.sources.append(line)
@@ -24,6 +26,9 @@ class BuildReport:
 
     def tally(self, reason: str, amount: int = 1) -> None:
         self.tallies[reason] = self.tallies.get(reason, 0) + amount
+
+    def check(self, reason: str, item: str) -> None:
+        self.checks.setdefault(reason, []).append(item)
 
     def note(self, line: str) -> None:
         self.notes.append(line)
@@ -43,16 +48,26 @@ class BuildReport:
             lines.append("Left out:")
             for reason, amount in sorted(self.tallies.items()):
                 lines.append(f"  {reason}: {amount}")
-            for reason in sorted(self.dropped):
-                items = self.dropped[reason]
-                lines.append(f"  {reason}: {len(items)}")
-                shown = items if limit is None else items[:limit]
-                lines += [f"    {item}" for item in shown]
-                if len(shown) < len(items):
-                    lines.append(f"    … and {len(items) - len(shown)} more (see build-report.txt)")
+            lines += _groups(self.dropped, limit)
         else:
             lines.append("Left out: nothing")
+        if self.checks:
+            lines.append("Kept, but check:")
+            lines += _groups(self.checks, limit)
         if self.notes:
             lines.append("Notes:")
             lines += [f"  {line}" for line in self.notes]
         return "\n".join(lines) + "\n"
+
+
+def _groups(groups: dict[str, list[str]], limit: int | None) -> list[str]:
+    """Each reason once with its count, then its items (the first `limit` of them)."""
+    lines = []
+    for reason in sorted(groups):
+        items = groups[reason]
+        lines.append(f"  {reason}: {len(items)}")
+        shown = items if limit is None else items[:limit]
+        lines += [f"    {item}" for item in shown]
+        if len(shown) < len(items):
+            lines.append(f"    … and {len(items) - len(shown)} more (see build-report.txt)")
+    return lines
