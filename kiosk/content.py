@@ -233,6 +233,15 @@ class Content:
         """Every place as the feed gave it."""
         return list(self._places.values())
 
+    def entrances(self) -> dict[tuple[float, float], tuple[float, float]]:
+        """The mapped entrance of every place that has one, by the place's (lat, lon): routes end there."""
+        doors = {}
+        for place in self._places.values():
+            door = place.get("entrance")
+            if isinstance(door, dict) and all(isinstance(door.get(k), (int, float)) for k in ("lat", "lon")):
+                doors[(place["lat"], place["lon"])] = (door["lat"], door["lon"])
+        return doors
+
     def levels(self) -> dict[tuple[float, float], float]:
         """The level of every place and kiosk off the street level, by (lat, lon): routes attach there."""
         return {(item["lat"], item["lon"]): float(item["level"])

@@ -63,9 +63,11 @@ class Wayfinder:
             {"type": "FeatureCollection", "features": content.map_features()}
         )
         self._levels = content.levels()
+        self._entrances = content.entrances()
         # Who stands where, for messages that name the places instead of giving coordinates.
         self._names = {(item["lat"], item["lon"]): item.get("name")
                        for item in [*content.kiosks(), *content.place_items()]}
+        self._names.update({door: self._names.get(position) for position, door in self._entrances.items()})
         self._trees: dict[tuple[str, bool], RouteTree] = {}
         # A snapshot's walks never change, and lists of 2,000 places ask for them on every fill.
         self._walking_times: dict[tuple, tuple[float, float] | None] = {}
@@ -137,23 +139,25 @@ class Wayfinder:
         if gap is None:
             return  # no walk at all: the plain message says so
         default = self.content.default_locale
+        here, there = self._name(origin.query), self._name(destination.query)
         barrier = {"escalator": "the escalator", "steps": "the steps"}.get(
             gap.barrier.link or gap.barrier.layer or "", "a way that is not step-free")
         after = f" after {localized(gap.street_before, 'en', default)}" if gap.street_before else ""
         near = f"on {localized(gap.nearest_street, 'en', default)} " if gap.nearest_street else ""
         raise NoRoute(
-            f"There is no step-free walking route from {self._name(origin.query)} to "
-            f"{self._name(destination.query)}: {barrier} at {_at(gap.barrier_at)}{after} cannot be avoided. "
-            f"The nearest point without steps is {near}at {_at(gap.nearest)}, "
-            f"{gap.nearest_gap_m:.0f} m from {self._name(destination.query)}.", gap)
+            f"There is no step-free walking route from {here} to {there}: {barrier} at {_at(gap.barrier_at)}"
+            f"{after} cannot be avoided. The nearest point without steps is {near}at {_at(gap.nearest)}, "
+            f"{gap.nearest_gap_m:.0f} m from {there}.", gap)
 
     def _name(self, position: LatLon) -> str:
         name = self._names.get(position)
         return localized(name, "en", self.content.default_locale) if name else _at(position)
 
     def _attach(self, position: LatLon, step_free: bool) -> Anchor:
-        """The network point for a position, on the level of the place or kiosk standing there."""
-        return self.network.attach(*position, step_free=step_free, level=self._levels.get(position, 0.0))
+        """The network point for a position, on the level of the place or kiosk standing there, at
+        its entrance when one is mapped."""
+        door = self._entrances.get(position, position)
+        return self.network.attach(*door, step_free=step_free, level=self._levels.get(position, 0.0))
 
     def _speed(self, step_free: bool) -> float:
         return self.step_free_speed_kmh if step_free else self.walking_speed_kmh

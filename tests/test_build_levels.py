@@ -294,3 +294,36 @@ def test_without_its_lift_the_station_has_no_step_free_route_and_the_message_say
         "Nach Hauptstraße gibt es Stufen, die sich nicht umgehen lassen.",
         "Ohne Stufen kommen Sie bis auf weniger als 50 m heran, über Hauptstraße."]
     assert describe_step_free_gap(gap, "en")[0] == "There are steps after Hauptstraße that cannot be avoided."
+
+
+def test_a_store_is_reached_at_its_main_entrance_not_at_the_street_nearest_its_middle(built, network, tmp_path,
+                                                                                       keypair):
+    store = place(built, "Kaufhaus am Schlossweg")
+    assert store["entrance"] == {"lat": 50.0008, "lon": 8.0009}  # entrance=main, not the service door
+    from_middle = network.route(network.attach(*KIOSK), network.attach(store["lat"], store["lon"]))
+    assert from_middle.distance_m == pytest.approx(25, abs=2)  # Hauptstraße, the back of the store
+    at_door = network.route(network.attach(*KIOSK), network.attach(50.0008, 8.0009))
+    # 36 m back along Hauptstraße, 111 m up Schlossweg, 64 m along it to the door.
+    assert at_door.distance_m == pytest.approx(211, abs=2)
+
+    from datetime import datetime, timezone
+
+    from kiosk.content import Content
+    from kiosk.directions import Wayfinder
+    from sync import service
+    from sync.signing import load_private_key, sign_bytes, write_signature
+
+    out = tmp_path / "site"
+    built.write(out)
+    key_path, public = keypair
+    write_signature(out / "feed.json.sig", sign_bytes((out / "feed.json").read_bytes(), load_private_key(key_path)))
+    assert service.apply_from_file(out / "feed.json", public_keys=[public], data_dir=tmp_path / "data",
+                                   now=datetime(2026, 11, 26, tzinfo=timezone.utc)).applied
+    content = Content.open(tmp_path / "data")
+    try:
+        finder = Wayfinder(content)
+        directions = finder.from_kiosk("markt", (store["lat"], store["lon"]), lang="en")
+        assert directions.distance_m == pytest.approx(211, abs=2)
+        assert finder.walking_time("markt", (store["lat"], store["lon"]))[0] == pytest.approx(211, abs=2)
+    finally:
+        content.close()

@@ -144,12 +144,12 @@ def check_network(feed: dict, report: BuildReport, *, limit_m: float = ATTACH_LI
                         f"{place['id']} ({_name(place, feed)})")
             continue
         if where:
-            report.drop(f"places with no walking way on their own level within {limit_m:.0f} m "
+            report.check(f"places with no walking way on their own level within {limit_m:.0f} m "
                         "(attached on another level; check their level tag)", f"{place['id']} ({_name(place, feed)}): {where}")
         else:
-            distance = segments.distance(place["lat"], place["lon"], limit_m, _level(place))
+            distance = segments.distance(*_door(place), limit_m, _level(place))
             if distance > ATTACH_FAR_M:
-                report.drop(f"places attached more than {ATTACH_FAR_M:.0f} m from a walking way (routes end "
+                report.check(f"places attached more than {ATTACH_FAR_M:.0f} m from a walking way (routes end "
                             "that far short; check the position or map the way)",
                             f"{place['id']} ({_name(place, feed)}): {distance:.0f} m")
         kept.append(place)
@@ -167,6 +167,15 @@ def check_network(feed: dict, report: BuildReport, *, limit_m: float = ATTACH_LI
                         "every route starts there")
 
 
+def _door(item: dict) -> tuple[float, float]:
+    """Where a route to the item ends: its entrance when one is mapped, else its position."""
+    entrance = item.get("entrance")
+    if isinstance(entrance, dict) and all(isinstance(entrance.get(key), (int, float)) and not isinstance(
+            entrance.get(key), bool) for key in ("lat", "lon")):
+        return entrance["lat"], entrance["lon"]
+    return item["lat"], item["lon"]
+
+
 def _level(item: dict) -> float:
     level = item.get("level", 0)
     return float(level) if isinstance(level, (int, float)) and not isinstance(level, bool) else 0.0
@@ -176,9 +185,10 @@ def _attached(segments: _Segments, item: dict, limit_m: float) -> str | None:
     """'' when the item attaches on its own level (as the terminal does), a description of the
     other level's way it reaches instead, or None when nothing lies within `limit_m`."""
     level = _level(item)
-    if segments.distance(item["lat"], item["lon"], limit_m, level) is not None:
+    lat, lon = _door(item)
+    if segments.distance(lat, lon, limit_m, level) is not None:
         return ""
-    distance = segments.distance(item["lat"], item["lon"], limit_m)
+    distance = segments.distance(lat, lon, limit_m)
     if distance is None:
         return None
     return f"level {level:g} wanted, nearest way {distance:.0f} m away on another level"

@@ -31,6 +31,8 @@ _PEDESTRIAN_HIGHWAYS = {"footway", "path", "steps", "pedestrian", "corridor", "e
 _SIDEWALK_YES = {"both", "left", "right", "yes"}
 _TUNNELS = {"yes", "culvert", "flooded"}  # not building_passage: that is a covered way at ground level
 _CONVEYING = {"yes", "forward", "backward", "reversible"}
+# A building's door visitors use, best first (https://wiki.openstreetmap.org/wiki/Key:entrance).
+_ENTRANCE_PREFERENCE = {"main": 0, "yes": 1, "entrance": 1, "staircase": 2, "home": 2, "secondary": 3}
 # How far a lift mapped as a lone node may be from the ways it joins.
 LIFT_REACH_M = 25.0
 # Lift hubs of neighbouring levels sit this far apart (about 11 cm), so 7-decimal joining keeps them apart.
@@ -183,6 +185,7 @@ class _Reader:
         self.walk_ways: list[_WalkWay] = []
         self.raised_kerbs: set[int] = set()
         self.lifts: list[tuple[int, float, float, dict[str, str], str]] = []  # (ref, lon, lat, tags, osm id)
+        self.entrances: dict[int, tuple[int, float, float]] = {}  # ref -> (preference, lon, lat)
         self.candidates: list[tuple[dict, str, dict]] = []  # (place, osm category key, tags)
         self.node_count = self.way_count = self.made_refs = 0
 
@@ -215,6 +218,9 @@ class _Reader:
         kerb = tags.get("kerb")
         if kerb == "raised" or (tags.get("barrier") == "kerb" and kerb not in (None, "lowered", "flush", "no")):
             self.raised_kerbs.add(node.id)
+        preference = _ENTRANCE_PREFERENCE.get(tags.get("entrance", "no"))
+        if preference is not None:
+            self.entrances[node.id] = (preference, node.location.lon, node.location.lat)
         if tags.get("highway") == "elevator" and self.inside(node.location.lon, node.location.lat):
             self.lifts.append((node.id, node.location.lon, node.location.lat, tags, f"n{node.id}"))
         self.place(tags, f"osm-n{node.id}", node.location.lon, node.location.lat)
@@ -244,7 +250,8 @@ class _Reader:
         if classify(tags) and any(nodes):
             points = [(lon, lat) for _, lon, lat in filter(None, nodes)]
             lon, lat = _centroid(points) if way.is_closed() else _mean(points)
-            self.place(tags, f"osm-w{way.id}", lon, lat)
+            doors = sorted(self.entrances[node[0]] for node in filter(None, nodes) if node[0] in self.entrances)
+            self.place(tags, f"osm-w{way.id}", lon, lat, entrance=doors[0][1:] if doors else None)
 
     def area(self, area) -> None:
         tags = {tag.k: tag.v for tag in area.tags}
@@ -464,7 +471,8 @@ class _Reader:
 
     # ---- places
 
-    def place(self, tags: dict[str, str], place_id: str, lon: float, lat: float) -> None:
+    def place(self, tags: dict[str, str], place_id: str, lon: float, lat: float,
+              entrance: tuple[float, float] | None = None) -> None:
         found = classify(tags)
         if found is None:
             if tags.get("shop") == "vacant":
@@ -480,6 +488,8 @@ class _Reader:
             return
         place: dict = {"id": place_id, "kind": kind, "category": category, "name": name,
                        "lat": round_coord(lat), "lon": round_coord(lon)}
+        if entrance is not None:
+            place["entrance"] = {"lat": round_coord(entrance[1]), "lon": round_coord(entrance[0])}
         levels = parse_levels(tags.get("level"))
         if levels and levels[0] != 0:
             place["level"] = int(levels[0]) if levels[0].is_integer() else levels[0]
