@@ -59,6 +59,16 @@ def open_content(ctx: Context, data_dir: str | None):
     return Content.open(folder), config
 
 
+def content_language(content, lang: str | None) -> str:
+    """--lang checked against the content's city (its default when not given)."""
+    from kiosk.i18n import answer_language
+
+    try:
+        return answer_language(lang, content.locales, content.default_locale)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--lang") from None
+
+
 def emit(as_json: bool, rows: list[dict[str, Any]], line: Callable[[dict[str, Any]], str]) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -72,7 +82,8 @@ def emit(as_json: bool, rows: list[dict[str, Any]], line: Callable[[dict[str, An
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False), help="Content folder (default: KIOSK_DATA_DIR or the user data dir)."
 )
-lang_option = click.option("--lang", default="de", show_default=True, help="Language of the answer (de, en, tr, ar, uk, pl, nl).")
+lang_option = click.option("--lang", default=None, help="Language of the answer: one of the city's or the interface's "
+                           "(de, en, tr, ar, uk, pl, nl); default: the city's default language.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
@@ -201,6 +212,7 @@ def _event_line(row: dict[str, Any]) -> str:
 def events(ctx: Context, at: str | None, data_dir: str | None, lang: str, as_json: bool) -> None:
     """Today's events: running now first, then later today."""
     content, _ = open_content(ctx, data_dir)
+    lang = content_language(content, lang)
     today = content.todays_events(parse_at(at), lang)
     emit(as_json, [e.as_json() for e in today.running + today.later], _event_line)
 
@@ -215,6 +227,7 @@ def events(ctx: Context, at: str | None, data_dir: str | None, lang: str, as_jso
 def places(ctx: Context, kind: str | None, open_at: str | None, data_dir: str | None, lang: str, as_json: bool) -> None:
     """Places with their open-now state and next change."""
     content, _ = open_content(ctx, data_dir)
+    lang = content_language(content, lang)
     views = content.places(parse_at(open_at), lang, kinds=[kind] if kind else None)
     state = {True: "open   ", False: "closed ", None: "unknown"}
     emit(as_json, [v.as_json() for v in views], lambda r: f"{state[r['open']]}  {r['name']}  ({r['kind']})  [{r['id']}]")
@@ -229,6 +242,7 @@ def places(ctx: Context, kind: str | None, open_at: str | None, data_dir: str | 
 def search(ctx: Context, query: str, data_dir: str | None, lang: str, as_json: bool) -> None:
     """Search places, events and pages (typos forgiven)."""
     content, _ = open_content(ctx, data_dir)
+    lang = content_language(content, lang)
     results = content.search(query, lang)
     emit(as_json, [r.as_json() for r in results], lambda r: f"{r['type']:6} {r['title']}  [{r['id']}]")
 
@@ -324,6 +338,7 @@ def route(ctx: Context, to_place: str, from_kiosk: str | None, from_latlon: str 
     from kiosk.directions import NoRoute, Wayfinder
 
     content, config = open_content(ctx, data_dir)
+    lang = content_language(content, lang)
     finder = Wayfinder(content, walking_speed_kmh=config.walking_speed_kmh,
                        step_free_speed_kmh=config.step_free_speed_kmh, share_page_url=config.share_page_url)
     try:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from kiosk import hours
 from kiosk.i18n import localized
 from kiosk.occurrences import Occurrence, day_bounds, occurrences_between
+from kiosk.place_words import search_words
 from kiosk.search import Document, SearchIndex
 from sync import store
 
@@ -227,6 +228,25 @@ class Content:
 
     def map_features(self) -> list[dict]:
         return self._items("map_features", "id")
+
+    def place_items(self) -> list[dict]:
+        """Every place as the feed gave it."""
+        return list(self._places.values())
+
+    def entrances(self) -> dict[tuple[float, float], tuple[float, float]]:
+        """The mapped entrance of every place that has one, by the place's (lat, lon): routes end there."""
+        doors = {}
+        for place in self._places.values():
+            door = place.get("entrance")
+            if isinstance(door, dict) and all(isinstance(door.get(k), (int, float)) for k in ("lat", "lon")):
+                doors[(place["lat"], place["lon"])] = (door["lat"], door["lon"])
+        return doors
+
+    def levels(self) -> dict[tuple[float, float], float]:
+        """The level of every place and kiosk off the street level, by (lat, lon): routes attach there."""
+        return {(item["lat"], item["lon"]): float(item["level"])
+                for item in [*self._places.values(), *self._kiosks.values()]
+                if isinstance(item.get("level"), (int, float)) and item["level"] != 0}
 
     def text(self, value: Any, lang: str) -> str:
         return localized(value, lang, self.default_locale)
@@ -537,10 +557,14 @@ class Content:
         docs = []
         for key, names in titles.items():
             boost = 0.0
+            words: list[str] = []
             if key[0] == "place":
                 place = self._places.get(key[1], {})
                 boost = 0.2 if place.get("owner_run") or FEATURED_LABEL in place.get("labels", ()) else 0.0
-            docs.append(Document(key[0], key[1], tuple(dict.fromkeys(names)), tuple(texts.get(key, ())), boost))
+                # Landmarks and stations are what most visitors look for by name.
+                boost = 0.5 if place.get("kind") in ("landmark", "transit") else boost
+                words = search_words(place.get("kind", ""), place.get("category"))
+            docs.append(Document(key[0], key[1], tuple(dict.fromkeys(names)), (*texts.get(key, ()), *words), boost))
         return SearchIndex(docs)
 
     def title_of(self, doc_type: str, doc_id: str, lang: str) -> str:

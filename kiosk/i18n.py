@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from babel import Locale, UnknownLocaleError
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "kiosk"
 UI_LANGUAGES = ("de", "en", "tr", "ar", "uk", "pl", "nl")
@@ -35,6 +37,27 @@ def localized(text: Text, lang: str, default_locale: str = "de") -> str:
 def translator(lang: str) -> gettext.NullTranslations:
     """The UI's own words in `lang`; falls back to the English source strings."""
     return gettext.translation(DOMAIN, localedir=str(LOCALES_DIR), languages=[lang], fallback=True)
+
+
+def language_name(lang: str) -> str:
+    """A language named in itself (Babel/CLDR): "Deutsch", "Français", "Українська"; the code when
+    Babel does not know it."""
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return lang
+    return name[:1].upper() + name[1:] if name else lang
+
+
+def answer_language(lang: str | None, city_locales: list[str], default_locale: str) -> str:
+    """The language to answer in: the one asked for when the city or the interface has it, else
+    ValueError with a sentence; the city's default language when none is asked for."""
+    if lang is None:
+        return default_locale
+    if lang not in city_locales and lang not in UI_LANGUAGES:
+        raise ValueError(f"'{lang}' is neither a language of this city's content ({', '.join(city_locales)}) "
+                         f"nor of the interface ({', '.join(UI_LANGUAGES)}).")
+    return lang
 
 
 def is_right_to_left(lang: str) -> bool:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from kiosk.i18n import localized, translator
-from kiosk.wayfinding import Leg, Route, Text
+from kiosk.wayfinding import Leg, Route, StepFreeGap, Text
 
 STRAIGHT_MAX_DEG = 20.0
 SLIGHT_MAX_DEG = 45.0
@@ -24,14 +25,15 @@ SHORT_DISTANCE_M = 50.0
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # 'walk' | 'turn' | 'steps' | 'arrive'
+    kind: str  # 'walk' | 'turn' | 'steps' | 'escalator' | 'lift' | 'arrive'
     # turn: 'left', 'right', 'slight_left', 'slight_right', 'sharp_left', 'sharp_right';
-    # steps: 'up', 'down' or None; arrive: 'left', 'right' or None; walk: None
+    # steps, escalator: 'up', 'down' or None; arrive: 'left', 'right' or None; walk, lift: None
     direction: str | None
     distance_m: float  # the stretch this step starts (0 for arrive)
     street: Text  # raw feed text, None when the way has no name
     layer: str | None
     same_street: bool = False  # a turn that keeps to the street already walked
+    level: float | None = None  # lift: the level it goes to (None when the feed does not say)
 
 
 def turn_direction(bearing_in: float, bearing_out: float) -> str | None:
@@ -67,15 +69,18 @@ def describe_route_structured(route: Route) -> list[Step]:
     for i, stretch in enumerate(stretches):
         first = stretch[0]
         length = sum(leg.length_m for leg in stretch)
-        kind = "steps" if first.layer == "steps" else "walk"
+        kind = {"elevator": "lift", "escalator": "escalator"}.get(first.link or "",
+                                                                 "steps" if first.layer == "steps" else "walk")
         if i:
             previous = stretches[i - 1][-1]
             turn = turn_direction(previous.bearing_end, first.bearing_start)
-            if turn is not None:
+            # A lift has no direction to turn to: its doors open where they open.
+            if turn is not None and "elevator" not in (previous.link, first.link):
                 steps.append(Step("turn", turn, length, first.name, first.layer,
                                   same_street=_same_way(previous, first)))
-        direction = next((leg.incline for leg in stretch if leg.incline), None) if kind == "steps" else None
-        steps.append(Step(kind, direction, length, first.name, first.layer))
+        direction = (next((leg.incline for leg in stretch if leg.incline), None)
+                     if kind in ("steps", "escalator") else None)
+        steps.append(Step(kind, direction, length, first.name, first.layer, level=stretch[-1].level_to))
     steps.append(Step("arrive", route.destination_side, 0.0, None, None))
     return steps
 
@@ -93,6 +98,11 @@ def describe_route(route: Route, lang: str, *, default_locale: str = "de") -> li
         elif step.kind == "steps":
             sentences.append({"up": _("Take the steps up"), "down": _("Take the steps down")}
                              .get(step.direction or "", _("Take the steps")))
+        elif step.kind == "escalator":
+            sentences.append({"up": _("Take the escalator up"), "down": _("Take the escalator down")}
+                             .get(step.direction or "", _("Take the escalator")))
+        elif step.kind == "lift":
+            sentences.append(_lift_sentence(_, step.level, lang))
         elif step.kind == "turn":
             if step.same_street and name:
                 table = _stay_sentences(_)
@@ -105,6 +115,20 @@ def describe_route(route: Route, lang: str, *, default_locale: str = "de") -> li
                               "right": _("Your destination is on the right")}
                              .get(step.direction or "", _("You have arrived at your destination")))
     return sentences
+
+
+def describe_step_free_gap(gap: StepFreeGap, lang: str, *, default_locale: str = "de") -> list[str]:
+    """Why there is no step-free way, in the visitor's language: the barrier, and how near one gets."""
+    _ = translator(lang).gettext
+    before = localized(gap.street_before, lang, default_locale) if gap.street_before is not None else ""
+    near = localized(gap.nearest_street, lang, default_locale) if gap.nearest_street is not None else ""
+    distance = format_distance(gap.nearest_gap_m, lang)
+    return [
+        _("There are steps after {street} that cannot be avoided.").format(street=before) if before
+        else _("There are steps on the way that cannot be avoided."),
+        _("Without steps you can get within {distance} of it, along {street}.").format(distance=distance, street=near)
+        if near else _("Without steps you can get within {distance} of it.").format(distance=distance),
+    ]
 
 
 def format_distance(metres: float, lang: str) -> str:
@@ -123,8 +147,17 @@ def format_distance(metres: float, lang: str) -> str:
 
 # -- sentences ----------------------------------------------------------------------------------
 
+def _lift_sentence(_: Callable[[str], str], level: float | None, lang: str) -> str:
+    if level is None:
+        return _("Take the lift")
+    if level == 0:
+        return _("Take the lift to street level")
+    number = format_decimal(level, locale=_babel_locale(lang))
+    return _("Take the lift to level {level}").format(level=number)
+
+
 def _same_way(a: Leg, b: Leg) -> bool:
-    if (a.layer == "steps") != (b.layer == "steps"):
+    if (a.layer == "steps") != (b.layer == "steps") or a.link != b.link:
         return False
     if a.name is None and b.name is None:
         return a.layer == b.layer

@@ -73,6 +73,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 _UMLAUT = re.compile("[äöüÄÖÜ]")
 _MAX_TOKEN = 64  # longer "words" are URLs or noise; capping keeps offsets and recursion small
+_JOINED_MAX = 4  # title words written together, up to this many
+_JOINED_MIN_QUERY = 4  # shorter query words find the first of the joined words as a prefix anyway
+_JOINED_PREFIX_LIMIT = 256  # joined words that begin with one query word; more is a query still too short
 _MAX_QUERY_TOKENS = 12
 
 
@@ -94,13 +97,33 @@ def _query_tokens(text: str) -> list[str]:
     return [t[:_MAX_TOKEN] for t in _TOKEN.findall(fold(text))]
 
 
-def _index_tokens(text: str) -> set[str]:
-    """Tokens of a document text, with Brückstraße also spelt the German way: brueckstrasse."""
-    tokens = set(_query_tokens(text))
+def _spellings(text: str) -> list[str]:
+    """The text, and Brückstraße also spelt the German way: Brueckstrasse."""
     composed = unicodedata.normalize("NFC", text)
     if _UMLAUT.search(composed):
-        tokens.update(_query_tokens(_UMLAUT.sub(lambda m: _UMLAUTS[m.group()], composed)))
+        return [text, _UMLAUT.sub(lambda m: _UMLAUTS[m.group()], composed)]
+    return [text]
+
+
+def _index_tokens(text: str) -> set[str]:
+    """Tokens of a document text, in both German spellings."""
+    return {token for spelling in _spellings(text) for token in _query_tokens(spelling)}
+
+
+def _joined_tokens(text: str) -> set[str]:
+    """Runs of up to _JOINED_MAX title words written together: a visitor types "badhomburg" or
+    "sanktpauli" for Bad Homburg and Sankt-Pauli."""
+    tokens: set[str] = set()
+    for spelling in _spellings(text):
+        words = _query_tokens(spelling)
+        for size in range(2, _JOINED_MAX + 1):
+            tokens.update("".join(words[i:i + size])[:_MAX_TOKEN] for i in range(len(words) - size + 1))
     return tokens
+
+
+def _whole_names(text: str) -> set[str]:
+    """A title written as one word (in both German spellings), to know a query that is the whole name."""
+    return {"".join(_query_tokens(spelling)) for spelling in _spellings(text)}
 
 
 def _osa_distance(a: str, b: str) -> int:
@@ -132,6 +155,9 @@ _SCORES = {
     (_TEXT, "prefix"): 36,
     (_TEXT, "typo"): 24,
 }
+# A query that is a title's whole name ("Rathaus") lifts it over titles that only contain it
+# ("Rathaus-Apotheke"): more than any difference of matches within one word, even like the rest.
+_WHOLE_NAME = 50
 _MAX_CHAR = "\U0010ffff"  # sorts after every letter: p + _MAX_CHAR bounds all words starting with p
 _DENSE = 256  # postings from this many on are kept as a bitmask of documents (bytes ≈ docs/8)
 _PREFIX_MIN, _PREFIX_MAX = 3, 8  # prefix lengths in the typo (deletion) index
@@ -163,10 +189,20 @@ class SearchIndex:
         self._nbytes = (len(self._docs) + 7) // 8
         self._all = (1 << len(self._docs)) - 1
         fields: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list))
+        whole: dict[str, list[int]] = defaultdict(list)
+        joined: dict[str, list[int]] = defaultdict(list)
         for number, doc in enumerate(self._docs):
             in_title: set[str] = set()
+            names: set[str] = set()
+            together: set[str] = set()
             for title in doc.titles:
                 in_title |= _index_tokens(title)
+                names |= _whole_names(title)
+                together |= _joined_tokens(title)
+            for name in names:
+                whole[name].append(number)
+            for token in together - in_title:
+                joined[token].append(number)
             in_text: set[str] = set()
             for text in doc.texts:
                 in_text |= _index_tokens(text)
@@ -193,6 +229,11 @@ class SearchIndex:
             self._flat.append(flat)
             self._token_masks.append(masks)
         del fields
+        self._whole = {name: self._mask(numbers) for name, numbers in whole.items()}
+        # Joined words stay out of the vocabulary: as words they would multiply the typo and infix
+        # indexes (5 times the words, 50 times the suffixes on the large feed) for exact and prefix use.
+        self._joined = sorted(joined)
+        self._joined_masks = [self._mask(joined[token]) for token in self._joined]
         self._prefix_masks = [self._build_prefix_masks(field) for field in (_TITLE, _TEXT)]
         self._build_deletion_index()
         self._build_suffix_index()
@@ -425,8 +466,12 @@ class SearchIndex:
                     continue  # infixes only in titles: "lich" inside every German adverb is noise
                 if kind == "exact":
                     mask = self._token_mask(field, exact) if exact is not None else 0
+                    if field == _TITLE:
+                        mask |= self._joined_mask(q, whole_word=True)
                 elif kind == "prefix":
                     mask = self._prefix_mask(field, q) if lo < hi else 0
+                    if field == _TITLE:
+                        mask |= self._joined_mask(q, whole_word=False)
                 elif kind == "infix":
                     mask = self._tokens_mask(field, infix_tokens)
                 else:
@@ -436,6 +481,19 @@ class SearchIndex:
                     levels.append((score, mask))
                     seen |= mask
         return levels
+
+    def _joined_mask(self, q: str, whole_word: bool) -> int:
+        """Documents with title words that, written together, are q (or begin with q)."""
+        if len(q) < _JOINED_MIN_QUERY:
+            return 0
+        lo = bisect_left(self._joined, q)
+        if whole_word:
+            return self._joined_masks[lo] if lo < len(self._joined) and self._joined[lo] == q else 0
+        hi = bisect_left(self._joined, q + _MAX_CHAR, lo)
+        mask = 0
+        for i in range(lo, min(hi, lo + _JOINED_PREFIX_LIMIT)):
+            mask |= self._joined_masks[i]
+        return mask
 
     def _typos_mask(self, field: int, prefixes: set[str]) -> int:
         mask = 0
@@ -461,8 +519,13 @@ class SearchIndex:
             if not partial:
                 return []
         by_score: dict[int, int] = {}
+        named = self._whole.get("".join(tokens), 0)
         for score, docs in partial:
-            by_score[score] = by_score.get(score, 0) | docs
+            if docs & named:
+                by_score[score + _WHOLE_NAME] = by_score.get(score + _WHOLE_NAME, 0) | (docs & named)
+                docs &= ~named
+            if docs:
+                by_score[score] = by_score.get(score, 0) | docs
         hits: list[Hit] = []
         for score in sorted(by_score, reverse=True):
             docs = by_score[score]

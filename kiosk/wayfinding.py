@@ -20,6 +20,12 @@ GRID_CELL_M = 50.0
 BEARING_LOOKAHEAD_M = 20.0
 # Closer than this to the walking line, a destination is "here" rather than on a side.
 SIDE_TOLERANCE_M = 1.0
+# A place attaches to a way of its own level within this distance before any other level is tried.
+SAME_LEVEL_REACH_M = 150.0
+# What a metre of each kind of line costs a route, in metres of level walking (never below 1, so the
+# straight-line heuristic stays admissible), and what a ride in a lift costs on top: waiting and riding.
+COST_PER_METRE = {"escalator": 1.5, "moving_walkway": 1.0}
+LIFT_RIDE_COST_M = 50.0
 
 Text = str | Mapping[str, str] | None
 LatLon = tuple[float, float]
@@ -38,6 +44,7 @@ class Anchor:
     point: LatLon  # (lat, lon) on the network
     distance_m: float  # from the query point to `point`
     query: LatLon  # (lat, lon) of the place itself, for "on the left/right"
+    level: float = 0.0  # the level the place is on, kept for a step-free re-attach
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,8 @@ class Leg:
     points: tuple[LatLon, ...]
     junction_degree: int | None  # ways meeting where the leg starts; None at the origin
     feature: int  # index of the feature in the map FeatureCollection
+    link: str | None = None  # 'elevator', 'escalator', 'moving_walkway' (the feed's `link`)
+    level_to: float | None = None  # a lift leg: the level it arrives at
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,34 @@ class Route:
 
 
 @dataclass(frozen=True)
+class StepFreeGap:
+    """Why a step-free route fails: the first barrier of the ordinary route, and how near one gets without it."""
+
+    barrier: Leg  # the first leg of the ordinary route that is not step-free (steps, an escalator, a raised kerb)
+    barrier_at: LatLon  # where the visitor meets it
+    street_before: Text  # the name of the way walked just before it (None: unnamed, or the start)
+    nearest: LatLon  # the point nearest to the destination reachable without steps
+    nearest_street: Text  # the name of the way that point lies on
+    nearest_gap_m: float  # straight line from `nearest` to the destination's point on the network
+
+
+@dataclass(frozen=True)
 class _Line:
     feature: int
     name: Text
     layer: str | None
     step_free: bool
     incline: str | None
+    level: float = 0.0
+    link: str | None = None
+    levels: tuple[float, float] | None = None
+    oneway: bool = False
+
+    def cost(self, length: float) -> float:
+        """What walking `length` metres of this line costs a route (see COST_PER_METRE)."""
+        if self.link == "elevator":
+            return length + LIFT_RIDE_COST_M
+        return length * COST_PER_METRE.get(self.link or self.layer or "", 1.0)
 
 
 @dataclass
@@ -96,20 +127,28 @@ class WalkingNetwork:
     edge_step_free: list[bool]
     lines: list[_Line]
     problems: list[str] = field(default_factory=list)
+    edge_cost: list[float] = field(default_factory=list)  # what a route pays for the edge; its length when empty
 
     def __repr__(self) -> str:
         return f"<WalkingNetwork {len(self.xs)} nodes, {len(self.edge_u)} segments, {len(self.problems)} problems>"
 
     def __post_init__(self) -> None:
         n = len(self.xs)
+        if not self.edge_cost:
+            self.edge_cost = list(self.edge_len)
         self._adj: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         self._adj_sf: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
-        for e, (u, v, w) in enumerate(zip(self.edge_u, self.edge_v, self.edge_len)):
+        for e, (u, v, w) in enumerate(zip(self.edge_u, self.edge_v, self.edge_cost)):
+            oneway = self.lines[self.edge_line[e]].oneway if self.lines else False
             self._adj[u].append((v, e, w))
-            self._adj[v].append((u, e, w))
+            if not oneway:
+                self._adj[v].append((u, e, w))
             if self.edge_step_free[e]:
                 self._adj_sf[u].append((v, e, w))
-                self._adj_sf[v].append((u, e, w))
+                if not oneway:
+                    self._adj_sf[v].append((u, e, w))
+        self._attachable = [self.lines[line].link != "elevator" if self.lines else True for line in self.edge_line]
+        self._edge_level = [self.lines[line].level if self.lines else 0.0 for line in self.edge_line]
         self._grid: dict[tuple[int, int], list[int]] = {}
         for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v)):
             x0, x1 = sorted((self.xs[u], self.xs[v]))
@@ -156,8 +195,14 @@ class WalkingNetwork:
                 problems.append(f"map feature {index} is layer 'steps' without step_free: false; "
                                 "it is treated as not step-free.")
             incline = props.get("incline") if props.get("incline") in ("up", "down") else None
+            levels = props.get("levels")
             line = _Line(index, props.get("name"), layer if isinstance(layer, str) else None,
-                         step_free, incline)
+                         step_free, incline, level=_number(props.get("level"), 0.0),
+                         link=props.get("link") if props.get("link") in ("elevator", "escalator", "moving_walkway")
+                         else None,
+                         levels=(_number(levels[0], 0.0), _number(levels[-1], 0.0))
+                         if isinstance(levels, list) and len(levels) >= 2 else None,
+                         oneway=props.get("oneway") is True)
             for part in parts:
                 points = _valid_points(part)
                 if points is None:
@@ -183,6 +228,7 @@ class WalkingNetwork:
         elen: list[float] = []
         eline: list[int] = []
         esf: list[bool] = []
+        ecost: list[float] = []
         lines: list[_Line] = []
         for line, points in raw_lines:
             line_id = len(lines)
@@ -201,8 +247,9 @@ class WalkingNetwork:
                     elen.append(math.hypot(xs[node] - xs[previous], ys[node] - ys[previous]))
                     eline.append(line_id)
                     esf.append(line.step_free)
+                    ecost.append(line.cost(elen[-1]))
                 previous = node
-        return cls(lat0, lon0, kx, ky, xs, ys, eu, ev, elen, eline, esf, lines, problems)
+        return cls(lat0, lon0, kx, ky, xs, ys, eu, ev, elen, eline, esf, lines, problems, ecost)
 
     @property
     def node_count(self) -> int:
@@ -214,22 +261,37 @@ class WalkingNetwork:
 
     # -- attaching places -------------------------------------------------------------------
 
-    def attach(self, lat: float, lon: float, *, step_free: bool = False) -> Anchor:
-        """The nearest point on the nearest segment (only step-free segments when asked)."""
+    def attach(self, lat: float, lon: float, *, step_free: bool = False, level: float = 0.0) -> Anchor:
+        """The nearest point on the nearest segment of the place's own level (only step-free
+        segments when asked); another level only when its own has no way within SAME_LEVEL_REACH_M,
+        so a place on a hill never attaches to the tunnel under it. Lift lines are never attached to."""
         if not self._grid:
             raise EmptyNetworkError("The walking network is empty: the feed's map has no line with "
                                     "walk: true, so no place can be reached on foot.")
         px, py = self._project(lat, lon)
+        best = self._nearest(px, py, step_free, level, SAME_LEVEL_REACH_M) or self._nearest(px, py, step_free, None, None)
+        if best is None:
+            raise EmptyNetworkError("The walking network has no step-free line, so no step-free "
+                                    "route can start or end anywhere.")
+        d2, e, t = best
+        return Anchor(e, t, self._edge_point(e, t), math.sqrt(d2), (lat, lon), level)
+
+    def _nearest(self, px: float, py: float, step_free: bool, level: float | None,
+                 reach: float | None) -> tuple[float, int, float] | None:
         qx, qy = _cell(px), _cell(py)
         (cx_min, cx_max), (cy_min, cy_max) = self._cx_range, self._cy_range
         far = max(cx_min - qx, qx - cx_max, cy_min - qy, qy - cy_max, 0)
         last = max(abs(qx - cx_min), abs(qx - cx_max), abs(qy - cy_min), abs(qy - cy_max))
+        if reach is not None:
+            last = min(last, int(reach // GRID_CELL_M) + 1)
         best: tuple[float, int, float] | None = None
         seen: set[int] = set()
+        sf, attachable, levels = self.edge_step_free, self._attachable, self._edge_level
         for r in range(max(far - 1, 0), last + 1):
             for cell in _ring(qx, qy, r, self._cx_range, self._cy_range):
                 for e in self._grid.get(cell, ()):
-                    if e in seen or (step_free and not self.edge_step_free[e]):
+                    if e in seen or (step_free and not sf[e]) or not attachable[e] or (
+                            level is not None and levels[e] != level):
                         continue
                     seen.add(e)
                     d2, t = self._project_on_edge(e, px, py)
@@ -238,11 +300,9 @@ class WalkingNetwork:
             # Everything outside the searched square is at least r cells away.
             if best is not None and best[0] <= (r * GRID_CELL_M) ** 2:
                 break
-        if best is None:
-            raise EmptyNetworkError("The walking network has no step-free line, so no step-free "
-                                    "route can start or end anywhere.")
-        d2, e, t = best
-        return Anchor(e, t, self._edge_point(e, t), math.sqrt(d2), (lat, lon))
+        if best is not None and reach is not None and best[0] > reach * reach:
+            return None
+        return best
 
     # -- routing ----------------------------------------------------------------------------
 
@@ -251,15 +311,14 @@ class WalkingNetwork:
         origin, destination = self._usable(origin, step_free), self._usable(destination, step_free)
         if origin is None or destination is None:
             return None
-        if origin.edge == destination.edge:
+        if origin.edge == destination.edge and self._walkable_along(origin, destination):
             return self._build_route(origin, destination, [(origin.edge, origin.fraction,
                                                             destination.fraction, -1)])
         adj = self._adj_sf if step_free else self._adj
         xs, ys = self.xs, self.ys
         tx, ty = self._project(*destination.point)
         e1 = destination.edge
-        tails = {self.edge_u[e1]: destination.fraction * self.edge_len[e1],
-                 self.edge_v[e1]: (1 - destination.fraction) * self.edge_len[e1]}
+        tails = dict(self._ends(destination))
         hypot = math.hypot
 
         def h(m: int) -> float:
@@ -303,7 +362,7 @@ class WalkingNetwork:
         """Every shortest walk from one fixed point (a kiosk), computed once."""
         usable = self._usable(origin, step_free)
         n = len(self.xs)
-        dist = [math.inf] * n
+        dist = [math.inf] * n  # cost
         prev: list[tuple[int, int] | None] = [None] * n
         if usable is not None:
             adj = self._adj_sf if step_free else self._adj
@@ -325,7 +384,45 @@ class WalkingNetwork:
                         dist[m] = nd
                         prev[m] = (node, e)
                         push(heap, (nd, m))
-        return RouteTree(self, usable, step_free, dist, prev)
+        return RouteTree(self, usable, step_free, dist, prev, self._metres_along(usable, dist, prev))
+
+    def _metres_along(self, origin: Anchor | None, dist: list[float], prev: list) -> list[float]:
+        """Metres walked to every node of a tree, in the order of its costs (parents before children)."""
+        metres = [math.inf] * len(dist)
+        if origin is None:
+            return metres
+        elen, eu, e0 = self.edge_len, self.edge_u, origin.edge
+        for node in sorted((n for n in range(len(dist)) if dist[n] < math.inf), key=dist.__getitem__):
+            before, e = prev[node]
+            if before < 0:
+                metres[node] = (origin.fraction if eu[e0] == node else 1 - origin.fraction) * elen[e0]
+            else:
+                metres[node] = metres[before] + elen[e]
+        return metres
+
+    def step_free_gap(self, origin: Anchor, destination: Anchor,
+                      tree: RouteTree | None = None) -> StepFreeGap | None:
+        """What stops a step-free walk from origin to destination; None when nothing does, or when
+        there is no walk at all. `tree`: a step-free tree from origin, when one is at hand."""
+        walk = self.route(origin, destination)
+        if walk is None or self.route(origin, destination, step_free=True) is not None:
+            return None
+        index = next(i for i, leg in enumerate(walk.legs) if not leg.step_free)
+        barrier = walk.legs[index]
+        tree = tree if tree is not None else self.tree_from(origin, step_free=True)
+        tx, ty = self._project(*destination.point)
+        best: tuple[float, int, float] | None = None
+        for e, (u, v) in enumerate(zip(self.edge_u, self.edge_v)):
+            if self.edge_step_free[e] and tree.dist[u] < math.inf and tree.dist[v] < math.inf:
+                d2, t = self._project_on_edge(e, tx, ty)
+                if best is None or d2 < best[0]:
+                    best = (d2, e, t)
+        if best is None:  # the origin itself sits on steps: nothing is reachable without them
+            near_e, near_t, gap = origin.edge, origin.fraction, math.dist(self._project(*origin.point), (tx, ty))
+        else:
+            near_e, near_t, gap = best[1], best[2], math.sqrt(best[0])
+        return StepFreeGap(barrier, barrier.points[0], walk.legs[index - 1].name if index else None,
+                           self._edge_point(near_e, near_t), self.lines[self.edge_line[near_e]].name, gap)
 
     # -- internals --------------------------------------------------------------------------
 
@@ -355,15 +452,27 @@ class WalkingNetwork:
             return None
         if step_free and not self.edge_step_free[anchor.edge]:
             try:
-                return self.attach(*anchor.query, step_free=True)
+                return self.attach(*anchor.query, step_free=True, level=anchor.level)
             except EmptyNetworkError:
                 return None
         return anchor
 
+    def _ends(self, destination: Anchor) -> Iterator[tuple[int, float]]:
+        """The nodes a walk reaches the anchor from, with the cost of the rest (a one-way line only from behind)."""
+        e = destination.edge
+        yield self.edge_u[e], destination.fraction * self.edge_cost[e]
+        if not self.lines[self.edge_line[e]].oneway:
+            yield self.edge_v[e], (1 - destination.fraction) * self.edge_cost[e]
+
+    def _walkable_along(self, origin: Anchor, destination: Anchor) -> bool:
+        return not self.lines[self.edge_line[origin.edge]].oneway or destination.fraction >= origin.fraction
+
     def _starts(self, origin: Anchor) -> Iterator[tuple[int, float]]:
+        """The nodes a walk from the anchor reaches first, with their cost (a one-way line only ahead)."""
         e = origin.edge
-        yield self.edge_u[e], origin.fraction * self.edge_len[e]
-        yield self.edge_v[e], (1 - origin.fraction) * self.edge_len[e]
+        if not self.lines[self.edge_line[e]].oneway:
+            yield self.edge_u[e], origin.fraction * self.edge_cost[e]
+        yield self.edge_v[e], (1 - origin.fraction) * self.edge_cost[e]
 
     def _traversals(self, origin: Anchor, destination: Anchor, via: int,
                     prev: Sequence[tuple[int, int] | None]) -> list[tuple[int, float, float, int]]:
@@ -427,6 +536,8 @@ class WalkingNetwork:
                 points=tuple(points[first:last + 1]),
                 junction_degree=len(self._adj[start_node]) if start_node >= 0 else None,
                 feature=line.feature,
+                link=line.link,
+                level_to=(line.levels[1] if forward else line.levels[0]) if line.levels else None,
             ))
         if len(points) == 1:
             points.append(destination.point)
@@ -454,12 +565,21 @@ class RouteTree:
     network: WalkingNetwork
     origin: Anchor | None
     step_free: bool
-    dist: list[float]
+    dist: list[float]  # cost of the cheapest walk to each node
     prev: list[tuple[int, int] | None]
+    metres: list[float]  # length of that walk
 
     def distance_to(self, destination: Anchor) -> float | None:
+        """Metres of the route to the destination (its length, not its cost)."""
         best = self._best(destination)
-        return None if best is None else best[0]
+        if best is None:
+            return None
+        _, via, usable = best
+        net = self.network
+        if via < 0:
+            return abs(usable.fraction - self.origin.fraction) * net.edge_len[usable.edge]
+        e = usable.edge
+        return self.metres[via] + (usable.fraction if via == net.edge_u[e] else 1 - usable.fraction) * net.edge_len[e]
 
     def route_to(self, destination: Anchor) -> Route | None:
         best = self._best(destination)
@@ -482,12 +602,10 @@ class RouteTree:
         if usable is None:
             return None
         e = usable.edge
-        if e == self.origin.edge:
-            return (abs(usable.fraction - self.origin.fraction) * net.edge_len[e], -1, usable)
-        u, v, length = net.edge_u[e], net.edge_v[e], net.edge_len[e]
-        via_u = self.dist[u] + usable.fraction * length
-        via_v = self.dist[v] + (1 - usable.fraction) * length
-        best, via = (via_u, u) if via_u <= via_v else (via_v, v)
+        if e == self.origin.edge and net._walkable_along(self.origin, usable):
+            return (abs(usable.fraction - self.origin.fraction) * net.edge_cost[e], -1, usable)
+        best, via = min(((self.dist[node] + rest, node) for node, rest in net._ends(usable)),
+                        key=lambda item: item[0])
         if best == math.inf:
             return None
         return best, via, usable
@@ -558,6 +676,12 @@ def _ring(cx: int, cy: int, r: int, xr: tuple[int, int], yr: tuple[int, int]) ->
         if xr[0] <= x <= xr[1]:
             for y in range(y_lo, y_hi + 1):
                 yield (x, y)
+
+
+def _number(value: Any, default: float) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return default
 
 
 def _valid_points(part: Any) -> list[tuple[float, float]] | None:

@@ -115,6 +115,8 @@ def verify(feed: Path, public_keys: tuple[str, ...], signature_path: Path | None
               help="JSON with city, kiosks, share, pages, campaigns, notices (and a hand-drawn map, if any).")
 @click.option("--osm", "osm_path", type=FileArgument, help="OpenStreetMap extract: .osm, .osm.gz or .osm.pbf.")
 @click.option("--bbox", help="Use only OpenStreetMap data inside S,W,N,E (degrees).")
+@click.option("--boundary", "boundary_path", type=FileArgument,
+              help="Use only OpenStreetMap data inside this polygon: an Osmosis .poly file or GeoJSON.")
 @click.option("--ics", "ics_paths", multiple=True, type=FileArgument, help="iCalendar file of events; repeatable.")
 @click.option("--places", "places_path", type=FileArgument, help="CSV overlay: facts for places, or new places.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -122,7 +124,8 @@ def verify(feed: Path, public_keys: tuple[str, ...], signature_path: Path | None
 @click.option("--sequence", type=click.IntRange(min=1),
               help="[default: one more than DIR/feed.json, else the UTC time as YYYYMMDDHHMM]")
 @click.option("--generated-at", help="RFC 3339 date-time with offset [default: now].")
-def build(base_path: Path, osm_path: Path | None, bbox: str | None, ics_paths: tuple[Path, ...],
+def build(base_path: Path, osm_path: Path | None, bbox: str | None, boundary_path: Path | None,
+          ics_paths: tuple[Path, ...],
           places_path: Path | None, out_dir: Path, sequence: int | None, generated_at: str | None) -> None:
     """Build DIR/feed.json from a base file, OpenStreetMap, calendars and a CSV.
 
@@ -135,7 +138,8 @@ def build(base_path: Path, osm_path: Path | None, bbox: str | None, ics_paths: t
         box = parse_bbox(bbox) if bbox else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--bbox") from None
-    inputs = BuildInputs(base=base_path, out_dir=out_dir, osm=osm_path, bbox=box, ics=list(ics_paths),
+    inputs = BuildInputs(base=base_path, out_dir=out_dir, osm=osm_path, bbox=box, boundary=boundary_path,
+                         ics=list(ics_paths),
                          places=places_path, sequence=sequence, generated_at=generated_at)
     try:
         result = build_feed(inputs)

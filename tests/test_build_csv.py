@@ -95,3 +95,28 @@ def test_what_cannot_be_used_is_reported(built):
     assert "fotos/text.jpg is neither a JPEG nor a PNG file" in text
     assert "places.csv line 5: missing lat, lon, kind" in text
     assert "places.csv line 6: missing lat, lon" in text
+
+
+def test_osm_id_then_id_then_name_and_every_unmatched_row_is_reported(tmp_path):
+    rows = [
+        # An id the feed does not have: matched by its name, as documented, not added twice.
+        {"id": "buchhandlung", "kind": "shop", "lat": "51.49895", "lon": "7.4611", "name_de": "Buchhandlung am Markt",
+         "labels": "qualitaetsroute"},
+        # An osm_id that is not in the extract, then the name.
+        {"osm_id": "n999", "name_de": "modehaus nord", "owner_run": "true"},
+        # Nothing matches: a new place, and the report says so.
+        {"osm_id": "n998", "id": "neu", "kind": "shop", "lat": "51.4992", "lon": "7.4612", "name_de": "Neuer Laden"},
+    ]
+    result = build_feed(BuildInputs(base=write_base(tmp_path), out_dir=tmp_path / "out", osm=SMALL_TOWN,
+                                    places=write_csv(tmp_path, rows), sequence=1))
+    places = {p["id"]: p for p in result.feed["places"]}
+    assert "buchhandlung" not in places and places["osm-n201"]["labels"] == ["qualitaetsroute"]
+    assert places["osm-w1010"]["owner_run"] is True
+    assert places["neu"]["name"] == "Neuer Laden"
+    text = result.report.render()
+    assert ("CSV rows matched by name because their osm_id or id matched no place: 2\n"
+            "    places.csv line 2: id 'buchhandlung' → osm-n201\n"
+            "    places.csv line 3: osm_id 'n999' → osm-w1010\n") in text
+    assert ("CSV rows that matched no place by osm_id, id or name (added as new places): 1\n"
+            "    places.csv line 4: osm_id 'n998', id 'neu', name_de 'Neuer Laden' → neu\n") in text
+    assert "places CSV" in text and "3 rows, 2 matched existing places, 1 added places" in text

@@ -41,6 +41,10 @@ def test_the_city_centre_builds_into_a_valid_feed(built):
     assert {"building", "street", "footway", "steps", "square", "park", "rail"} <= layers
     report = (out / "build-report.txt").read_text(encoding="utf-8")
     assert "opening_hours that do not parse" in report and "osm-w53047746 (Stiftsplatz)" in report
+    # Eisenbahnstraße's road tunnel has no pavement; the pedestrian underpass under the B 37 is walked a level down.
+    assert "road tunnels without a foot, sidewalk or footway tag (not walked): 1\n    w104122170 (Eisenbahnstraße)" in report
+    assert {f["properties"].get("level") for f in feed["map"]["features"]
+            if f["properties"].get("osm_id") in ("w102343783", "w105453468")} == {-1}
 
 
 def test_every_place_is_reachable_from_the_kiosk(built):

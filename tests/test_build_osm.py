@@ -185,3 +185,32 @@ def test_broken_ways_and_relations_leave_the_rest_of_the_map_and_places_intact(t
     assert {p["id"] for p in built.feed["places"]} == {p["id"] for p in small.feed["places"]}
     assert len(walk_lines(built.feed)) == len(walk_lines(small.feed))
     assert not by_osm_id(built.feed, "w9001") and not by_osm_id(built.feed, "w9003")  # build_feed raised if invalid
+
+
+@pytest.mark.parametrize("boundary", ["small_town_boundary.poly", "small_town_boundary.geojson"])
+def test_a_boundary_polygon_keeps_only_what_lies_inside_it_holes_included(tmp_path, boundary):
+    built = build_feed(BuildInputs(base=write_base(tmp_path), out_dir=tmp_path / "out", osm=SMALL_TOWN,
+                                   boundary=FIXTURES / boundary, sequence=1))
+    # The café (osm-n202) stands in the hole; the kiosk far out east (osm-n207) is outside.
+    assert {p["id"] for p in built.feed["places"]} == {"osm-n201", "osm-n204", "osm-n205", "osm-w1010"}
+    assert built.report.tallies["places outside the --boundary"] == 2
+    assert all(7.4595 <= x <= 7.4640 for f in walk_lines(built.feed) for x, _ in f["geometry"]["coordinates"])
+    assert f"limited to the boundary {FIXTURES / boundary} (1 polygon within S,W,N,E 51.4980,7.4595" in built.report.render()
+
+
+def test_a_boundary_that_is_not_a_polygon_is_refused_with_a_sentence(tmp_path):
+    from click.testing import CliRunner
+
+    from sync.cli import main
+
+    line = tmp_path / "line.geojson"
+    line.write_text(json.dumps({"type": "LineString", "coordinates": [[7.46, 51.5], [7.47, 51.5]]}), encoding="utf-8")
+    run = CliRunner().invoke(main, ["build", "--base", str(write_base(tmp_path)), "--osm", str(SMALL_TOWN),
+                                    "--boundary", str(line), "--out", str(tmp_path / "out")])
+    assert run.exit_code != 0 and not (tmp_path / "out" / "feed.json").exists()
+    assert f"The boundary file {line} holds a LineString; --boundary needs a Polygon or MultiPolygon." in run.output
+    broken = tmp_path / "broken.poly"
+    broken.write_text("x\n1\n 7.46 51.5\n 7.47\nEND\nEND\n", encoding="utf-8")
+    run = CliRunner().invoke(main, ["build", "--base", str(write_base(tmp_path)), "--osm", str(SMALL_TOWN),
+                                    "--boundary", str(broken), "--out", str(tmp_path / "out")])
+    assert f"{broken} line 4: '7.47' is not 'longitude latitude' as a .poly file needs." in run.output

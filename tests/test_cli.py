@@ -88,3 +88,37 @@ def test_demo_mode_applies_the_demo_feed_on_first_use(tmp_path, monkeypatch):
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     rows = run_json("events", "--at", "2026-11-26T17:30+01:00", "--data-dir", str(tmp_path / "demo"), "--json")
     assert len(rows) >= 2
+
+
+@pytest.fixture
+def french_city(tmp_path, keypair) -> str:
+    """A city whose content is French: a language the interface has no words for."""
+    key_path, public = keypair
+    doc = feedkit.feed(
+        city={"name": "Strasbourg", "timezone": "Europe/Paris", "country": "FR", "default_locale": "fr",
+              "locales": ["fr", "en"]},
+        kiosks=[{"id": "kleber", "name": "Place Kléber", "lat": 51.5142, "lon": 7.4652, "heading": 270}],
+        places=[{"id": "gare", "name": {"fr": "Gare centrale", "en": "Central station"}, "kind": "transit",
+                 "category": "station", "lat": 51.5154, "lon": 7.4600},
+                {"id": "librairie", "name": {"fr": "Librairie Kléber", "en": "Kléber bookshop"}, "kind": "shop",
+                 "category": "books", "lat": 51.5143, "lon": 7.4620}],
+        events=[], campaigns=[], notices=[], pages=[])
+    path = feedkit.write_signed(tmp_path / "pub", doc, key_path)
+    data = tmp_path / "fr-data"
+    service.sync_once(str(path), public_keys=[public], data_dir=data, now=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    return str(data)
+
+
+def test_lang_defaults_to_the_citys_language_and_refuses_one_nobody_has(french_city):
+    assert [r["title"] for r in run_json("search", "gare", "--data-dir", french_city, "--json")] == ["Gare centrale"]
+    assert run_json("search", "gare", "--data-dir", french_city, "--lang", "en", "--json")[0]["title"] == "Central station"
+    assert run_json("search", "gare", "--data-dir", french_city, "--lang", "tr", "--json")[0]["title"] == "Central station"
+    refused = CliRunner().invoke(main, ["search", "gare", "--data-dir", french_city, "--lang", "xx"])
+    assert refused.exit_code == 2
+    assert ("'xx' is neither a language of this city's content (fr, en) nor of the interface "
+            "(de, en, tr, ar, uk, pl, nl).") in refused.output
+    # The interface has no French words: the steps are English sentences, the street names French content.
+    route = CliRunner().invoke(main, ["route", "--to", "gare", "--from", "kleber",
+                                      "--data-dir", french_city])
+    assert route.exit_code == 0, route.output
+    assert "Walk" in route.output or "Turn" in route.output

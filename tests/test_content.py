@@ -154,3 +154,26 @@ def test_an_event_long_over_or_far_ahead_still_opens(tmp_path, keypair, data_dir
         assert market.start == at("2026-12-30T11:00+01:00")  # its latest, the series ended
     finally:
         content.close()
+
+
+@pytest.mark.parametrize("query", ["gare", "Bahnhof", "istasyon", "вокзал", "dworzec", "station", "محطة قطار"])
+def test_search_knows_the_words_for_a_station_in_every_ui_language_and_french(tmp_path, keypair, data_dir, query):
+    key_path, public = keypair
+    doc = feedkit.feed()
+    doc["places"].append({"id": "gare-est", "name": "Gare de l'Est", "kind": "transit", "category": "station",
+                          "lat": 51.5143, "lon": 7.4640})
+    doc["places"].append({"id": "u-kampstrasse", "name": "Kampstraße", "kind": "transit", "category": "subway",
+                          "lat": 51.5155, "lon": 7.4640})
+    path = feedkit.write_signed(tmp_path / "pub", doc, key_path)
+    service.sync_once(str(path), public_keys=[public], data_dir=data_dir, now=APPLIED)
+    opened = Content.open(data_dir)
+    try:
+        found = [hit.id for hit in opened.search(query, "de")]
+    finally:
+        opened.close()
+    assert found[0] == "gare-est" and "u-kampstrasse" not in found
+
+
+def test_search_finds_a_toilet_by_a_word_its_name_does_not_have(content):
+    assert [hit.id for hit in content.search("wc", "en")][:1] == ["wc-hansaplatz"]
+    assert [hit.id for hit in content.search("tuvalet", "tr")][:1] == ["wc-hansaplatz"]

@@ -25,3 +25,11 @@ def test_plain_strings_and_missing_text():
 
 def test_arabic_is_right_to_left():
     assert is_right_to_left("ar") and not is_right_to_left("de")
+
+
+def test_languages_are_named_in_themselves_by_babel():
+    from kiosk.i18n import language_name
+
+    assert [language_name(lang) for lang in ("de", "en", "tr", "ar", "uk", "pl", "nl", "fr")] == [
+        "Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands", "Français"]
+    assert language_name("xx") == "xx"  # Babel does not know it: the code, never a crash

@@ -153,13 +153,31 @@ def test_shorter_title_wins_a_tie(index: SearchIndex) -> None:
 
 def test_boost_breaks_ties_but_never_beats_a_better_match() -> None:
     docs = [
-        Document("place", "plain", ("Teeladen",)),
+        Document("place", "plain", ("Teeladen Nord",)),
         Document("place", "owner-run", ("Teeladen am Markt",), boost=1.0),
         Document("place", "typo", ("Teelsden",), boost=1000.0),
     ]
     hits = SearchIndex(docs).search("teeladen")
     assert ids(hits) == ["owner-run", "plain", "typo"]
     assert hits[0].score > hits[1].score > hits[2].score
+
+
+def test_the_whole_name_beats_longer_names_that_begin_with_it_whatever_their_boost() -> None:
+    docs = [Document("place", f"shop-{n}", (f"Stiftskirche {word}",), boost=0.2)
+            for n, word in enumerate(("Apotheke", "Bäckerei", "Café", "Optik", "Moden", "Blumen", "Schuhe"))]
+    docs.append(Document("place", "church", ("Stiftskirche",), boost=0.5))
+    hits = SearchIndex(docs).search("Stiftskirche")
+    assert ids(hits)[0] == "church" and hits[0].score >= hits[1].score + 50
+    # As the visitor types, the landmark's boost (0.5) keeps it above the owner-run shops (0.2).
+    assert ids(SearchIndex(docs).search("stiftsk"))[0] == "church"
+
+
+@pytest.mark.parametrize("query", ["badhomburg", "bad-homburg", "BadHomburg", "badhomb", "sanktpauli",
+                                   "sankt pauli", "mariongrafindonhoffbrucke"])
+def test_names_written_without_spaces_or_hyphens_are_found(query) -> None:
+    docs = [Document("place", "bh", ("Bad Homburg",)), Document("place", "sp", ("Sankt-Pauli-Kirche",)),
+            Document("place", "md", ("Marion-Gräfin-Dönhoff-Brücke",)), Document("place", "other", ("Badeanstalt",))]
+    assert ids(SearchIndex(docs).search(query))[0] in ("bh", "sp", "md")
 
 
 def test_results_are_deterministic() -> None:

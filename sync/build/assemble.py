@@ -18,6 +18,7 @@ from pathlib import Path
 from sync.build import ical, osm, places_csv
 from sync.build.common import SourceError, counted, plural
 from sync.build.images import ImageFiles
+from sync.build.boundary import load_boundary
 from sync.build.network import ATTACH_LIMIT_M, check_network
 from sync.build.report import BuildReport
 from sync.feed import FORMAT, FORMAT_VERSION, FeedUnreadable, parse_json, problems
@@ -42,6 +43,7 @@ class BuildInputs:
     out_dir: Path
     osm: Path | None = None
     bbox: tuple[float, float, float, float] | None = None
+    boundary: Path | None = None  # .poly or GeoJSON polygon: only OpenStreetMap data inside is used
     ics: list[Path] = field(default_factory=list)
     places: Path | None = None
     sequence: int | None = None
@@ -89,8 +91,9 @@ def build_feed(inputs: BuildInputs, *, now: datetime | None = None) -> Build:
         feed.setdefault(key, [])
 
     if inputs.osm is not None:
-        found = osm.read_osm(inputs.osm, bbox=inputs.bbox, locales=locales, default_locale=default_locale,
-                             report=report)
+        boundary = load_boundary(inputs.boundary) if inputs.boundary is not None else None
+        found = osm.read_osm(inputs.osm, bbox=inputs.bbox, boundary=boundary, locales=locales,
+                             default_locale=default_locale, report=report)
         feed.setdefault("map", {"type": "FeatureCollection", "features": []})
         feed["map"].setdefault("features", []).extend(found.features)
         taken = {place["id"] for place in feed["places"]}

@@ -13,6 +13,8 @@ from sync.build.common import counted
 from sync.build.report import BuildReport
 
 ATTACH_LIMIT_M = 150.0
+# Farther than this from a walking way, a route ends well short of the place: worth a look.
+ATTACH_FAR_M = 50.0
 _CELL_M = 100.0
 
 
@@ -34,19 +36,20 @@ class _Segments:
     lat0: float
     kx: float
     ky: float
-    segments: list[tuple[float, float, float, float, bool]] = field(default_factory=list)  # x1,y1,x2,y2,step_free
+    segments: list[tuple[float, float, float, float, float]] = field(default_factory=list)  # x1,y1,x2,y2,level
     grid: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
-    def add(self, a, b, step_free: bool) -> None:
+    def add(self, a, b, level: float) -> None:
         x1, y1, x2, y2 = a[0] * self.kx, a[1] * self.ky, b[0] * self.kx, b[1] * self.ky
         index = len(self.segments)
-        self.segments.append((x1, y1, x2, y2, step_free))
+        self.segments.append((x1, y1, x2, y2, level))
         for cx in range(int(min(x1, x2) // _CELL_M), int(max(x1, x2) // _CELL_M) + 1):
             for cy in range(int(min(y1, y2) // _CELL_M), int(max(y1, y2) // _CELL_M) + 1):
                 self.grid.setdefault((cx, cy), []).append(index)
 
-    def distance(self, lat: float, lon: float, limit: float) -> float | None:
-        """Metres from (lat, lon) to the nearest segment, or None when none lies within `limit`."""
+    def distance(self, lat: float, lon: float, limit: float, level: float | None = None) -> float | None:
+        """Metres from (lat, lon) to the nearest segment (of `level` when given), or None when none
+        lies within `limit`."""
         px, py = lon * self.kx, lat * self.ky
         reach = int(limit // _CELL_M) + 1
         cx, cy = int(px // _CELL_M), int(py // _CELL_M)
@@ -54,7 +57,9 @@ class _Segments:
         for gx in range(cx - reach, cx + reach + 1):
             for gy in range(cy - reach, cy + reach + 1):
                 for index in self.grid.get((gx, gy), ()):
-                    x1, y1, x2, y2, _ = self.segments[index]
+                    x1, y1, x2, y2, at = self.segments[index]
+                    if level is not None and at != level:
+                        continue
                     d = _point_segment(px, py, x1, y1, x2, y2)
                     if best is None or d < best:
                         best = d
@@ -108,11 +113,13 @@ def check_network(feed: dict, report: BuildReport, *, limit_m: float = ATTACH_LI
         properties = features[index]["properties"]
         properties.pop("walk", None)  # still drawn, but not walked: it joins nothing
         properties.pop("step_free", None)
-    if cut:
-        report.drop("walk lines not joined to the main walking network (kept on the map, not walkable)",
-                    f"{len(cut)} lines in {len(sizes) - 1} separate pieces: "
-                    + ", ".join(str(features[i]["properties"].get("osm_id", f"map feature {i}")) for i in cut[:40])
-                    + (" …" if len(cut) > 40 else ""))
+    pieces: dict[int, list[int]] = {}
+    for index in cut:
+        pieces.setdefault(components[index], []).append(index)
+    for lines in sorted(pieces.values(), key=lambda lines: (-len(lines), lines[0])):
+        ids = list(dict.fromkeys(str(features[i]["properties"].get("osm_id", f"map feature {i}")) for i in lines))
+        report.drop("pieces of walking network not joined to the main one (kept on the map, not walkable)",
+                    f"{len(lines)} lines of {len(ids)} ways: {', '.join(ids[:20])}" + (" …" if len(ids) > 20 else ""))
     walk = [features[index] for index, component in components.items() if component == main]
     lats = [position[1] for feature in walk for part in _walk_parts(feature) for position in part]
     lat0 = (min(lats) + max(lats)) / 2
@@ -120,26 +127,71 @@ def check_network(feed: dict, report: BuildReport, *, limit_m: float = ATTACH_LI
     segments = _Segments(lat0, ky * math.cos(math.radians(lat0)), ky)
     step_free_count = 0
     for feature in walk:
-        step_free = feature["properties"].get("step_free") is not False
-        step_free_count += 0 if step_free else 1
+        properties = feature["properties"]
+        step_free_count += 0 if properties.get("step_free") is not False else 1
+        if properties.get("link") == "elevator":
+            continue  # nothing attaches to a lift's inside
         for part in _walk_parts(feature):
             for a, b in zip(part, part[1:]):
-                segments.add(a, b, step_free)
+                segments.add(a, b, _level(properties))
     report.count(f"walking network: {len(walk)} lines ({counted(f['properties'].get('layer', '?') for f in walk)}), "
                  f"{step_free_count} not step-free")
     kept = []
     for place in feed.get("places", []):
-        distance = segments.distance(place["lat"], place["lon"], limit_m)
-        if distance is None:
+        where = _attached(segments, place, limit_m)
+        if where is None:
             report.drop(f"places farther than {limit_m:.0f} m from the walking network (no route could reach them)",
                         f"{place['id']} ({_name(place, feed)})")
+            continue
+        if where:
+            report.check(f"places with no walking way on their own level within {limit_m:.0f} m "
+                        "(attached on another level; check their level tag)", f"{place['id']} ({_name(place, feed)}): {where}")
         else:
-            kept.append(place)
+            distance = segments.distance(*_door(place), limit_m, _level(place))
+            if distance > ATTACH_FAR_M:
+                report.check(f"places attached more than {ATTACH_FAR_M:.0f} m from a walking way (routes end "
+                            "that far short; check the position or map the way)",
+                            f"{place['id']} ({_name(place, feed)}): {distance:.0f} m")
+        kept.append(place)
     feed["places"] = kept
     for kiosk in feed.get("kiosks", []):
-        if segments.distance(kiosk["lat"], kiosk["lon"], limit_m) is None:
+        where = _attached(segments, kiosk, limit_m)
+        if where is None:
             report.note(f"kiosk {kiosk['id']} is farther than {limit_m:.0f} m from the walking network; "
                         "check its lat/lon")
+        elif where:
+            report.note(f"kiosk {kiosk['id']} has no walking way on its own level within {limit_m:.0f} m "
+                        f"({where}); check its lat/lon and level")
+        elif (distance := segments.distance(kiosk["lat"], kiosk["lon"], limit_m, _level(kiosk))) > ATTACH_FAR_M:
+            report.note(f"kiosk {kiosk['id']} is {distance:.0f} m from the nearest walking way on its level; "
+                        "every route starts there")
+
+
+def _door(item: dict) -> tuple[float, float]:
+    """Where a route to the item ends: its entrance when one is mapped, else its position."""
+    entrance = item.get("entrance")
+    if isinstance(entrance, dict) and all(isinstance(entrance.get(key), (int, float)) and not isinstance(
+            entrance.get(key), bool) for key in ("lat", "lon")):
+        return entrance["lat"], entrance["lon"]
+    return item["lat"], item["lon"]
+
+
+def _level(item: dict) -> float:
+    level = item.get("level", 0)
+    return float(level) if isinstance(level, (int, float)) and not isinstance(level, bool) else 0.0
+
+
+def _attached(segments: _Segments, item: dict, limit_m: float) -> str | None:
+    """'' when the item attaches on its own level (as the terminal does), a description of the
+    other level's way it reaches instead, or None when nothing lies within `limit_m`."""
+    level = _level(item)
+    lat, lon = _door(item)
+    if segments.distance(lat, lon, limit_m, level) is not None:
+        return ""
+    distance = segments.distance(lat, lon, limit_m)
+    if distance is None:
+        return None
+    return f"level {level:g} wanted, nearest way {distance:.0f} m away on another level"
 
 
 def _name(item: dict, feed: dict) -> str:

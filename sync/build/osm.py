@@ -17,14 +17,26 @@ from sync.build.common import (
     SourceError, WHEELCHAIR_VALUES, fold, make_text, metres_between, opening_hours_problem, round_coord,
     website_problem,
 )
+from sync.build.boundary import Boundary
 from sync.build.report import BuildReport
 
 # Walkable without further tags; the big roads only when they have sidewalks (see _walk_layer).
 _FOOT_LAYERS = {
     "footway": "footway", "path": "footway", "track": "footway", "bridleway": None, "cycleway": None,
     "steps": "steps", "pedestrian": "street", "living_street": "street", "residential": "street",
-    "service": "street", "unclassified": "street", "road": "street",
+    "service": "street", "unclassified": "street", "road": "street", "corridor": "footway", "elevator": "footway",
 }
+# Ways people walk in a tunnel without any further tag (https://wiki.openstreetmap.org/wiki/Key:tunnel).
+_PEDESTRIAN_HIGHWAYS = {"footway", "path", "steps", "pedestrian", "corridor", "elevator", "platform"}
+_SIDEWALK_YES = {"both", "left", "right", "yes"}
+_TUNNELS = {"yes", "culvert", "flooded"}  # not building_passage: that is a covered way at ground level
+_CONVEYING = {"yes", "forward", "backward", "reversible"}
+# A building's door visitors use, best first (https://wiki.openstreetmap.org/wiki/Key:entrance).
+_ENTRANCE_PREFERENCE = {"main": 0, "yes": 1, "entrance": 1, "staircase": 2, "home": 2, "secondary": 3}
+# How far a lift mapped as a lone node may be from the ways it joins.
+LIFT_REACH_M = 25.0
+# Lift hubs of neighbouring levels sit this far apart (about 11 cm), so 7-decimal joining keeps them apart.
+_LIFT_HUB_STEP_DEG = 1e-6
 _ROADS_WITH_SIDEWALKS = {"tertiary", "tertiary_link", "secondary", "secondary_link", "primary", "primary_link"}
 _FOOT_YES = {"yes", "designated", "permissive", "destination"}
 _NO_SIDEWALK = {"no", "none", "separate"}
@@ -46,10 +58,56 @@ class OsmResult:
 
 @dataclass
 class _WalkWay:
-    osm_id: int
+    osm_id: str  # "w123", or "n45" for the link lines of a lift node
     tags: dict[str, str]
     layer: str
     nodes: list[tuple[int, float, float] | None]  # (ref, lon, lat); None outside the extract or the bbox
+    level: float = 0.0
+    link: str | None = None  # elevator, escalator, moving_walkway; "" for a made-up link that is none of these
+    levels: tuple[float, float] | None = None  # a lift line's levels, in the order it is drawn
+
+    def __post_init__(self) -> None:
+        if self.link is None:
+            self.level = way_level(self.tags)
+            self.link = _link(self.tags)
+            levels = parse_levels(self.tags.get("level"))
+            if self.link == "elevator" and len(levels) >= 2:
+                self.levels = (levels[0], levels[-1])
+            if self.tags.get("conveying") == "backward":
+                self.nodes.reverse()  # a one-way feed line runs the way it moves
+
+
+def parse_levels(value: str | None) -> list[float]:
+    """The numbers of an OSM `level` value: "0", "-1;0", "0-2" (a range's two ends); [] when unreadable."""
+    numbers: list[float] = []
+    for part in (value or "").split(";"):
+        match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:\s*-\s*(-?\d+(?:\.\d+)?))?\s*", part)
+        if match is None:
+            return []
+        numbers += [float(group) for group in match.groups() if group is not None]
+    return numbers
+
+
+def way_level(tags: dict[str, str]) -> float:
+    """The level a way is walked on: OSM `level` (the highest of a connector's), else `layer` of a
+    tunnel or bridge (-1 / 1 when unset), else 0, the ground."""
+    levels = parse_levels(tags.get("level"))
+    if levels:
+        return max(levels)
+    layer = parse_levels(tags.get("layer"))
+    if tags.get("tunnel") in _TUNNELS or tags.get("location") == "underground":
+        return layer[0] if layer and layer[0] < 0 else -1.0
+    if tags.get("bridge", "no") != "no":
+        return layer[0] if layer and layer[0] > 0 else 1.0
+    return 0.0
+
+
+def _link(tags: dict[str, str]) -> str | None:
+    if tags.get("highway") == "elevator":
+        return "elevator"
+    if tags.get("conveying") in _CONVEYING:
+        return "escalator" if tags.get("highway") == "steps" else "moving_walkway"
+    return None
 
 
 def classify(tags: dict[str, str]) -> tuple[str, str] | None:
@@ -97,8 +155,8 @@ def classify(tags: dict[str, str]) -> tuple[str, str] | None:
 
 
 def read_osm(path: Path, *, bbox: tuple[float, float, float, float] | None, locales: list[str],
-             default_locale: str, report: BuildReport) -> OsmResult:
-    reader = _Reader(bbox, locales, default_locale, report)
+             default_locale: str, report: BuildReport, boundary: Boundary | None = None) -> OsmResult:
+    reader = _Reader(bbox, boundary, locales, default_locale, report)
     try:
         for obj in osmium.FileProcessor(str(path)).with_areas():
             if obj.is_node():
@@ -111,27 +169,32 @@ def read_osm(path: Path, *, bbox: tuple[float, float, float, float] | None, loca
         raise SourceError(f"{path} is not a readable OpenStreetMap file (.osm, .osm.gz, .osm.pbf): {exc}") from None
     result = OsmResult(features=reader.features + reader.walk_features(), places=reader.finish_places())
     area = f", limited to the box S,W,N,E {','.join(str(v) for v in bbox)}" if bbox else ""
+    area += f", limited to {boundary.describe()}" if boundary else ""
     report.source(f"OpenStreetMap {path}{area}: {reader.node_count} nodes, {reader.way_count} ways")
     return result
 
 
 class _Reader:
-    def __init__(self, bbox, locales, default_locale, report: BuildReport) -> None:
+    def __init__(self, bbox, boundary: Boundary | None, locales, default_locale, report: BuildReport) -> None:
         self.bbox = bbox
+        self.boundary = boundary
         self.locales = locales
         self.default_locale = default_locale
         self.report = report
         self.features: list[dict] = []
         self.walk_ways: list[_WalkWay] = []
         self.raised_kerbs: set[int] = set()
+        self.lifts: list[tuple[int, float, float, dict[str, str], str]] = []  # (ref, lon, lat, tags, osm id)
+        self.entrances: dict[int, tuple[int, float, float]] = {}  # ref -> (preference, lon, lat)
         self.candidates: list[tuple[dict, str, dict]] = []  # (place, osm category key, tags)
-        self.node_count = self.way_count = 0
+        self.node_count = self.way_count = self.made_refs = 0
 
     def inside(self, lon: float, lat: float) -> bool:
-        if self.bbox is None:
-            return True
-        south, west, north, east = self.bbox
-        return south <= lat <= north and west <= lon <= east
+        if self.bbox is not None:
+            south, west, north, east = self.bbox
+            if not (south <= lat <= north and west <= lon <= east):
+                return False
+        return self.boundary is None or self.boundary.contains(lon, lat)
 
     def name(self, tags: dict[str, str]) -> str | dict | None:
         values = {self.default_locale: tags.get("name", "")}
@@ -155,6 +218,11 @@ class _Reader:
         kerb = tags.get("kerb")
         if kerb == "raised" or (tags.get("barrier") == "kerb" and kerb not in (None, "lowered", "flush", "no")):
             self.raised_kerbs.add(node.id)
+        preference = _ENTRANCE_PREFERENCE.get(tags.get("entrance", "no"))
+        if preference is not None:
+            self.entrances[node.id] = (preference, node.location.lon, node.location.lat)
+        if tags.get("highway") == "elevator" and self.inside(node.location.lon, node.location.lat):
+            self.lifts.append((node.id, node.location.lon, node.location.lat, tags, f"n{node.id}"))
         self.place(tags, f"osm-n{node.id}", node.location.lon, node.location.lat)
 
     def way(self, way) -> None:
@@ -167,9 +235,13 @@ class _Reader:
                 nodes.append((ref.ref, location.lon, location.lat))
             else:
                 nodes.append(None)
-        layer = self.walk_layer(tags, way.is_closed())
-        if layer:
-            self.walk_ways.append(_WalkWay(way.id, tags, layer, nodes))
+        layer = self.walk_layer(tags, way.is_closed(), f"w{way.id}")
+        if layer and tags.get("highway") == "elevator" and way.is_closed() and any(nodes):
+            # A lift drawn as its shaft's outline: a lone lift node at its centre.
+            lon, lat = _centroid([(lon, lat) for _, lon, lat in filter(None, nodes)])
+            self.lifts.append((-way.id, lon, lat, tags, f"w{way.id}"))
+        elif layer:
+            self.walk_ways.append(_WalkWay(f"w{way.id}", tags, layer, nodes))
         line_layer = _line_layer(tags)
         if line_layer:
             for run in _runs(nodes):
@@ -178,7 +250,8 @@ class _Reader:
         if classify(tags) and any(nodes):
             points = [(lon, lat) for _, lon, lat in filter(None, nodes)]
             lon, lat = _centroid(points) if way.is_closed() else _mean(points)
-            self.place(tags, f"osm-w{way.id}", lon, lat)
+            doors = sorted(self.entrances[node[0]] for node in filter(None, nodes) if node[0] in self.entrances)
+            self.place(tags, f"osm-w{way.id}", lon, lat, entrance=doors[0][1:] if doors else None)
 
     def area(self, area) -> None:
         tags = {tag.k: tag.v for tag in area.tags}
@@ -205,7 +278,7 @@ class _Reader:
 
     # ---- walking
 
-    def walk_layer(self, tags: dict[str, str], closed: bool) -> str | None:
+    def walk_layer(self, tags: dict[str, str], closed: bool, osm_id: str) -> str | None:
         highway = tags.get("highway")
         if highway is None:
             return None
@@ -213,6 +286,10 @@ class _Reader:
         if foot in ("no", "use_sidepath", "private"):
             return None
         if access in ("private", "no") and foot not in _FOOT_YES:
+            return None
+        if tags.get("tunnel") in _TUNNELS and highway not in _PEDESTRIAN_HIGHWAYS and not _has_foot_way(tags):
+            name = f" ({tags['name']})" if tags.get("name") else ""
+            self.report.drop("road tunnels without a foot, sidewalk or footway tag (not walked)", f"{osm_id}{name}")
             return None
         if highway == "footway" and tags.get("footway") == "crossing":
             return "footway"
@@ -235,6 +312,7 @@ class _Reader:
 
     def walk_features(self) -> list[dict]:
         """One LineString per way segment between junctions; junction nodes are shared exactly."""
+        self.join_lifts()
         uses: dict[int, int] = {}
         for way in self.walk_ways:
             refs = [node[0] for node in way.nodes if node is not None]
@@ -260,23 +338,109 @@ class _Reader:
                     features.append(self.segment(segment, properties, crossing))
         return [feature for feature in features if feature is not None]
 
+    def join_lifts(self) -> None:
+        """Turn every lift into lines the terminal can walk: a hub per level it serves (the lift's
+        point, a few centimetres apart per level so levels stay apart) and a lift line between
+        neighbouring levels. Ways of a level that meet at a lift node end at that level's hub; a lone
+        lift node (or a shaft's outline) is linked to the nearest way of each level within LIFT_REACH_M."""
+        by_ref: dict[int, list[_WalkWay]] = {}
+        for way in self.walk_ways:
+            for node in way.nodes:
+                if node is not None:
+                    by_ref.setdefault(node[0], []).append(way)
+        for ref, lon, lat, tags, osm_id in self.lifts:
+            ways = list({id(way): way for way in by_ref.get(ref, [])}.values())
+            if ways:
+                levels = sorted({way.level for way in ways})
+                if len(levels) < 2:
+                    continue  # on ways of one level it already joins what it touches
+                hubs = self.lift_hubs(levels, lon, lat, tags, osm_id, offset=0)
+                for way in ways:
+                    way.nodes = [hubs[way.level] if node is not None and node[0] == ref else node
+                                 for node in way.nodes]
+                continue
+            named = parse_levels(tags.get("level"))  # one level only is the floor the shaft is drawn on
+            nearest = self.nearest_per_level(lon, lat, named if len(named) >= 2 else [])
+            if len(nearest) < 2:
+                found = ", ".join(_level_text(level) for level in sorted(nearest)) or "none"
+                self.report.drop(f"lifts that join nothing (they need walking ways of two levels within "
+                                 f"{LIFT_REACH_M:.0f} m)", f"{osm_id} at {lat:.6f},{lon:.6f}: levels found: {found}")
+                continue
+            hubs = self.lift_hubs(sorted(nearest), lon, lat, tags, osm_id, offset=1)
+            for level, (way, index, x, y) in nearest.items():
+                door = self.insert_node(way, index, x, y, lat)
+                self.walk_ways.append(_WalkWay(osm_id, {"highway": "footway"}, "footway", [door, hubs[level]], level, ""))
+
+    def lift_hubs(self, levels: list[float], lon: float, lat: float, tags: dict[str, str], osm_id: str,
+                  offset: int) -> dict[float, tuple[int, float, float]]:
+        hubs = {level: (self.new_ref(), lon, lat + (index + offset) * _LIFT_HUB_STEP_DEG)
+                for index, level in enumerate(levels)}
+        for lower, upper in zip(levels, levels[1:]):
+            self.walk_ways.append(_WalkWay(osm_id, tags, "footway", [hubs[lower], hubs[upper]], lower, "elevator",
+                                           (lower, upper)))
+        return hubs
+
+    def nearest_per_level(self, lon: float, lat: float, wanted: list[float]) -> dict[float, tuple]:
+        """level -> (way, segment index, x, y in degrees) of the nearest point within LIFT_REACH_M."""
+        kx, ky = _metres_per_degree(lat)
+        best: dict[float, tuple[float, tuple]] = {}
+        for way in self.walk_ways:
+            if way.link is not None or (wanted and way.level not in wanted):
+                continue
+            for index, (a, b) in enumerate(zip(way.nodes, way.nodes[1:])):
+                if a is None or b is None:
+                    continue
+                ax, ay, bx, by = (a[1] - lon) * kx, (a[2] - lat) * ky, (b[1] - lon) * kx, (b[2] - lat) * ky
+                dx, dy = bx - ax, by - ay
+                length2 = dx * dx + dy * dy
+                t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
+                distance = math.hypot(ax + t * dx, ay + t * dy)
+                if distance <= LIFT_REACH_M and (way.level not in best or distance < best[way.level][0]):
+                    best[way.level] = (distance, (way, index, a[1] + t * (b[1] - a[1]), a[2] + t * (b[2] - a[2])))
+        return {level: found for level, (_, found) in best.items()}
+
+    def insert_node(self, way: _WalkWay, index: int, lon: float, lat: float, near_lat: float) -> tuple[int, float, float]:
+        """The way's node at (lon, lat) on its segment `index`: an end within 0.5 m, else a new node."""
+        kx, ky = _metres_per_degree(near_lat)
+        for node in (way.nodes[index], way.nodes[index + 1]):
+            if math.hypot((node[1] - lon) * kx, (node[2] - lat) * ky) < 0.5:
+                return node
+        node = (self.new_ref(), lon, lat)
+        way.nodes.insert(index + 1, node)
+        return node
+
+    def new_ref(self) -> int:
+        self.made_refs += 1
+        return -(10**15 + self.made_refs)  # far from any real (or lift-outline) id
+
     def walk_properties(self, way: _WalkWay) -> dict:
         tags = way.tags
-        properties: dict = {"layer": way.layer, "walk": True, "osm_id": f"w{way.osm_id}"}
-        name = self.name(tags)
+        properties: dict = {"layer": way.layer, "walk": True, "osm_id": way.osm_id}
+        name = self.name(tags) if way.link != "elevator" else None
         if name is not None:
             properties["name"] = name
+        if way.level:
+            properties["level"] = int(way.level) if way.level.is_integer() else way.level
+        if way.link:
+            properties["link"] = way.link
+        if way.levels:
+            properties["levels"] = [int(v) if v.is_integer() else v for v in way.levels]
+        if tags.get("conveying") in ("forward", "backward"):
+            properties["oneway"] = True
         step_free = True
         incline = tags.get("incline")
+        if tags.get("conveying") == "backward" and incline in ("up", "down"):
+            incline = "down" if incline == "up" else "up"  # the line was turned round to run the way it moves
         if way.layer == "steps":
-            step_free = False
+            # Steps with a wheelchair ramp beside them (https://wiki.openstreetmap.org/wiki/Key:ramp).
+            step_free = tags.get("ramp:wheelchair") == "yes" and way.link is None
             if incline in ("up", "down"):
                 properties["incline"] = incline
         elif incline not in (None, "up", "down", "yes", "no"):
             steepness = _incline_percent(incline)
             if steepness is None:
                 self.report.drop("incline values that cannot be read (the way counts as step-free)",
-                                 f"w{way.osm_id}: incline={incline!r}")
+                                 f"{way.osm_id}: incline={incline!r}")
             elif steepness > _STEEP_PERCENT:
                 step_free = False
         if tags.get("wheelchair") == "no":
@@ -286,6 +450,8 @@ class _Reader:
             step_free = False
         if not step_free:
             properties["step_free"] = False
+        elif way.layer == "steps":
+            properties["step_free"] = True  # said outright: a terminal takes steps without it as not step-free
         return properties
 
     def segment(self, nodes: list[tuple[int, float, float]], properties: dict, crossing: bool) -> dict | None:
@@ -305,7 +471,8 @@ class _Reader:
 
     # ---- places
 
-    def place(self, tags: dict[str, str], place_id: str, lon: float, lat: float) -> None:
+    def place(self, tags: dict[str, str], place_id: str, lon: float, lat: float,
+              entrance: tuple[float, float] | None = None) -> None:
         found = classify(tags)
         if found is None:
             if tags.get("shop") == "vacant":
@@ -313,7 +480,7 @@ class _Reader:
             return
         kind, category = found
         if not self.inside(lon, lat):
-            self.report.tally("places outside the --bbox")
+            self.report.tally("places outside the --boundary" if self.boundary else "places outside the --bbox")
             return
         name = self.name(tags)
         if name is None:
@@ -321,6 +488,11 @@ class _Reader:
             return
         place: dict = {"id": place_id, "kind": kind, "category": category, "name": name,
                        "lat": round_coord(lat), "lon": round_coord(lon)}
+        if entrance is not None:
+            place["entrance"] = {"lat": round_coord(entrance[1]), "lon": round_coord(entrance[0])}
+        levels = parse_levels(tags.get("level"))
+        if levels and levels[0] != 0:
+            place["level"] = int(levels[0]) if levels[0].is_integer() else levels[0]
         owner = f"{place_id} ({_plain(name, self.default_locale)})"
         value = tags.get("opening_hours")
         if value:
@@ -377,6 +549,21 @@ class _Reader:
                 self.report.tally("transit stops mapped twice (platform and stop position), kept once")
         order = {id(place): index for index, (place, _, _) in enumerate(self.candidates)}
         return sorted(kept + chosen, key=lambda place: order[id(place)])
+
+
+def _has_foot_way(tags: dict[str, str]) -> bool:
+    """A road with a pavement or open to walkers (https://wiki.openstreetmap.org/wiki/Key:sidewalk)."""
+    return (tags.get("foot") in _FOOT_YES
+            or any(tags.get(key) in _SIDEWALK_YES for key in ("sidewalk", "footway"))
+            or any(tags.get(f"sidewalk:{side}") in ("yes",) for side in ("both", "left", "right")))
+
+
+def _metres_per_degree(lat: float) -> tuple[float, float]:
+    return 111_320.0 * math.cos(math.radians(lat)), 111_320.0
+
+
+def _level_text(level: float) -> str:
+    return str(int(level)) if level.is_integer() else str(level)
 
 
 def _plain(text, default_locale: str) -> str:

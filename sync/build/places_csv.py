@@ -55,6 +55,10 @@ def apply_overlay(path: Path, places: list[dict], *, locales: list[str], default
         if target is not None:
             if _matched_by_name(row, target):
                 row = {**row, f"name_{default_locale}": ""}  # the name was the key, not a new spelling
+                keys = ", ".join(f"{key} {row[key]!r}" for key in ("osm_id", "id") if row.get(key))
+                if keys:
+                    report.check("CSV rows matched by name because their osm_id or id matched no place",
+                                 f"{where}: {keys} → {target['id']}")
             _apply_row(target, row, locales, default_locale, images, path.parent, report, where)
             updated += 1
             continue
@@ -65,6 +69,9 @@ def apply_overlay(path: Path, places: list[dict], *, locales: list[str], default
         places.append(place)
         by_id[place["id"]] = place
         added += 1
+        keys = ", ".join(f"{key} {row[key]!r}" for key in ("osm_id", "id", f"name_{default_locale}") if row.get(key))
+        report.check("CSV rows that matched no place by osm_id, id or name (added as new places)",
+                     f"{where}: {keys} → {place['id']}")
     report.source(f"places CSV {path}: {len(rows)} rows, {updated} matched existing places, {added} added places")
     return places
 
@@ -72,21 +79,18 @@ def apply_overlay(path: Path, places: list[dict], *, locales: list[str], default
 def _match(row, by_id, by_name, default_locale, where, report) -> dict | None:
     osm = row.get("osm_id", "")
     if osm:
-        match = _OSM_ID.match(osm.replace(" ", ""))
-        if not match:
+        place_id = _osm_place_id(osm)
+        if place_id is None:
             report.drop("CSV osm_id values that are not like n123, w456 or node/123", f"{where}: {osm!r}")
-        else:
-            letter = (match.group(1) or match.group(2)[0]).lower()
-            found = by_id.get(f"osm-{letter}{match.group(3)}")
-            if found is not None:
-                return found
+        elif place_id in by_id:
+            return by_id[place_id]
     if row.get("id") and row["id"] in by_id:
         return by_id[row["id"]]
     name = row.get(f"name_{default_locale}", "")
     candidates = by_name.get(fold(name), []) if name else []
-    if len(candidates) == 1 and not row.get("id"):
+    if len(candidates) == 1:
         return candidates[0]
-    if len(candidates) > 1 and not row.get("id"):
+    if len(candidates) > 1:
         report.drop("CSV rows whose name matches several places (give osm_id or id)",
                     f"{where}: {name!r} matches {', '.join(p['id'] for p in candidates[:5])}")
         return _AMBIGUOUS
@@ -94,7 +98,15 @@ def _match(row, by_id, by_name, default_locale, where, report) -> dict | None:
 
 
 def _matched_by_name(row: dict[str, str], place: dict) -> bool:
-    return not row.get("osm_id") and row.get("id") != place["id"]
+    return _osm_place_id(row.get("osm_id", "")) != place["id"] and row.get("id") != place["id"]
+
+
+def _osm_place_id(value: str) -> str | None:
+    """The feed id of an OSM place written as n123, w456, node/123 or osm-n123; None when unreadable."""
+    match = _OSM_ID.match(value.replace(" ", ""))
+    if not match:
+        return None
+    return f"osm-{(match.group(1) or match.group(2)[0]).lower()}{match.group(3)}"
 
 
 def _new_place(row, locales, default_locale, taken, report, where) -> dict | None:

@@ -17,6 +17,8 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     # values the build repaired where their meaning is clear: reason -> items
     repaired: dict[str, list[str]] = field(default_factory=dict)
+    # reason -> items kept but worth a look (e.g. CSV rows that matched no place and added one)
+    checks: dict[str, list[str]] = field(default_factory=dict)
 
     def source(self, line: str) -> None:
         self.sources.append(line)
@@ -29,6 +31,8 @@ class BuildReport:
 
     def repair(self, reason: str, item: str) -> None:
         self.repaired.setdefault(reason, []).append(item)
+    def check(self, reason: str, item: str) -> None:
+        self.checks.setdefault(reason, []).append(item)
 
     def note(self, line: str) -> None:
         self.notes.append(line)
@@ -54,6 +58,9 @@ class BuildReport:
         if self.repaired:
             lines.append("Repaired:")
             lines += _groups(self.repaired, limit)
+        if self.checks:
+            lines.append("Kept, but check:")
+            lines += _groups(self.checks, limit)
         if self.notes:
             lines.append("Notes:")
             lines += [f"  {line}" for line in self.notes]
@@ -61,6 +68,7 @@ class BuildReport:
 
 
 def _groups(groups: dict[str, list[str]], limit: int | None) -> list[str]:
+    """Each reason once with its count, then its items (the first `limit` of them)."""
     lines = []
     for reason in sorted(groups):
         items = groups[reason]

@@ -66,3 +66,19 @@ def test_search_keyboard_follows_the_language(app):
     frames(2)
     assert search.query == "buch"
     assert [r.title for r in visible_rows(search)][0] == "Buchhandlung Seitenwind"
+
+
+def test_a_language_without_ui_words_is_named_in_itself_and_shows_english_words(app, monkeypatch):
+    from dataclasses import replace
+
+    from kiosk.ui.widgets.langbar import LanguageBar
+
+    monkeypatch.setattr(app, "settings", replace(app.settings, locales=[*app.settings.locales, "fr"]))
+    bar = LanguageBar(app.settings.locales)
+    assert bar.buttons["fr"].txt == "Français" and bar.buttons["uk"].txt == "Українська"
+    home = _home(app)
+    app.set_language("fr")
+    frames(2)
+    assert app.language == "fr" and not app.rtl
+    assert home.tiles["today"].txt == "Today"  # the interface has no French words: English ones
+    app.set_language("de")

@@ -355,3 +355,47 @@ def test_a_place_cards_code_takes_the_walk_there_along(demo, app):
                                 destination_id="buchhandlung-seitenwind")
     assert card.qr.data == walk.share_url and "*BUCHHANDLUNG-SEITENWIND*" in walk.share_url
     assert card.qr.module_px >= 8 and card.qr.width == 49 * card.qr.module_px
+
+
+def test_a_lift_is_a_square_on_the_map_and_not_a_stroke():
+    from kivy.graphics import Rectangle
+
+    from kiosk.ui.widgets.map_layers import LIFT_M, build_scene
+
+    lift = {"type": "Feature", "properties": {"layer": "footway", "walk": True, "link": "elevator", "levels": [0, 1]},
+            "geometry": {"type": "LineString", "coordinates": [[7.4650, 51.5140], [7.4650, 51.514001]]}}
+    path = {"type": "Feature", "properties": {"layer": "footway", "walk": True},
+            "geometry": {"type": "LineString", "coordinates": [[7.4640, 51.5140], [7.4650, 51.5140]]}}
+    scene = build_scene([lift, path], [], None)
+    x, y = scene.xy(51.5140, 7.4650)
+    assert [tile.lifts for tile in scene.tiles if tile.lifts] == [[(x, y)]]
+    assert sum(len(tile.batches.get("footway", ())) for tile in scene.tiles) == 1  # the path only
+    squares = [i for i in scene.instructions() if isinstance(i, Rectangle)]
+    assert [tuple(square.size) for square in squares] == [(LIFT_M, LIFT_M)]
+
+
+def test_no_step_free_route_says_which_steps_block_it_and_how_near_one_gets(demo, app, monkeypatch):
+    from kiosk.directions import NoRoute
+    from kiosk.wayfinding import StepFreeGap
+
+    finder = app.walks.wayfinder
+    target = app.content.place(STAIRS_PLACE, None, "de")
+    usual = finder.from_kiosk(app.settings.kiosk_id, (target.lat, target.lon), lang="de")
+    steps = next(leg for leg in usual.route.legs if not leg.step_free)
+    gap = StepFreeGap(steps, steps.points[0], "Westenhellweg", usual.route.points[-1], {"de": "Kampstraße"}, 120.0)
+    walks_directions = app.walks.directions
+
+    def blocked(lat, lon, *, step_free, lang):
+        if step_free:
+            raise NoRoute("test: the steps cannot be avoided", gap)
+        return walks_directions(lat, lon, step_free=step_free, lang=lang)
+
+    monkeypatch.setattr(app.walks, "directions", blocked)
+    app.go("route", item=STAIRS_PLACE)
+    frames(2)
+    route = app.current()
+    tap(route.step_free_button)
+    assert route.directions is None
+    assert ("Leider gibt es von hier keinen stufenlosen Weg dorthin. Die Karte zeigt, wo es ist. "
+            "Nach Westenhellweg gibt es Stufen, die sich nicht umgehen lassen. "
+            "Ohne Stufen kommen Sie bis auf 120 m heran, über Kampstraße.") in texts(route)

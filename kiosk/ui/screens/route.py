@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk import formatting
 from kiosk.directions import NoRoute
-from kiosk.route_steps import describe_route_structured
+from kiosk.route_steps import describe_route_structured, describe_step_free_gap
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
 from kiosk.ui.widgets.map_panel import MapPanel
@@ -90,8 +90,11 @@ class RouteScreen(KioskScreen):
                 raise NoRoute("There is no walking network.")
             found = walks.directions(lat, lon, step_free=self.step_free, lang=lang,
                                      destination_id=place_id or "")
-        except NoRoute:
+            why: list[str] = []
+        except NoRoute as exc:
             found = None
+            why = (describe_step_free_gap(exc.gap, lang, default_locale=self.app.content.default_locale)
+                   if exc.gap is not None else [])
         self.directions = found
         here = [scene.here] if scene and scene.here else []
         if found is None:
@@ -99,9 +102,10 @@ class RouteScreen(KioskScreen):
             self.map.home_points = here + ([scene.xy(lat, lon)] if scene else [])
             self.summary.show("", "", "")
             self.take_along.show("")
-            self.steps.show([], tr._("Sorry, there is no step-free way there from here. The map shows where it is.")
-                            if self.step_free else
-                            tr._("Sorry, there is no walking route there from here. The map shows where it is."))
+            self.steps.show([], " ".join([tr._("Sorry, there is no step-free way there from here. The map shows "
+                                                "where it is.") if self.step_free else
+                                          tr._("Sorry, there is no walking route there from here. The map shows "
+                                               "where it is."), *why]))
         else:
             self.map.route = list(found.route.points)
             self.map.home_points = here + [scene.xy(*p) for p in found.route.points] if scene else []

@@ -4,12 +4,8 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.i18n import language_name
 from kiosk.ui.widgets.text import KButton
-
-NATIVE_NAMES = {
-    "de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية",
-    "uk": "Українська", "pl": "Polski", "nl": "Nederlands",
-}
 
 
 class LanguageBar(GridLayout):
@@ -18,7 +14,7 @@ class LanguageBar(GridLayout):
         super().__init__(cols=4, spacing=12, size_hint_y=None, **kwargs)
         self.buttons = {}
         for lang in languages:
-            button = KButton(txt=NATIVE_NAMES.get(lang, lang), size_role="body", auto_height=False,
+            button = KButton(txt=language_name(lang), size_role="body", auto_height=False,
                              height=app.touch_px, size_hint_y=None, wrap=False,
                              on_release=lambda b, code=lang: app.set_language(code))
             self.buttons[lang] = button

@@ -24,6 +24,7 @@ MAX_VERTICES = 65_000  # a Mesh indexes its vertices with unsigned shorts
 AREA_STYLES = ("park", "water", "square", "building")
 LINE_STYLES = ("rail", "path", "street", "footway", "steps")
 # Widths in metres: the map zooms like paper, so a street is as wide as it is.
+LIFT_M = 9.0  # a lift's square on the map, in metres: a lift line itself is only centimetres long
 LINE_WIDTH_M = {"rail": 2.5, "path": 3.0, "street": 10.0, "footway": 6.0, "steps": 4.0}
 LABELLED_LAYERS = ("street", "footway", "square", "park")
 
@@ -52,6 +53,7 @@ class Tile:
     bounds: Bounds  # of everything drawn in it, which may reach beyond the square
     batches: dict[str, list[Batch]]  # style -> triangles
     points: list[tuple[float, float]]  # landmark points
+    lifts: list[tuple[float, float]] = field(default_factory=list)  # public lifts (feed lines with link: elevator)
 
 
 @dataclass
@@ -82,7 +84,7 @@ class MapScene:
         Each tile's meshes are made on first use and shared by every map of this scene."""
         chosen = range(len(self.tiles)) if tiles is None else tuple(tiles)
         made: list = []
-        for style in (*AREA_STYLES, *LINE_STYLES, "landmark"):
+        for style in (*AREA_STYLES, *LINE_STYLES, "landmark", "lift"):
             meshes = [m for i in chosen for m in self._tile_meshes(i, style)]
             if meshes:
                 made.append(self._colour(style))
@@ -115,6 +117,9 @@ class MapScene:
             tile = self.tiles[index]
             if style == "landmark":
                 self._meshes[key] = [Rectangle(pos=(x - 6, y - 6), size=(12, 12)) for x, y in tile.points]
+            elif style == "lift":
+                self._meshes[key] = [Rectangle(pos=(x - LIFT_M / 2, y - LIFT_M / 2), size=(LIFT_M, LIFT_M))
+                                     for x, y in tile.lifts]
             else:
                 self._meshes[key] = [Mesh(vertices=b.vertices, indices=b.indices, mode="triangles")
                                      for b in tile.batches.get(style, ())]
@@ -169,7 +174,9 @@ def scene_steps(features: list[Mapping], places: list, kiosk: Mapping | None) ->
                 for part in parts:
                     line = [projection.to_xy(lat, lon) for lon, lat, *_ in part]
                     all_xy.extend(line)
-                    if style and line:
+                    if props.get("link") == "elevator" and line:
+                        tiles.lift(line[0])
+                    elif style and line:
                         tiles.builder(style, line, LINE_WIDTH_M[style] / 2).stroke(line, LINE_WIDTH_M[style] / 2)
                     name = props.get("name")
                     if name and layer in LABELLED_LAYERS:
@@ -238,6 +245,7 @@ class _TileBuilder:
         self._builders: dict[tuple[int, int], dict[str, _BatchBuilder]] = {}
         self._extent: dict[tuple[int, int], list[float]] = {}
         self._points: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        self._lifts: dict[tuple[int, int], list[tuple[float, float]]] = {}
 
     def _tile(self, points: list[tuple[float, float]], reach: float) -> tuple[int, int]:
         x0, y0 = points[0]
@@ -255,10 +263,13 @@ class _TileBuilder:
     def point(self, xy: tuple[float, float]) -> None:
         self._points.setdefault(self._tile([xy], 6.0), []).append(xy)
 
+    def lift(self, xy: tuple[float, float]) -> None:
+        self._lifts.setdefault(self._tile([xy], LIFT_M / 2), []).append(xy)
+
     def tiles(self) -> list[Tile]:
         return [Tile(Bounds(*self._extent[key]),
                      {style: b.batches() for style, b in self._builders.get(key, {}).items()},
-                     self._points.get(key, []))
+                     self._points.get(key, []), self._lifts.get(key, []))
                 for key in sorted(self._extent)]
 
 

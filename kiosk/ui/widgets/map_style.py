@@ -17,6 +17,7 @@ MAP_COLOURS = {name: hex_colour(value) for name, value in {
     "footway": "#6a6152",  # pedestrian streets: warmer, the visitor's usual way
     "steps": "#e08a2e",  # steps stand out: they matter to a wheelchair user
     "landmark": "#a9b3bd",
+    "lift": "#3fc1c9",  # public lifts: where a step-free route changes level
     "label": "#f3f5f7",
     "label_halo": "#11161c",
     "route": "#ffcc33",

@@ -22,6 +22,7 @@ STEP_ICONS = {
     ("turn", "left"): "↰", ("turn", "right"): "↱", ("turn", "slight_left"): "↖", ("turn", "slight_right"): "↗",
     ("turn", "sharp_left"): "↙", ("turn", "sharp_right"): "↘", ("steps", "up"): "⇅", ("steps", "down"): "⇅",
     ("steps", None): "⇅", ("arrive", "left"): "⚑", ("arrive", "right"): "⚑", ("arrive", None): "⚑",
+    ("escalator", "up"): "⇅", ("escalator", "down"): "⇅", ("escalator", None): "⇅", ("lift", None): "⇕",
 }
 
 
