@@ -1,1 +1,1 @@
-mPdPnakK3lSvAq2vPPVF4+D29CtjksPxCD+rnkNemSVD+vNzzyDgx3g0bh+eAlR0arRnqcCtNTyxZGSvp27QCg==
+jSuurntPWY0dSGbk0P1p1czOQa5VL/N2dL3KRizkTfnPh3q3tUlLwTOP7azp6p/IDBPZXh6S7t6TfSNVb8kPAw==
