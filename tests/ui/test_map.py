@@ -385,10 +385,10 @@ def test_no_step_free_route_says_which_steps_block_it_and_how_near_one_gets(demo
     gap = StepFreeGap(steps, steps.points[0], "Westenhellweg", usual.route.points[-1], {"de": "Kampstraße"}, 120.0)
     walks_directions = app.walks.directions
 
-    def blocked(lat, lon, *, step_free, lang):
+    def blocked(lat, lon, *, step_free, lang, destination_id=""):
         if step_free:
             raise NoRoute("test: the steps cannot be avoided", gap)
-        return walks_directions(lat, lon, step_free=step_free, lang=lang)
+        return walks_directions(lat, lon, step_free=step_free, lang=lang, destination_id=destination_id)
 
     monkeypatch.setattr(app.walks, "directions", blocked)
     app.go("route", item=STAIRS_PLACE)
