@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 # Libraries the Kivy wheel loads at run time (OpenGL through Mesa, touch input) and zbar,
 # which the tests use to read QR codes back. Fonts ship in assets/fonts. Chromium (with Noto for
 # Arabic and Cyrillic) is the browser the take-along page's tests drive through Playwright, which
-# never downloads a browser of its own here (docs/dependencies.md).
-SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv chromium fonts-noto-core"
+# never downloads a browser of its own here (docs/dependencies.md); shellcheck checks our scripts.
+SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv chromium fonts-noto-core shellcheck"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -21,6 +21,7 @@ if [ -n "$missing" ]; then
         echo "Installing system packages:$missing"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
+        # shellcheck disable=SC2086 # one word per package: the split is wanted
         apt-get install -y -qq --no-install-recommends $missing >/dev/null
     else
         echo "These system packages are missing:$missing"
