@@ -99,10 +99,6 @@ class Services:
         self._start_uploads()
         Window.fbind("on_flip", self._first_frame)
         Window.canvas.ask_update()  # the attract loop no longer redraws every frame: ask for the one READY waits for
-        interval = systemd.watchdog_interval()
-        if interval:
-            # From the UI loop on purpose: a frozen UI stops the pings and systemd restarts the kiosk.
-            self._events.append(Clock.schedule_interval(lambda dt: systemd.watchdog(), interval))
 
     def stop(self) -> None:
         """On app stop: hand over this hour's counts, stop the threads, tell systemd."""
@@ -131,6 +127,11 @@ class Services:
     def _first_frame(self, *args) -> None:
         Window.funbind("on_flip", self._first_frame)
         systemd.ready(f"Showing the kiosk {self.settings.kiosk_id}")
+        interval = systemd.watchdog_interval()
+        if interval:
+            # Pings start after READY, so a slow first frame can never send one before it; and they come
+            # from the UI loop on purpose: a frozen UI stops the pings and systemd restarts the kiosk.
+            self._events.append(Clock.schedule_interval(lambda dt: systemd.watchdog(), interval))
 
     def _start_sync(self) -> None:
         sync_settings = self.settings.sync_settings(self.data_dir)
