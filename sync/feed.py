@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from sync.feed_report import Report, json_path, one_line, short, type_name
+from sync.feed_limits import limit_problems
 from sync.feed_rules import Semantics
 from sync.feed_structure import SCHEMA_PATH, feed_schema, schema_problems
 
@@ -141,6 +142,7 @@ def problems(doc: object) -> list[str]:
     try:
         schema_problems(doc, report)
         Semantics(doc, report).check()
+        limit_problems(doc, report)
     except RecursionError:
         report.add((), "the document is nested too deeply to check")
     except Exception as exc:  # refuse the feed rather than crash the terminal that checks it
