@@ -1,6 +1,7 @@
 """Terminal settings: a TOML file (--config, KIOSK_CONFIG, /etc/kiosk/kiosk.toml) or the demo defaults."""
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -110,15 +111,65 @@ def _problems(values: dict[str, Any]) -> list[str]:
             problems.append(f"'feed_url' must be https://, file:// or a path, not {scheme}://")
         if not values.get("public_keys"):
             problems.append("'public_keys' must list at least one key when 'feed_url' is set")
-    for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s"):
-        if isinstance(values.get(key), (int, float)) and values[key] <= 0:
-            problems.append(f"'{key}' must be greater than 0")
+    problems += _range_problems(values)
+    problems += _path_problems(values)
+    if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
+        problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
+                        "can sign with it; list only your own keys (kiosk-feed keygen)")
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")
     locales = values.get("locales", UI_LOCALES)
     if isinstance(locales, list) and values.get("default_locale", "de") not in locales:
         problems.append("'default_locale' must be one of 'locales'")
     return problems
+
+
+# A setting outside these is a typo or a unit mistake (ms for s), never a wish: (lowest, highest).
+RANGES: dict[str, tuple[float, float]] = {
+    "sync_interval_s": (10, 7 * 86400), "connect_timeout_s": (0.1, 300), "read_timeout_s": (0.1, 600),
+    "idle_timeout_s": (5, 3600), "screen_diagonal_in": (5, 200), "walking_speed_kmh": (0.5, 20),
+    "step_free_speed_kmh": (0.5, 20),
+}
+
+
+def _range_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    for key, (low, high) in RANGES.items():
+        value = values.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or not low <= value <= high:
+                problems.append(f"'{key}' is {value!r}, but must be between {low:g} and {high:g}")
+    return problems
+
+
+def _path_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    data_dir = values.get("data_dir")
+    if isinstance(data_dir, str) and data_dir:
+        folder = Path(data_dir).expanduser()
+        if folder.exists() and not folder.is_dir():
+            problems.append(f"'data_dir' names {folder}, which is a file, not a folder")
+    prometheus = values.get("prometheus_file")
+    if isinstance(prometheus, str) and prometheus:
+        target = Path(prometheus).expanduser()
+        if target.is_dir():
+            problems.append(f"'prometheus_file' names {target}, which is a folder; name a file such as kiosk.prom")
+        else:
+            existing = next(folder for folder in (target, *target.parents) if folder.exists())
+            # The sync creates missing folders, so what counts is the nearest one that exists.
+            if existing != target and not existing.is_dir():
+                problems.append(f"'prometheus_file' {target} cannot be created: {existing} is a file")
+            elif not os.access(existing, os.W_OK):
+                problems.append(f"'prometheus_file' {target} cannot be written by this user ({existing} is read-only)")
+    return problems
+
+
+def _lists_demo_key(keys: object) -> bool:
+    if not isinstance(keys, list) or not keys:
+        return False
+    from sync.demo import demo_public_key  # light: only the key file is read
+
+    return demo_public_key() in (key.strip() for key in keys if isinstance(key, str))
 
 
 def from_mapping(values: dict[str, Any], source: str = "settings") -> Config:
@@ -140,6 +191,9 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         values = tomllib.loads(candidate.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"The configuration file {candidate} does not exist.") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"The configuration file {candidate} is not UTF-8: byte 0x{exc.object[exc.start]:02x} at "
+                          f"offset {exc.start} cannot be decoded; save it as UTF-8.") from None
     except OSError as exc:
         raise ConfigError(f"The configuration file {candidate} cannot be read: {exc.strerror}.") from None
     except tomllib.TOMLDecodeError as exc:
