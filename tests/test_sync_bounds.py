@@ -12,7 +12,7 @@ from sync.demo import demo_public_key
 from sync.fetch import Fetcher, FetchError
 from sync.status import describe, read_status
 from tests import feedkit
-from tests.test_sync_http import Site
+from tests.test_sync_http import Site, body
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
@@ -26,17 +26,23 @@ def ticking(step_s: float):
 # ---- 5. an overall deadline, and "in progress" in status
 
 
-def test_a_drip_feed_is_stopped_at_the_overall_deadline_not_after_days(tmp_path):
+def fetch_failure(tmp_path, serve, fetcher: Fetcher) -> FetchError:
+    """The FetchError of fetching feed.json from a real server on 127.0.0.1 that `serve(site)` set up."""
     site = Site(tmp_path / "pub")
-    (site.root / "feed.json").write_bytes(b" " * (4 * 1024 * 1024))
-    fetcher = Fetcher(allow_insecure_http=True, deadline_s=900, clock=ticking(60))
+    serve(site)
     try:
         with pytest.raises(FetchError) as raised:
             fetcher.get(site.url(), what="the feed", limit=50 * 1024 * 1024, now=NOW)
     finally:
         fetcher.close()
         site.close()
-    assert "took longer than 900 s in all" in str(raised.value) and raised.value.unreachable
+    return raised.value
+
+
+def test_a_drip_feed_is_stopped_at_the_overall_deadline_not_after_days(tmp_path):
+    failure = fetch_failure(tmp_path, lambda site: (site.root / "feed.json").write_bytes(b" " * (4 * 1024 * 1024)),
+                            Fetcher(allow_insecure_http=True, deadline_s=900, clock=ticking(60)))
+    assert "took longer than 900 s in all" in str(failure) and failure.unreachable
 
 
 def test_a_fast_download_is_not_cut_by_the_deadline(tmp_path):
@@ -48,6 +54,14 @@ def test_a_fast_download_is_not_cut_by_the_deadline(tmp_path):
     finally:
         fetcher.close()
         site.close()
+
+
+def test_a_cut_download_reports_every_byte_that_arrived(tmp_path):
+    data = b"x" * 300_000
+    failure = fetch_failure(tmp_path, lambda site: site.overrides.update(
+        {"/feed.json": body(data, content_length=len(data), close_after=150_001)}), Fetcher(allow_insecure_http=True))
+    # Read in 64 KiB chunks, the partial last one went uncounted: "cut after 128 KiB".
+    assert "was cut after 146 KiB of 293 KiB of the feed" in str(failure)
 
 
 def test_status_says_a_sync_is_in_progress_and_what_the_last_one_did():
