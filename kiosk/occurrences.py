@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, HOURLY, MINUTELY, SECONDLY, WEEKLY, rrule, rrulestr
 
+from sync.feed_limits import never_occurs
+
 __all__ = ["Occurrence", "day_bounds", "occurrences_between", "occurrences_on_day"]
 
 
@@ -218,6 +220,9 @@ def _rule(text: str, first_wall: datetime, tz_key: str, all_day: bool, owner: st
         # The feed validator refuses them too: one event must not make thousands of occurrences a day.
         raise ValueError(f"The recurrence rule {text!r} of event {owner!r} repeats more often than daily; "
                          "a kiosk calendar takes DAILY, WEEKLY, MONTHLY or YEARLY rules.")
+    if never_occurs(body, first_wall):
+        # dateutil would search until year 9999 on every question; asked once here, as the validator does.
+        raise ValueError(f"The recurrence rule {text!r} of event {owner!r} never produces an occurrence.")
     return parsed
 
 

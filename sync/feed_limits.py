@@ -11,6 +11,7 @@ import math
 import re
 import statistics
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Iterator
 
 from dateutil.rrule import rrulestr
@@ -211,7 +212,7 @@ class Limits:
         if start is None:
             return
         self.check_recurring_length(event, start, path)
-        if not self.probed_in_vain and _never_occurs(rule, start):
+        if not self.probed_in_vain and never_occurs(rule, start):
             self.probed_in_vain = True
             self.add(path + ("rrule",), "never produces an occurrence (e.g. BYMONTH=2;BYMONTHDAY=30); "
                                         "check the rule's BY parts against its start")
@@ -271,7 +272,8 @@ def _start_of(value: object) -> datetime | None:
     return parsed.replace(tzinfo=None)
 
 
-def _never_occurs(rule: str, start: datetime) -> bool:
+@lru_cache(maxsize=1024)
+def never_occurs(rule: str, start: datetime) -> bool:
     """True when `rule` yields nothing from `start` on, decided in bounded time.
 
     dateutil walks period after period until year 9999 looking for a match that never comes. The

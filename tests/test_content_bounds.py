@@ -65,3 +65,14 @@ def test_a_million_character_query_is_cut_before_it_reaches_the_index(data_dir):
     assert MAX_QUERY_CHARS <= 200 and spent < 2.0  # it took 7 s of CPU before the cut
     assert [hit.id for hit in content.search("Weihnachtsmarkt", "de")][:1] == ["weihnachtsmarkt"]
     content.close()
+
+
+def test_a_rule_that_never_occurs_left_by_older_software_is_refused_once_not_searched_on_every_question():
+    event = {"id": "never", "start": "2026-11-26T10:00:00+01:00", "rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}
+    with pytest.raises(ValueError, match="never produces an occurrence"):
+        occurrences.occurrences_on_day(event, BERLIN, date(2026, 11, 26))
+    started = time.process_time()
+    for offset in range(30):
+        with pytest.raises(ValueError):
+            occurrences.occurrences_on_day(event, BERLIN, date(2026, 11, 26) + timedelta(days=offset))
+    assert time.process_time() - started < 1.0  # the refusal is cached with the parsed rule
