@@ -7,6 +7,7 @@ can hold, time zones the content layer can read, and text that SQLite can store.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import statistics
@@ -57,7 +58,8 @@ class Limits:
         self.probed_in_vain = False  # one rule that never occurs refuses the feed; the others need no probe
 
     def check(self) -> None:
-        self.check_text(self.doc, ())
+        if _may_hold_surrogates(self.doc):
+            self.check_text(self.doc, ())
         self.check_zone()
         self.check_years()
         self.check_area()
@@ -118,8 +120,9 @@ class Limits:
 
     def check_area(self) -> None:
         named = list(self._named_positions())
-        map_positions = list(self._map_positions())
-        sample = [(lon, lat) for _, lon, lat in named] or [(lon, lat) for _, lon, lat, _ in map_positions[::97]]
+        shapes = [(("map", "features", index, "geometry"), _positions(feature.get("geometry")))
+                  for index, feature in _entries(self.doc.get("map"), "features")]
+        sample = [(lon, lat) for _, lon, lat in named] or [position for _, found in shapes for position in found[:1]]
         if not sample:
             return
         # The median: one swapped or mistyped position cannot move the centre it is judged against.
@@ -140,11 +143,16 @@ class Limits:
         for path, lon, lat in named:
             if outside(lon, lat):
                 self.add(path, far(lon, lat))
-        reported: set[Location] = set()
-        for path, lon, lat, feature in map_positions:
-            if feature not in reported and outside(lon, lat):
-                reported.add(feature)
-                self.add(path, far(lon, lat))
+        for path, positions in shapes:
+            if not positions:
+                continue
+            lons, lats = [lon for lon, _ in positions], [lat for _, lat in positions]
+            # Most shapes lie wholly inside: their bounds answer without a look at each position.
+            if outside(min(lons), min(lats)) or outside(max(lons), max(lats)) or \
+                    outside(min(lons), max(lats)) or outside(max(lons), min(lats)):
+                first = next(((lon, lat) for lon, lat in positions if outside(lon, lat)), None)
+                if first is not None:
+                    self.add(path, far(*first))
         self.check_walk_segments()
 
     def _named_positions(self) -> Iterator[tuple[Location, float, float]]:
@@ -156,12 +164,6 @@ class Limits:
             location = event.get("location")
             if isinstance(location, dict) and _number(location.get("lat")) and _number(location.get("lon")):
                 yield ("events", index, "location"), float(location["lon"]), float(location["lat"])
-
-    def _map_positions(self) -> Iterator[tuple[Location, float, float, Location]]:
-        mapped = self.doc.get("map")
-        for index, feature in _entries(mapped, "features"):
-            where: Location = ("map", "features", index)
-            yield from _positions(feature.get("geometry"), where + ("geometry",), where, 0)
 
     def check_walk_segments(self) -> None:
         for index, feature in _entries(self.doc.get("map"), "features"):
@@ -224,23 +226,31 @@ class Limits:
                                       f"a recurring event may last at most {MAX_RECURRING_DAYS} days")
 
 
-def _positions(geometry: object, path: Location, feature: Location, depth: int) \
-        -> Iterator[tuple[Location, float, float, Location]]:
+def _positions(geometry: object, depth: int = 0) -> list[tuple[float, float]]:
+    """Every (lon, lat) of a geometry and its members that is a position at all (feed_rules words the others)."""
     if not isinstance(geometry, dict) or depth > 8:
-        return
+        return []
     if geometry.get("type") == "GeometryCollection" and isinstance(geometry.get("geometries"), list):
-        for index, member in enumerate(geometry["geometries"]):
-            yield from _positions(member, path + ("geometries", index), feature, depth + 1)
-        return
+        return [position for member in geometry["geometries"] for position in _positions(member, depth + 1)]
+    found = []
     stack = [geometry.get("coordinates")]
-    while stack:
+    while stack and len(stack) < 100_000:
         node = stack.pop()
         if not isinstance(node, list) or not node:
             continue
-        if len(node) in (2, 3) and all(map(_number, node)):
-            yield path, float(node[0]), float(node[1]), feature
-        elif len(stack) < 100_000:
+        if len(node) in (2, 3) and ((type(node[0]) is float and type(node[1]) is float) or all(map(_number, node))):
+            found.append((float(node[0]), float(node[1])))
+        else:
             stack.extend(node)
+    return found
+
+
+def _may_hold_surrogates(doc: object) -> bool:
+    """One pass in C over the whole document; the walk that names the paths runs only when it finds one."""
+    try:
+        return _SURROGATE.search(json.dumps(doc, ensure_ascii=False)) is not None
+    except (TypeError, ValueError, RecursionError):
+        return True
 
 
 def _longest_segment_m(line: list) -> float:
