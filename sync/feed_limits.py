@@ -40,9 +40,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _EARTH_M_PER_DEGREE = math.pi / 180 * 6_371_000.0
 
 
-def limit_problems(doc: dict, report: Report) -> None:
+def limit_problems(doc: dict, report: Report, *, surrogates_possible: bool = True) -> None:
     """Add every value of `doc` that lies beyond what a terminal can answer in bounded time and memory."""
-    Limits(doc, report).check()
+    Limits(doc, report).check(surrogates_possible)
 
 
 def _number(value: object) -> bool:
@@ -57,8 +57,8 @@ class Limits:
         self.add = report.add
         self.probed_in_vain = False  # one rule that never occurs refuses the feed; the others need no probe
 
-    def check(self) -> None:
-        if _may_hold_surrogates(self.doc):
+    def check(self, surrogates_possible: bool = True) -> None:
+        if surrogates_possible and _may_hold_surrogates(self.doc):
             self.check_text(self.doc, ())
         self.check_zone()
         self.check_years()
