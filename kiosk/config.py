@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -12,6 +13,8 @@ from urllib.parse import urlparse
 import platformdirs
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+KIOSK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")  # the feed's id pattern (docs/feed-format.md)
+SCREEN_SIZE = re.compile(r"([0-9]{3,4})x([0-9]{3,4})\Z", re.ASCII)
 UI_LOCALES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
 
 
@@ -113,6 +116,7 @@ def _problems(values: dict[str, Any]) -> list[str]:
             problems.append("'public_keys' must list at least one key when 'feed_url' is set")
     problems += _range_problems(values)
     problems += _path_problems(values)
+    problems += _form_problems(values)
     if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
         problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
                         "can sign with it; list only your own keys (kiosk-feed keygen)")
@@ -139,6 +143,31 @@ def _range_problems(values: dict[str, Any]) -> list[str]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value) or not low <= value <= high:
                 problems.append(f"'{key}' is {value!r}, but must be between {low:g} and {high:g}")
+    return problems
+
+
+def _form_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    kiosk_id = values.get("kiosk_id")
+    if isinstance(kiosk_id, str) and not KIOSK_ID.match(kiosk_id):
+        problems.append(f"'kiosk_id' {kiosk_id!r} is not a feed id (a-z, 0-9, '.', '_', '-'; at most 64)")
+    size = values.get("screen_size")
+    match = SCREEN_SIZE.match(size) if isinstance(size, str) else None
+    if isinstance(size, str) and not (match and all(200 <= int(side) <= 8000 for side in match.groups())):
+        problems.append(f"'screen_size' {size!r} is not WIDTHxHEIGHT in pixels, 200 to 8000 a side, e.g. \"1080x1920\"")
+    locales = values.get("locales")
+    unknown = [tag for tag in locales if tag not in UI_LOCALES] if isinstance(locales, list) else []
+    if unknown:
+        problems.append(f"'locales' lists {', '.join(map(repr, unknown))}, which the kiosk has no translation for; "
+                        f"it speaks {', '.join(UI_LOCALES)}")
+    night = values.get("night_mode")
+    if isinstance(night, str):
+        from kiosk.night import NightModeError, parse_schedule
+
+        try:
+            parse_schedule(night)
+        except NightModeError as exc:
+            problems.append(f"'night_mode': {str(exc).rstrip('.')}")
     return problems
 
 
