@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SETUP := $(VENV)/.installed
 
-.PHONY: run test test-future bench locales screenshots demo clean
+.PHONY: run test test-future fuzz bench locales screenshots demo clean
 
 $(SETUP): pyproject.toml tools/setup.sh
 	sh tools/setup.sh
@@ -17,6 +17,11 @@ test: $(SETUP)
 # The whole suite with the clock moved: +1 and +3 years, both DST nights, 29 February 2028 (docs/testing.md).
 test-future: $(SETUP)
 	sh tools/test_future.sh
+
+# Thousands of mutated feeds through validate, apply, events, places, search and route (docs/robustness.md).
+FUZZ_EXAMPLES := 5000
+fuzz: $(SETUP)
+	ulimit -v 1572864; $(PY) tests/fuzz_apply.py --examples $(FUZZ_EXAMPLES) --seed 19
 
 bench: $(SETUP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"

@@ -2,8 +2,10 @@
 
 kiosk.toml holds only `admin_pin_hash`, e.g. "scrypt$16384$8$1$<salt>$<hash>" (base64 without
 padding), made with `kiosk admin set-pin`. "pbkdf2_sha256$<iterations>$<salt>$<hash>" is accepted
-too, for Pythons built without scrypt. Five wrong tries lock the panel for five minutes; the
-guard takes the time as an argument (pass time.monotonic(), which NTP corrections do not move).
+too, for Pythons built without scrypt. Five wrong tries lock the panel for five minutes, each
+further lockout twice as long (up to a day) until the right PIN is entered; with a state file the
+count survives a restart, and a restart never shortens a lock. The guard takes the time as an
+argument (pass time.monotonic(), which NTP corrections do not move).
 """
 from __future__ import annotations
 
@@ -11,8 +13,13 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
+import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+from sync.status import write_json_atomically
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 12
@@ -20,6 +27,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PBKDF2_ITERATIONS = 600_000
 MAX_TRIES = 5
 LOCKOUT_S = 300.0
+MAX_LOCKOUT_S = 86_400.0  # at most 5 guesses a day once escalated: a 4-digit PIN then takes years
+log = logging.getLogger(__name__)
 
 
 class PinError(ValueError):
@@ -106,14 +115,27 @@ class PinAttempt:
 
 
 class PinGuard:
-    """Counts wrong PINs: after `max_tries` in a row it refuses every try for `lockout_s` seconds."""
+    """Counts wrong PINs: after `max_tries` in a row it refuses every try for a while.
 
-    def __init__(self, stored_hash: str | None, *, max_tries: int = MAX_TRIES, lockout_s: float = LOCKOUT_S):
+    The first lockout lasts `lockout_s`, each further one twice as long as the one before (at most
+    MAX_LOCKOUT_S), until the right PIN resets everything. With `state_path` the counts are kept in
+    a small JSON file; a guard that starts while a lock was on starts that lock again in full.
+    """
+
+    def __init__(self, stored_hash: str | None, *, max_tries: int = MAX_TRIES, lockout_s: float = LOCKOUT_S,
+                 state_path: str | os.PathLike | None = None, now: float = 0.0):
         self.stored_hash = stored_hash
         self.max_tries = max_tries
         self.lockout_s = lockout_s
+        self.state_path = Path(state_path) if state_path else None
         self._wrong = 0
+        self._lockouts = 0  # lockouts since the last right PIN: each one doubles the next
         self._locked_until: float | None = None
+        self._load(now)
+
+    def lockout_for(self, lockouts: int) -> float:
+        """How long the `lockouts`-th lockout in a row lasts (1 for the first)."""
+        return min(self.lockout_s * 2 ** min(max(lockouts - 1, 0), 32), MAX_LOCKOUT_S)
 
     def retry_after(self, now: float) -> float:
         """Seconds until tries are accepted again; 0 when the panel is not locked."""
@@ -122,6 +144,7 @@ class PinGuard:
         if now >= self._locked_until:
             self._locked_until = None
             self._wrong = 0
+            self._save()
             return 0.0
         return self._locked_until - now
 
@@ -130,10 +153,39 @@ class PinGuard:
         if wait := self.retry_after(now):
             return PinAttempt(False, True, 0, wait)
         if verify_pin(pin, self.stored_hash):
-            self._wrong = 0
+            self._wrong = self._lockouts = 0
+            self._save()
             return PinAttempt(True, False, self.max_tries, 0.0)
         self._wrong += 1
         if self._wrong >= self.max_tries:
-            self._locked_until = now + self.lockout_s
-            return PinAttempt(False, True, 0, self.lockout_s)
+            self._lockouts += 1
+            wait = self.lockout_for(self._lockouts)
+            self._locked_until = now + wait
+            self._save()
+            return PinAttempt(False, True, 0, wait)
+        self._save()
         return PinAttempt(False, False, self.max_tries - self._wrong, 0.0)
+
+    def _load(self, now: float) -> None:
+        if self.state_path is None or not self.state_path.exists():
+            return
+        try:
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+            wrong, lockouts, locked = int(state["wrong"]), int(state["lockouts"]), state["locked"] is True
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # A damaged file must not open the panel: count it as a lockout on top of nothing known.
+            log.warning("The PIN state file %s cannot be read (%s); the panel starts locked.", self.state_path, exc)
+            wrong, lockouts, locked = 0, 1, True
+        self._wrong, self._lockouts = max(wrong, 0), max(lockouts, 0)
+        if locked:
+            self._locked_until = now + self.lockout_for(max(self._lockouts, 1))
+
+    def _save(self) -> None:
+        if self.state_path is None:
+            return
+        state = {"wrong": self._wrong, "lockouts": self._lockouts, "locked": self._locked_until is not None}
+        try:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            write_json_atomically(self.state_path, state)
+        except OSError as exc:  # the lockout in memory still holds; only a restart would forget it
+            log.warning("The PIN state file %s cannot be written: %s", self.state_path, exc.strerror or exc)

@@ -251,17 +251,19 @@ def search(ctx: Context, query: str, data_dir: str | None, lang: str, as_json: b
 @click.argument("value")
 @click.option("--at", required=True, help="The moment to ask about (ISO).")
 @click.option("--country", default="DE", show_default=True)
-@click.option("--subdivision", default="NW", show_default=True, help="Region for public holidays ('' for none).")
+@click.option("--subdivision", default=None, help="Region for public holidays ('' for none) [default: NW with DE].")
 @click.option("--timezone", "tz", default="Europe/Berlin", show_default=True)
 @json_option
-def hours(value: str, at: str, country: str, subdivision: str, tz: str, as_json: bool) -> None:
+def hours(value: str, at: str, country: str, subdivision: str | None, tz: str, as_json: bool) -> None:
     """Evaluate an OpenStreetMap opening_hours value: why does a shop show closed?"""
     from kiosk import hours as oh
 
     moment = parse_at(at)
+    if subdivision is None:
+        subdivision = "NW" if country == "DE" else ""  # Dortmund's region, meaningless in another country
     try:
         state = oh.state_at(value, moment, timezone=tz, country=country, subdivision=subdivision or None)
-    except oh.OpeningHoursError as exc:
+    except ValueError as exc:  # OpeningHoursError, or an unknown country, region or time zone
         if as_json:
             click.echo(json.dumps({"state": "unknown", "next_change": None, "error": str(exc)}))
         raise click.ClickException(str(exc)) from None

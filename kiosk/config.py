@@ -1,7 +1,9 @@
 """Terminal settings: a TOML file (--config, KIOSK_CONFIG, /etc/kiosk/kiosk.toml) or the demo defaults."""
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -11,6 +13,8 @@ from urllib.parse import urlparse
 import platformdirs
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+KIOSK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")  # the feed's id pattern (docs/feed-format.md)
+SCREEN_SIZE = re.compile(r"([0-9]{3,4})x([0-9]{3,4})\Z", re.ASCII)
 UI_LOCALES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
 
 
@@ -114,15 +118,102 @@ def _problems(values: dict[str, Any]) -> list[str]:
     page = values.get("share_page_url")
     if isinstance(page, str) and (urlparse(page).scheme not in ("https", "http") or "#" in page):
         problems.append("'share_page_url' must be an http:// or https:// address without '#'")
-    for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s"):
-        if isinstance(values.get(key), (int, float)) and values[key] <= 0:
-            problems.append(f"'{key}' must be greater than 0")
+    problems += _range_problems(values)
+    problems += _path_problems(values)
+    problems += _form_problems(values)
+    if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
+        problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
+                        "can sign with it; list only your own keys (kiosk-feed keygen)")
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")
     locales = values.get("locales", UI_LOCALES)
     if isinstance(locales, list) and values.get("default_locale", "de") not in locales:
         problems.append("'default_locale' must be one of 'locales'")
     return problems
+
+
+# A setting outside these is a typo or a unit mistake (ms for s), never a wish: (lowest, highest).
+RANGES: dict[str, tuple[float, float]] = {
+    "sync_interval_s": (10, 7 * 86400), "connect_timeout_s": (0.1, 300), "read_timeout_s": (0.1, 600),
+    "idle_timeout_s": (5, 3600), "screen_diagonal_in": (5, 200), "walking_speed_kmh": (0.5, 20),
+    "step_free_speed_kmh": (0.5, 20),
+}
+
+
+def _is_language(tag: object) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(str(tag).replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def _range_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    for key, (low, high) in RANGES.items():
+        value = values.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value) or not low <= value <= high:
+                problems.append(f"'{key}' is {value!r}, but must be between {low:g} and {high:g}")
+    return problems
+
+
+def _form_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    kiosk_id = values.get("kiosk_id")
+    if isinstance(kiosk_id, str) and not KIOSK_ID.match(kiosk_id):
+        problems.append(f"'kiosk_id' {kiosk_id!r} is not a feed id (a-z, 0-9, '.', '_', '-'; at most 64)")
+    size = values.get("screen_size")
+    match = SCREEN_SIZE.match(size) if isinstance(size, str) else None
+    if isinstance(size, str) and not (match and all(200 <= int(side) <= 8000 for side in match.groups())):
+        problems.append(f"'screen_size' {size!r} is not WIDTHxHEIGHT in pixels, 200 to 8000 a side, e.g. \"1080x1920\"")
+    locales = values.get("locales")
+    unknown = [tag for tag in locales if not _is_language(tag)] if isinstance(locales, list) else []
+    if unknown:
+        # A real language without interface words is fine (English words, content in it; docs/ui.md).
+        problems.append(f"'locales' lists {', '.join(map(repr, unknown))}, which is no language tag Babel knows, "
+                        f"such as {', '.join(UI_LOCALES)}")
+    night = values.get("night_mode")
+    if isinstance(night, str):
+        from kiosk.night import NightModeError, parse_schedule
+
+        try:
+            parse_schedule(night)
+        except NightModeError as exc:
+            problems.append(f"'night_mode': {str(exc).rstrip('.')}")
+    return problems
+
+
+def _path_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    data_dir = values.get("data_dir")
+    if isinstance(data_dir, str) and data_dir:
+        folder = Path(data_dir).expanduser()
+        if folder.exists() and not folder.is_dir():
+            problems.append(f"'data_dir' names {folder}, which is a file, not a folder")
+    prometheus = values.get("prometheus_file")
+    if isinstance(prometheus, str) and prometheus:
+        target = Path(prometheus).expanduser()
+        if target.is_dir():
+            problems.append(f"'prometheus_file' names {target}, which is a folder; name a file such as kiosk.prom")
+        else:
+            existing = next(folder for folder in (target, *target.parents) if folder.exists())
+            # The sync creates missing folders, so what counts is the nearest one that exists.
+            if existing != target and not existing.is_dir():
+                problems.append(f"'prometheus_file' {target} cannot be created: {existing} is a file")
+            elif not os.access(existing, os.W_OK):
+                problems.append(f"'prometheus_file' {target} cannot be written by this user ({existing} is read-only)")
+    return problems
+
+
+def _lists_demo_key(keys: object) -> bool:
+    if not isinstance(keys, list) or not keys:
+        return False
+    from sync.demo import demo_public_key  # light: only the key file is read
+
+    return demo_public_key() in (key.strip() for key in keys if isinstance(key, str))
 
 
 def from_mapping(values: dict[str, Any], source: str = "settings") -> Config:
@@ -144,6 +235,9 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         values = tomllib.loads(candidate.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"The configuration file {candidate} does not exist.") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"The configuration file {candidate} is not UTF-8: byte 0x{exc.object[exc.start]:02x} at "
+                          f"offset {exc.start} cannot be decoded; save it as UTF-8.") from None
     except OSError as exc:
         raise ConfigError(f"The configuration file {candidate} cannot be read: {exc.strerror}.") from None
     except tomllib.TOMLDecodeError as exc:

@@ -6,6 +6,7 @@ language; nothing here reads the clock.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,10 +17,24 @@ from zoneinfo import ZoneInfo
 
 from kiosk import hours
 from kiosk.i18n import localized
-from kiosk.occurrences import Occurrence, day_bounds, occurrences_between
+from kiosk.occurrences import Occurrence, day_bounds
+from kiosk.occurrences import occurrences_between as _occurrences_between
 from kiosk.place_words import search_words
 from kiosk.search import Document, SearchIndex
 from sync import store
+
+log = logging.getLogger(__name__)
+MAX_QUERY_CHARS = 200  # longer than any name; a pasted novel must not cost seconds of fuzzy matching
+
+
+def occurrences_between(event: dict, tz: ZoneInfo, start: datetime, end: datetime) -> list[Occurrence]:
+    """The event's occurrences, or none when a store written by older software holds a rule it cannot read."""
+    try:
+        return _occurrences_between(event, tz, start, end)
+    except (ValueError, OverflowError) as exc:
+        log.warning("Event %r is left out: %s", event.get("id"), exc)
+        return []
+
 
 FEATURED_LABEL = "qualitaetsroute"
 UPCOMING_DAYS = 7
@@ -576,6 +591,7 @@ class Content:
         self._search_index  # noqa: B018 - a cached property: reading it builds it
 
     def search(self, query: str, lang: str, limit: int = 20) -> list[SearchResult]:
+        query = query[:MAX_QUERY_CHARS]
         return [
             SearchResult(hit.id, hit.type, self.title_of(hit.type, hit.id, lang), hit.score)
             for hit in self._search_index.search(query, limit=limit)

@@ -11,13 +11,17 @@ See docs/recurrence.md for the decisions (events without ``end``, DTSTART off th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, HOURLY, MINUTELY, SECONDLY, WEEKLY, rrule, rrulestr
+
+from sync.feed_limits import never_occurs
 
 __all__ = ["Occurrence", "day_bounds", "occurrences_between", "occurrences_on_day"]
 
@@ -80,7 +84,11 @@ def occurrences_between(
         walls.add(shape.first_wall)
     if shape.rrule is not None:
         rule = _rule(shape.rrule, shape.first_wall, shape.zone.key, shape.all_day, _event_id(event))
-        walls.update(_fast_forward(rule, shape.first_wall, search_from).between(search_from, search_to, inc=True))
+        if rule._count is not None:
+            counted = _counted(rule)
+            walls.update(counted[bisect_left(counted, search_from):bisect_right(counted, search_to)])
+        else:
+            walls.update(_fast_forward(rule, shape.first_wall, search_from).between(search_from, search_to, inc=True))
 
     found = []
     for wall in sorted(walls):
@@ -192,6 +200,7 @@ def _parse_when(value, what: str) -> date | datetime:
     return parsed
 
 
+MAX_COUNT = 5000  # as sync/feed_limits.py: more occurrences than any kiosk calendar needs
 _UNTIL = re.compile(r"(?i)(UNTIL=)([0-9]{8}(?:T[0-9]{6}Z?)?)")
 _FIXED_STEP = {WEEKLY: timedelta(weeks=1), DAILY: timedelta(days=1), HOURLY: timedelta(hours=1),
                MINUTELY: timedelta(minutes=1), SECONDLY: timedelta(seconds=1)}
@@ -226,7 +235,20 @@ def _rule(text: str, first_wall: datetime, tz_key: str, all_day: bool, owner: st
         ) from None
     if not isinstance(parsed, rrule):
         raise ValueError(f"The recurrence rule {text!r} of event {owner!r} must be a single RRULE.")
+    if parsed._freq in (HOURLY, MINUTELY, SECONDLY):
+        # The feed validator refuses them too: one event must not make thousands of occurrences a day.
+        raise ValueError(f"The recurrence rule {text!r} of event {owner!r} repeats more often than daily; "
+                         "a kiosk calendar takes DAILY, WEEKLY, MONTHLY or YEARLY rules.")
+    if never_occurs(body, first_wall):
+        # dateutil would search until year 9999 on every question; asked once here, as the validator does.
+        raise ValueError(f"The recurrence rule {text!r} of event {owner!r} never produces an occurrence.")
     return parsed
+
+
+@lru_cache(maxsize=1024)
+def _counted(rule: rrule) -> tuple[datetime, ...]:
+    """A rule with COUNT, expanded once: later windows are a bisection, not a replay from its start."""
+    return tuple(islice(rule, MAX_COUNT))
 
 
 def _fast_forward(rule: rrule, first_wall: datetime, search_from: datetime) -> rrule:

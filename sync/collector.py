@@ -21,17 +21,20 @@ import logging
 import re
 import sqlite3
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
+
+from sync.http_limits import REQUEST_TIMEOUT_S, BoundedThreadingHTTPServer
 
 log = logging.getLogger("sync.collector")
 
 PATHS = {"/feedback": "feedback", "/usage": "usage", "/heartbeat": "heartbeat"}
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_ITEMS = 500
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-KIOSK_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+KEY_PATTERN = re.compile(r"[A-Za-z0-9-]{8,64}\Z")  # \Z: "$" would let a trailing newline through
+KIOSK_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
+FIRST_YEAR, LAST_YEAR = 2000, 2199  # a terminal's clock outside these is broken, and year 1 overflows UTC
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
     key TEXT PRIMARY KEY,
@@ -84,6 +87,8 @@ def _item_problem(item: Any, kind: str) -> str | None:
         return f"created_at {item.get('created_at')!r} is not an ISO date-time"
     if created.tzinfo is None:
         return "created_at has no UTC offset"
+    if not FIRST_YEAR <= created.year <= LAST_YEAR:
+        return f"created_at {item.get('created_at')!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}"
     payload = item.get("payload")
     if not isinstance(payload, dict):
         return "payload must be a JSON object"
@@ -138,6 +143,8 @@ class Collector:
             document = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise BadRequest("The body is not JSON; send {\"kiosk_id\": ..., \"items\": [...]}.") from None
+        except RecursionError:
+            raise BadRequest("The body is nested too deeply to read; items are flat JSON objects.") from None
         if not isinstance(document, dict):
             raise BadRequest("The body must be a JSON object with kiosk_id and items.")
         kiosk_id, items = document.get("kiosk_id"), document.get("items")
@@ -194,6 +201,9 @@ class Collector:
         except sqlite3.Error as exc:
             log.error("The collector database %s could not be written: %s", self.db_path, exc)
             code, answer = 503, {"error": "The collector could not store the items; send them again later."}
+        except Exception:  # a post this code did not foresee still gets an answer, and the server lives on
+            log.exception("The collector failed on a post to %s.", path)
+            code, answer = 500, {"error": "The collector failed on this post; it was logged, nothing was stored."}
         send_json(handler, code, answer)
         return True
 
@@ -227,6 +237,7 @@ class CollectorHandler(BaseHTTPRequestHandler):
     """The standalone server's handler; `server.collector` is the Collector."""
 
     server_version = "kiosk-collector/1"
+    timeout = REQUEST_TIMEOUT_S  # a body that was promised and never comes frees its thread
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         body = read_body(self)
@@ -242,8 +253,7 @@ class CollectorHandler(BaseHTTPRequestHandler):
         log.info("%s %s", self.address_string(), format % args)
 
 
-def make_server(collector: Collector, host: str = "127.0.0.1", port: int = 8787) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), CollectorHandler)
-    server.daemon_threads = True
+def make_server(collector: Collector, host: str = "127.0.0.1", port: int = 8787) -> BoundedThreadingHTTPServer:
+    server = BoundedThreadingHTTPServer((host, port), CollectorHandler)
     server.collector = collector  # type: ignore[attr-defined]
     return server

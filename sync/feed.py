@@ -10,10 +10,12 @@ from __future__ import annotations
 import gc
 import json
 import math
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from sync.feed_report import Report, json_path, one_line, short, type_name
+from sync.feed_limits import limit_problems
 from sync.feed_rules import Semantics
 from sync.feed_structure import SCHEMA_PATH, feed_schema, schema_problems
 
@@ -22,6 +24,9 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "SCHEMA_PATH", "FeedInvalid", "FeedUnread
 
 FORMAT = "kiosk-feed"
 FORMAT_VERSION = 1
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class FeedUnreadable(Exception):
@@ -45,7 +50,8 @@ class FeedInvalid(Exception):
 def read_feed(raw: bytes, source: str = "feed.json") -> dict:
     """The feed document in `raw`, or FeedUnreadable / FeedInvalid saying what is wrong."""
     doc = parse_json(raw, source)
-    found = problems(doc)
+    # Strict UTF-8 holds no surrogates: only a \uD800-\uDFFF escape can put one into the document.
+    found = problems(doc, surrogates_possible=_SURROGATE_ESCAPE.search(raw) is not None)
     if found:
         raise FeedInvalid(found, source)
     return doc
@@ -130,8 +136,11 @@ def _line_column(raw: bytes, offset: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- problems
 
 
-def problems(doc: object) -> list[str]:
-    """Every problem in `doc`, one line each, as `<json path>: <what is wrong>`; never raises."""
+def problems(doc: object, *, surrogates_possible: bool = True) -> list[str]:
+    """Every problem in `doc`, one line each, as `<json path>: <what is wrong>`; never raises.
+
+    `surrogates_possible=False` (the bytes had no \uD800-\uDFFF escape) skips the search for lone surrogates.
+    """
     if not isinstance(doc, dict):
         return [f"$: a feed must be a JSON object, not {type_name(doc)}"]
     refusal = _refused_format(doc)
@@ -141,6 +150,7 @@ def problems(doc: object) -> list[str]:
     try:
         schema_problems(doc, report)
         Semantics(doc, report).check()
+        limit_problems(doc, report, surrogates_possible=surrogates_possible)
     except RecursionError:
         report.add((), "the document is nested too deeply to check")
     except Exception as exc:  # refuse the feed rather than crash the terminal that checks it

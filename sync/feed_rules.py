@@ -15,9 +15,10 @@ from opening_hours import OpeningHours
 
 from sync.feed_report import Location, Report, json_path, one_line, short, type_name
 
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ASCII digits, upper-case T and Z and no trailing newline: what the content layer's fromisoformat reads.
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z", re.ASCII)
 DATE_TIME_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))\Z", re.ASCII
 )
 ROUTE_PLACEHOLDERS = frozenset({"from_lat", "from_lon", "to_lat", "to_lon", "lang", "polyline"})
 PLACE_PLACEHOLDERS = frozenset({"id", "lat", "lon", "lang"})
@@ -353,8 +354,8 @@ def _parser_detail(message: str) -> str:
     return ""
 
 
-_UTC_UNTIL = re.compile(r"^\d{8}T\d{6}Z$")
-_DATE_UNTIL = re.compile(r"^\d{8}$")
+_UTC_UNTIL = re.compile(r"^\d{8}T\d{6}Z\Z", re.ASCII)
+_DATE_UNTIL = re.compile(r"^\d{8}\Z", re.ASCII)
 
 
 @lru_cache(maxsize=4096)

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Iterator
 from urllib.parse import urljoin, urlparse
 
 import requests
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
 from sync.status import write_json_atomically
 
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
+# The silence timeout alone lets a server drip one byte a second for days; 50 MiB at 1 Mbit/s takes 7 min.
+DOWNLOAD_DEADLINE_S = 900.0
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 BACKOFF_BASE_S = 30.0
@@ -164,9 +168,12 @@ class Fetcher:
 
     def __init__(self, *, allow_insecure_http: bool = False, connect_timeout_s: float = CONNECT_TIMEOUT_S,
                  read_timeout_s: float = READ_TIMEOUT_S, verify: bool | str = True,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, deadline_s: float = DOWNLOAD_DEADLINE_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.allow_insecure_http = allow_insecure_http
         self.timeout = (connect_timeout_s, read_timeout_s)
+        self.deadline_s = deadline_s
+        self.clock = clock  # a monotonic clock, for the overall deadline of one download
         self.verify = verify
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -192,7 +199,9 @@ class Fetcher:
         """
         self.check_scheme(url, what)
         headers = validators.headers() if validators else {}
+        deadline = self.clock() + self.deadline_s
         for _ in range(MAX_REDIRECTS + 1):
+            self._check_deadline(deadline, url, what, 0)
             try:
                 response = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
                                             timeout=self.timeout, verify=self.verify)
@@ -211,7 +220,7 @@ class Fetcher:
                     hint = " (check feed_url)" if code == 404 and what == "the feed" else ""
                     raise FetchError(f"The server at {host_of(url)} answered {status_phrase(code)} for {url}{hint}.",
                                      retry_after=retry_after, server_date=server_date, status_code=code)
-                body, size = self._read_body(response, url, what, limit, sink, server_date)
+                body, size = self._read_body(response, url, what, limit, sink, server_date, deadline)
                 got = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
                 return Fetched(url, body, got, server_date, size=size)
         raise FetchError(f"Fetching {what} was redirected more than {MAX_REDIRECTS} times; the last address was {url}.")
@@ -229,8 +238,27 @@ class Fetcher:
                              server_date=server_date)
         return target
 
+    def _check_deadline(self, deadline: float, url: str, what: str, total: int,
+                        server_date: datetime | None = None) -> None:
+        if self.clock() > deadline:
+            raise FetchError(f"Fetching {what} from {host_of(url)} took longer than {self.deadline_s:g} s in all "
+                             f"(after {human_size(total)}); the download was stopped and will be tried again.",
+                             server_date=server_date, unreachable=True)
+
+    def _pieces(self, response: requests.Response, deadline: float, url: str, what: str,
+                server_date: datetime | None) -> Iterator[bytes]:
+        """The body as it arrives, one socket read at a time, so the overall deadline is checked between reads."""
+        total = 0
+        while True:
+            self._check_deadline(deadline, url, what, total, server_date)
+            piece = response.raw.read1(CHUNK_BYTES, decode_content=True)
+            if not piece:
+                return
+            total += len(piece)
+            yield piece
+
     def _read_body(self, response: requests.Response, url: str, what: str, limit: int, sink: BinaryIO | None,
-                   server_date: datetime | None) -> tuple[bytes | None, int]:
+                   server_date: datetime | None, deadline: float) -> tuple[bytes | None, int]:
         announced = response.headers.get("Content-Length")
         expected = int(announced) if announced and announced.isdigit() else None
         if expected is not None and expected > limit:
@@ -239,7 +267,7 @@ class Fetcher:
         chunks: list[bytes] = []
         total = 0
         try:
-            for chunk in response.iter_content(CHUNK_BYTES):
+            for chunk in self._pieces(response, deadline, url, what, server_date):
                 total += len(chunk)
                 # Content-Length is a claim, not a promise: count what actually arrives.
                 if total > limit:
@@ -249,9 +277,10 @@ class Fetcher:
                     sink.write(chunk)
                 else:
                     chunks.append(chunk)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, Urllib3Error) as exc:
             inner = exc.args[0] if exc.args else exc
-            if isinstance(inner, ReadTimeoutError) or isinstance(exc, requests.exceptions.Timeout):
+            if isinstance(exc, ReadTimeoutError) or isinstance(inner, ReadTimeoutError) \
+                    or isinstance(exc, requests.exceptions.Timeout):
                 raise FetchError(f"The server at {host_of(url)} stopped sending {what} for more than "
                                  f"{self.timeout[1]:g} s (after {human_size(total)}).", server_date=server_date,
                                  unreachable=True) from exc

@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import click
 
+from sync.http_limits import REQUEST_TIMEOUT_S, BoundedThreadingHTTPServer
+
 CONTENT_TYPES = {".json": "application/json", ".sig": "text/plain; charset=us-ascii", ".jpg": "image/jpeg",
                  ".jpeg": "image/jpeg", ".png": "image/png", ".html": "text/html; charset=utf-8",
                  ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -29,6 +31,7 @@ class FeedFolderHandler(BaseHTTPRequestHandler):
     server: "FeedServer"
     server_version = "kiosk-feed-serve"
     protocol_version = "HTTP/1.1"
+    timeout = REQUEST_TIMEOUT_S  # an idle or half-sent request frees its thread
 
     def do_GET(self) -> None:
         self.send_file(head=False)
@@ -109,8 +112,7 @@ class FeedFolderHandler(BaseHTTPRequestHandler):
         return False
 
 
-class FeedServer(ThreadingHTTPServer):
-    daemon_threads = True
+class FeedServer(BoundedThreadingHTTPServer):
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = False,
                  handler: type[BaseHTTPRequestHandler] = FeedFolderHandler, collector=None) -> None:

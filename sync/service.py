@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,6 +23,7 @@ from sync.fetch import FetchError, Fetcher, FetchState, host_of, human_size
 from sync.signing import PublicKeyError, SignatureError, verify_signature
 from sync.status import clock_problem, content_is_stale, read_status, write_status
 
+log = logging.getLogger(__name__)
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_FEED_BYTES = 50 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 64 * 1024
@@ -156,7 +158,8 @@ def apply_feed(
     if signature is None:
         raise SyncFailed(f"There is no signature for the feed from {source}; unsigned feeds are never applied.")
     if len(raw) > MAX_FEED_BYTES:
-        raise SyncFailed(f"The feed from {source} is {len(raw)} bytes, over the limit of {MAX_FEED_BYTES}.")
+        raise SyncFailed(f"The feed from {source} is {human_size(len(raw))}, over the limit of "
+                         f"{human_size(MAX_FEED_BYTES)}.")
     digest = hashlib.sha256(raw).hexdigest()
     current = store.info(data_dir)
     if current is not None and current.feed_sha256 == digest and current.demo == demo:
@@ -254,17 +257,28 @@ def http_image_loader(fetcher: Fetcher, feed_url: str, now: datetime) -> ImageLo
     return load
 
 
+def _read_limited(path: Path, limit: int, what: str) -> bytes:
+    """A local file's bytes, its size checked before reading: a 1 GiB file on a USB stick is never loaded."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(limit + 1) if size <= limit else b""
+    except OSError as exc:
+        raise SyncFailed(f"Could not read the {what} {path}: {exc.strerror or exc}.") from exc
+    if size > limit or len(raw) > limit:  # a file that grows while it is read counts too
+        raise SyncFailed(f"The {what} {path} is {human_size(max(size, len(raw)))}, over the limit of "
+                         f"{human_size(limit)}; it was not read.")
+    return raw
+
+
 def apply_from_file(
     feed_path: Path, *, public_keys: list[str], data_dir: Path, now: datetime, demo: bool = False
 ) -> ApplyResult:
     """Apply a signed feed from a local file (FEED.json beside FEED.json.sig)."""
     feed_path = Path(feed_path)
-    try:
-        raw = feed_path.read_bytes()
-    except OSError as exc:
-        raise SyncFailed(f"Could not read the feed file {feed_path}: {exc.strerror or exc}.") from exc
+    raw = _read_limited(feed_path, MAX_FEED_BYTES, "feed file")
     sig_path = feed_path.with_name(feed_path.name + ".sig")
-    signature = sig_path.read_bytes() if sig_path.exists() else None
+    signature = _read_limited(sig_path, MAX_SIGNATURE_BYTES, "signature file") if sig_path.exists() else None
     if signature is None:
         raise SyncFailed(f"There is no signature file {sig_path} beside the feed; unsigned feeds are never applied.")
     return apply_feed(
@@ -366,7 +380,7 @@ def sync_once(
     data_dir = Path(data_dir)
     current = store.info(data_dir)
     _publish(data_dir, now, prometheus_file, current, read_status(data_dir),
-             {"kiosk_id": kiosk_id, "last_attempt": _iso(now)})
+             {"kiosk_id": kiosk_id, "last_attempt": _iso(now), "sync_running": True})
     own_fetcher = fetcher is None and local_path(feed_url) is None
     try:
         path = local_path(feed_url)
@@ -417,7 +431,10 @@ def _publish(data_dir: Path, now: datetime, prometheus_file: str | os.PathLike |
     if prometheus_file:
         from sync.prometheus import write_textfile
 
-        write_textfile(Path(prometheus_file), status)
+        try:
+            write_textfile(Path(prometheus_file), status)
+        except OSError as exc:  # monitoring that cannot be written must never fail the sync it reports on
+            log.warning("The Prometheus file %s could not be written: %s", prometheus_file, exc.strerror or exc)
     return status
 
 
@@ -439,6 +456,7 @@ def record_failure(data_dir: Path, message: str, now: datetime, *, server_date: 
     return _publish(data_dir, now, prometheus_file, store.info(data_dir), previous, dict(
         last_error=_with_retry_note(message, retry_note),
         last_error_at=_iso(now),
+        sync_running=False,
         last_sync_ok=False,
         last_message=None,
         next_attempt=_iso(next_attempt) if next_attempt else None,
@@ -456,6 +474,7 @@ def record_success(data_dir: Path, result: ApplyResult, now: datetime, *,
     return _publish(data_dir, now, prometheus_file, current, read_status(data_dir), dict(
         last_success=_iso(now),
         last_sync_ok=True,
+        sync_running=False,
         last_message=result.message,
         last_error=None,
         next_attempt=_iso(next_attempt) if next_attempt else None,

@@ -4,7 +4,8 @@ Fields (all optional; absent means "not known yet"):
 kiosk_id, content_sequence, content_generated_at, content_valid_until, content_applied_at,
 content_demo, content_stale, last_attempt, last_success, last_sync_ok, last_message, last_error,
 last_error_at, next_attempt, consecutive_failures, sync_errors_total, pending_images,
-clock_skew_s, clock_checked_at, clock_ok, clock_problem. Times are ISO 8601 with offset.
+clock_skew_s, clock_checked_at, clock_ok, clock_problem, sync_running (true from the start of a cycle
+to its outcome). Times are ISO 8601 with offset.
 """
 from __future__ import annotations
 
@@ -123,7 +124,11 @@ def describe(status: dict[str, Any], now: datetime) -> list[str]:
             until = parse_time(status.get("content_valid_until"))
             lines.append(f"Stale: the content was valid until {until:%Y-%m-%d %H:%M}; it is still shown, "
                          "but a newer feed should be published.")
-    attempt = status.get("last_attempt")
+    attempt = status.get("last_attempt") or status.get("last_success")  # the demo's first apply has no attempt
+    if status.get("sync_running") is True:
+        lines.append(f"Sync: in progress, started {ago(attempt, now)}.")
+        # The outcome fields still describe the cycle before this one.
+        attempt = status.get("last_success") if status.get("last_sync_ok") else status.get("last_error_at")
     if attempt is None:
         lines.append("Last sync: none yet.")
     elif status.get("last_sync_ok") is False or (status.get("last_sync_ok") is None and status.get("last_error")):

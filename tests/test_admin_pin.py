@@ -103,3 +103,42 @@ def test_hash_pin_command_asks_twice_and_refuses_a_short_pin():
     assert verify_pin("5555", tomllib.loads(asked.output.splitlines()[-1])["admin_pin_hash"])
     short = CliRunner().invoke(kiosk_cli, ["admin", "set-pin", "--pin", "12"])
     assert short.exit_code == 2 and "4 to 12 digits" in short.output
+
+
+def test_each_lockout_doubles_until_a_day_and_the_right_pin_resets_it(stored):
+    guard = PinGuard(stored)
+    t, waits = 0.0, []
+    for _ in range(11):
+        for _ in range(5):
+            attempt = guard.attempt("0000", t)
+        waits.append(attempt.retry_after_s)
+        t += attempt.retry_after_s
+    assert waits[:5] == [300, 600, 1200, 2400, 4800] and waits[-1] == 86_400
+    assert guard.attempt("482915", t).accepted
+    for _ in range(5):
+        attempt = guard.attempt("0000", t)
+    assert attempt.retry_after_s == 300
+    # A 4-digit PIN at 5 guesses per lockout: over a year to try half of them, where 1,437 a day found it in days.
+    assert sum(waits) + 86_400 * ((5000 // 5) - len(waits)) > 365 * 86_400
+
+
+def test_the_count_survives_a_restart_and_a_restart_never_shortens_a_lock(stored, tmp_path):
+    state = tmp_path / "admin-pin.json"
+    guard = PinGuard(stored, state_path=state, now=0.0)
+    for _ in range(3):
+        guard.attempt("0000", 1.0)
+    restarted = PinGuard(stored, state_path=state, now=5000.0)
+    assert restarted.attempt("0000", 5001.0).tries_left == 1
+    assert restarted.attempt("0000", 5002.0).locked
+    rebooted = PinGuard(stored, state_path=state, now=10.0)  # monotonic time starts again after a reboot
+    assert rebooted.retry_after(10.0) == 300 and not rebooted.attempt("482915", 309.0).accepted
+    assert rebooted.attempt("482915", 310.0).accepted
+    assert PinGuard(stored, state_path=state, now=0.0).retry_after(0.0) == 0
+
+
+def test_a_damaged_state_file_starts_locked_rather_than_open(stored, tmp_path):
+    state = tmp_path / "admin-pin.json"
+    state.write_text("{not json", encoding="utf-8")
+    guard = PinGuard(stored, state_path=state, now=0.0)
+    assert guard.attempt("482915", 1.0).locked
+    assert guard.attempt("482915", 300.0).accepted

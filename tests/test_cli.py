@@ -122,3 +122,14 @@ def test_lang_defaults_to_the_citys_language_and_refuses_one_nobody_has(french_c
                                       "--data-dir", french_city])
     assert route.exit_code == 0, route.output
     assert "Walk" in route.output or "Turn" in route.output
+
+
+def test_hours_in_another_country_uses_no_german_region_and_errors_are_sentences():
+    runner = CliRunner()
+    monaco = runner.invoke(main, ["hours", "Mo-Sa 10:00-20:00; PH off", "--at", "2026-06-03T12:00+02:00",
+                                  "--country", "MC"])
+    assert monaco.exit_code == 0 and monaco.output.startswith("open"), monaco.output
+    for args, words in ((["--country", "MC", "--subdivision", "XX"], "No public holiday calendar is known for 'MC-XX'"),
+                        (["--timezone", "Mars/Base"], "'Mars/Base' is not an IANA time zone")):
+        result = runner.invoke(main, ["hours", "Mo-Sa 10:00-20:00; PH off", "--at", "2026-06-03T12:00+02:00", *args])
+        assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output

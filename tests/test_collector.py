@@ -200,3 +200,63 @@ def test_report_json_and_missing_database(collector, clock, tmp_path):
     assert [t["kiosk_id"] for t in data["terminals"] if t["silent"]] == ["hauptbahnhof", "friedensplatz"]
     missing = CliRunner().invoke(feed_cli, ["report", str(tmp_path / "none.db")])
     assert missing.exit_code == 2 and "There is no collector database" in missing.output
+
+
+# ---- what an attacker's posts still broke (issue 19, point 9)
+
+
+def test_json_nested_100000_deep_gets_a_sentence_not_a_traceback(server):
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = requests.post(server + "/usage", data=body, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    assert response.status_code == 400 and "nested too deeply" in response.json()["error"]
+
+
+@pytest.mark.parametrize("created", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_a_created_at_outside_sane_years_is_rejected_and_the_rest_kept(server, collector, created):
+    bad = dict(item("usage", {"screens": {"home": 1}}), created_at=created)
+    good = item("usage", {"screens": {"map": 2}})
+    answer = post(server + "/usage", [bad, good]).json()
+    assert answer["accepted"] == [good["key"]]
+    assert "not between the years 2000 and 2199" in answer["rejected"][0]["reason"]
+
+
+def test_ids_ending_in_a_newline_are_refused(server):
+    answer = post(server + "/usage", [item("usage", {"screens": {}}, key="abcdefgh1234\n")]).json()
+    assert answer["accepted"] == [] and "8 to 64 letters" in answer["rejected"][0]["reason"]
+    assert post(server + "/usage", [], kiosk_id="t1\n").status_code == 400
+
+
+def test_a_promised_body_that_never_comes_frees_its_thread(collector, monkeypatch):
+    import socket
+
+    monkeypatch.setattr(collector_module.CollectorHandler, "timeout", 0.5)
+    srv = make_server(collector, "127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(srv.server_address[:2], timeout=10) as sock:
+            sock.sendall(b"POST /usage HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            assert sock.recv(100) == b""  # the server hung up after its timeout instead of waiting forever
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_connections_beyond_the_bound_are_closed_at_once_without_a_thread(collector, monkeypatch):
+    import socket
+
+    monkeypatch.setattr(collector_module.BoundedThreadingHTTPServer, "max_connections", 3)
+    srv = make_server(collector, "127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    idle = [socket.create_connection(srv.server_address[:2], timeout=10) for _ in range(3)]
+    try:
+        with socket.create_connection(srv.server_address[:2], timeout=10) as extra:
+            assert extra.recv(100) == b""
+        idle[0].sendall(b"GET / HTTP/1.0\r\n\r\n")  # the connections within the bound are still served
+        assert idle[0].recv(100).startswith(b"HTTP/1.0 200")
+    finally:
+        for sock in idle:
+            sock.close()
+        srv.shutdown()
+        srv.server_close()

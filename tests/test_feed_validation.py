@@ -243,13 +243,13 @@ def test_every_geometry_type_is_checked(feed):
         "Point": [7.46, 51.51],
         "MultiPoint": [[7.46, 51.51], [7.47, 51.52]],
         "MultiLineString": [[[7.46, 51.51], [7.47, 51.52]]],
-        "MultiPolygon": [[[[7.0, 51.0], [7.1, 51.0], [7.1, 51.1], [7.0, 51.0]]]],
+        "MultiPolygon": [[[[7.4, 51.5], [7.5, 51.5], [7.5, 51.6], [7.4, 51.5]]]],
     }
     for kind, coordinates in shapes.items():
         features.append({"type": "Feature", "geometry": {"type": kind, "coordinates": coordinates},
                          "properties": {"layer": "landmark"}})
     features.append({"type": "Feature", "properties": {"layer": "landmark"},
-                     "geometry": {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [7, 51]}]}})
+                     "geometry": {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [7.5, 51.5]}]}})
     assert problems(feed) == []
     features[3]["geometry"]["coordinates"] = [200, 51.51]
     features[-1]["geometry"]["geometries"][0]["coordinates"] = [7, -95]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -199,6 +200,8 @@ class KioskApp(App):
         return root
 
     def on_start(self):
+        # The service manager's stop ends the kiosk at once; visitors' keys and close requests still cannot.
+        signal.signal(signal.SIGTERM, lambda signum, frame: Clock.schedule_once(lambda dt: self.stop()))
         self.services.start()
 
     def on_stop(self):
