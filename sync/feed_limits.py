@@ -122,7 +122,11 @@ class Limits:
         named = list(self._named_positions())
         shapes = [(("map", "features", index, "geometry"), _positions(feature.get("geometry")))
                   for index, feature in _entries(self.doc.get("map"), "features")]
-        sample = [(lon, lat) for _, lon, lat in named] or [position for _, found in shapes for position in found[:1]]
+        # Kiosks and places stand in the city; an event may be elsewhere (a calendar's trip to a fair), so
+        # events make the centre only when nothing else does.
+        standing = [(lon, lat) for path, lon, lat in named if path[0] != "events"]
+        sample = standing or [(lon, lat) for _, lon, lat in named] or \
+            [position for _, found in shapes for position in found[:1]]
         if not sample:
             return
         # The median: one swapped or mistyped position cannot move the centre it is judged against.

@@ -285,10 +285,19 @@ def test_an_event_the_feed_rules_refuse_is_left_out_and_the_rest_is_built(tmp_pa
     base = tmp_path / "base"
     base.mkdir()
     result = build(base, str(calendar))
-    ids = {e["id"] for e in result.feed["events"]}
-    assert ids == {"adventssingen", "eislaufen"}
-    assert "events the feed rules refuse (left out): 1" in result.report.render()
+    kept = {e["id"]: e for e in result.feed["events"]}
+    assert set(kept) == {"adventssingen", "eislaufen", "neujahrskonzert"}
+    assert "location" not in kept["neujahrskonzert"]  # a broken GEO costs the route, not the concert
+    assert "event locations the feed rules refuse (the event shows without a route): 1" in result.report.render()
     assert "neujahrskonzert: $.events[2].location.lat" in result.report.render()
+    refused = tmp_path / "refused.ics"
+    refused.write_text((ICAL / "edge_until_count.ics").read_text(encoding="utf-8").replace(
+        "20270101T170000", "23000101T170000").replace("20270101T190000", "23000101T190000"), encoding="utf-8")
+    base = tmp_path / "base2"
+    base.mkdir()
+    result = build(base, str(refused))
+    assert {e["id"] for e in result.feed["events"]} == {"adventssingen", "eislaufen"}
+    assert "events the feed rules refuse (left out): 1" in result.report.render()
 
 
 # ---- public test calendars of the reference (LGPL-3.0 test data, tests/fixtures/ical/upstream/)

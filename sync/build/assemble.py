@@ -197,20 +197,31 @@ def _remove_broken_references(feed: dict, report: BuildReport) -> None:
                 report.drop(reason, f"page {page.get('id')} contact: place {contact.pop('place_id')}")
 
 
-_EVENT_PROBLEM = re.compile(r"^\$\.events\[(\d+)\]")
+_EVENT_PROBLEM = re.compile(r"^\$\.events\[(\d+)\](\.location)?")
 
 
 def _leave_out_refused_events(feed: dict, found_problems: list[str], report: BuildReport) -> bool:
-    """Events the feed rules refuse are left out with their problems: one never stops the rest."""
+    """Events the feed rules refuse are left out with their problems: one never stops the rest.
+
+    A location alone that is refused (outside the city's area, as a calendar's trip to a fair
+    elsewhere, or a broken GEO) costs the event its route, not its place in the calendar.
+    """
     refused: dict[int, list[str]] = {}
+    bad_location: dict[int, list[str]] = {}
     for line in found_problems:
         match = _EVENT_PROBLEM.match(line)
         if match:
-            refused.setdefault(int(match.group(1)), []).append(line)
+            (bad_location if match.group(2) else refused).setdefault(int(match.group(1)), []).append(line)
+    for index in sorted(bad_location):
+        if index not in refused:
+            event = feed["events"][index]
+            del event["location"]
+            report.drop("event locations the feed rules refuse (the event shows without a route)",
+                        f"{event.get('id')}: {'; '.join(bad_location[index])}")
     for index in sorted(refused, reverse=True):
         event = feed["events"].pop(index)
         report.drop("events the feed rules refuse (left out)", f"{event.get('id')}: {'; '.join(refused[index])}")
-    return bool(refused)
+    return bool(refused or bad_location)
 
 
 def _count(feed: dict, report: BuildReport) -> None:
