@@ -327,7 +327,8 @@ class Services:
     def pin_guard(self) -> PinGuard:
         stored = self.settings.admin_pin_hash
         if self._guard is None or self._guard.stored_hash != stored:
-            self._guard = PinGuard(stored)
+            # Kept in the data folder, so a restart (or pulling the plug) does not reset the lockout.
+            self._guard = PinGuard(stored, state_path=self.data_dir / "admin-pin-state.json", now=self.monotonic())
         return self._guard
 
     def pin_attempt(self, pin: str) -> PinAttempt:

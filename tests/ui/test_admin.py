@@ -182,3 +182,13 @@ def test_sync_reload_leave_and_back(app, mono, monkeypatch):
 
     tap(find_button(screen, "Zurück"))
     assert app.current().name != "admin"
+
+
+def test_a_restart_does_not_lift_the_lock(app, mono):
+    screen = open_pad(app, mono)
+    for _ in range(5):
+        screen.pad.enter("0000")
+    assert screen.pad.locked
+    assert (app.services.data_dir / "admin-pin-state.json").exists()
+    app.services._guard = None  # what a restart forgets: the guard in memory
+    assert app.services.pin_attempt(PIN).locked, "the lock must survive a restart"
