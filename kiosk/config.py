@@ -45,6 +45,11 @@ class Config:
     admin_pin_hash: str | None = None
     night_mode: str | None = None  # e.g. "22:00-06:00"
     share_page_url: str | None = None  # the take-along page instead of the feed's share.page_url
+    # Live departures: a GTFS-Realtime TripUpdates URL; None means timetable only (docs/live.md).
+    trip_updates_url: str | None = None
+    live_interval_s: int = 30
+    live_timeout_s: float = 5.0
+    live_max_age_s: int = 300  # older predictions are not shown: the timetable is, labelled as such
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -67,6 +72,18 @@ class Config:
             prometheus_file=self.prometheus_file, connect_timeout_s=self.connect_timeout_s,
             read_timeout_s=self.read_timeout_s,
         )
+
+
+def trip_updates_poller(config: Config):
+    """The background fetcher of live departures, or None when no provider is configured."""
+    if config.trip_updates_url is None:
+        return None
+    from kiosk.live.poller import TripUpdatesPoller
+    from sync.fetch import Fetcher
+
+    fetcher = Fetcher(allow_insecure_http=config.allow_insecure_http, connect_timeout_s=config.live_timeout_s,
+                      read_timeout_s=config.live_timeout_s)
+    return TripUpdatesPoller(config.trip_updates_url, fetcher, interval_s=config.live_interval_s)
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
@@ -114,7 +131,13 @@ def _problems(values: dict[str, Any]) -> list[str]:
     page = values.get("share_page_url")
     if isinstance(page, str) and (urlparse(page).scheme not in ("https", "http") or "#" in page):
         problems.append("'share_page_url' must be an http:// or https:// address without '#'")
-    for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s"):
+    live = values.get("trip_updates_url")
+    if isinstance(live, str):
+        scheme = urlparse(live).scheme
+        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+            problems.append("'trip_updates_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s", "live_interval_s",
+                "live_timeout_s", "live_max_age_s"):
         if isinstance(values.get(key), (int, float)) and values[key] <= 0:
             problems.append(f"'{key}' must be greater than 0")
     if values.get("orientation") not in (None, "portrait", "landscape"):

@@ -69,6 +69,7 @@ class Semantics:
             self.check_notice(notice, ("notices", index))
         for index, page in _entries(self.doc, "pages"):
             self.check_page(page, ("pages", index))
+        self.check_transit()
 
     # ---- city, ids, references, text
 
@@ -76,9 +77,7 @@ class Semantics:
         city = self.doc.get("city")
         if not isinstance(city, dict):
             return
-        name = city.get("timezone")
-        if isinstance(name, str) and name and not _zone_exists(name):
-            self.add(("city", "timezone"), f"{short(name)} is not a known IANA time zone, e.g. \"Europe/Berlin\"")
+        self.time_zone(city.get("timezone"), ("city", "timezone"))
         country, subdivision = city.get("country"), city.get("subdivision")
         if isinstance(country, str) and re.fullmatch(r"[A-Z]{2}", country):
             problem = _holiday_calendar_problem(country, subdivision if isinstance(subdivision, str) else None)
@@ -96,6 +95,10 @@ class Semantics:
                     self.add(("city", "locales", index), f"{short(tag)} is listed twice")
                 seen.add(tag if isinstance(tag, str) else None)
         self.text(city, ("city",), "name")
+
+    def time_zone(self, name: object, path: Location) -> None:
+        if isinstance(name, str) and name and not _zone_exists(name):
+            self.add(path, f"{short(name)} is not a known IANA time zone, e.g. \"Europe/Berlin\"")
 
     def check_ids(self, list_name: str) -> set[str]:
         first_use: dict[str, int] = {}
@@ -257,6 +260,34 @@ class Semantics:
             self.text(contact, contact_path, "note")
             self.reference(contact.get("place_id"), "places", contact_path + ("place_id",))
             self.opening_hours(contact.get("hours"), contact_path + ("hours",))
+
+    def check_transit(self) -> None:
+        """Stops and routes are unique, departures name them and say when with an offset."""
+        transit = self.doc.get("transit")
+        if not isinstance(transit, dict):
+            return
+        self.time_zone(transit.get("timezone"), ("transit", "timezone"))
+        known = {}
+        for key in ("stops", "routes"):
+            known[key] = set()
+            for index, item in _entries(transit, key):
+                item_id = item.get("id")
+                if isinstance(item_id, str) and item_id in known[key]:
+                    self.add(("transit", key, index, "id"), f"duplicate id {short(item_id)}: another of $.transit.{key} "
+                             "already uses it")
+                known[key].add(item_id)
+        for index, stop in _entries(transit, "stops"):
+            path = ("transit", "stops", index)
+            self.text(stop, path, "name")
+            self.references(stop, "kiosk_ids", "kiosks", path)
+            self.references(stop, "place_ids", "places", path)
+        for index, departure in _entries(transit, "departures"):
+            path = ("transit", "departures", index)
+            for key, list_name in (("stop_id", "stops"), ("route_id", "routes")):
+                value = departure.get(key)
+                if isinstance(value, str) and value not in known[list_name]:
+                    self.add(path + (key,), f"refers to {short(value)}, but $.transit.{list_name} has no entry with that id")
+            self.date_time(departure.get("time"), path + ("time",))
 
     def check_map(self) -> None:
         for index, feature in _entries(self.doc.get("map"), "features"):

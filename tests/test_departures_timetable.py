@@ -1,0 +1,127 @@
+"""Departures offline: `kiosk-feed build --gtfs` keeps nearby stops, the store keeps them, the terminal answers."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kiosk.cli import main as kiosk_main
+from kiosk.content import Content
+from kiosk.live.departures import TIMETABLE, next_departures, stops_near_kiosk, stops_of_place
+from sync.build.common import SourceError
+from sync.cli import main as feed_main
+from sync.feed import problems
+from tests.live_kit import BASE, SAMPLE_GTFS, applied_store, at, built_feed
+
+
+def test_the_build_keeps_only_the_stops_near_the_kiosk_and_the_transit_place(tmp_path):
+    transit = built_feed(tmp_path)["transit"]
+    stops = {s["id"]: s for s in transit["stops"]}
+    assert sorted(stops) == ["BEATTY_AIRPORT", "STAGECOACH"]  # seven others are kilometres away
+    assert stops["STAGECOACH"]["kiosk_ids"] == ["stagecoach"]
+    assert stops["BEATTY_AIRPORT"]["place_ids"] == ["airport"]
+    assert transit["timezone"] == "America/Los_Angeles"
+    assert {r["id"]: r["name"] for r in transit["routes"]} == {"AAMV": "50", "AB": "10", "CITY": "40", "STBA": "30"}
+
+
+def test_departures_cover_the_validity_with_frequencies_calendars_and_no_departure_at_a_trips_end(tmp_path):
+    departures = built_feed(tmp_path)["transit"]["departures"]
+    times = [d["time"] for d in departures]
+    assert times == sorted(times)
+    assert min(times) >= "2008-06-02T00:00:00-07:00" and max(times) < "2008-06-09T00:00:00-07:00"
+    # CITY1 runs every 30 min 6:00-8:00, every 10 min 8:00-10:00 ... (frequencies.txt), from STAGECOACH.
+    monday_city = [d["time"][11:16] for d in departures
+                   if d["trip_id"] == "CITY1" and d["service_date"] == "20080602"]
+    assert monday_city[:6] == ["06:00", "06:30", "07:00", "07:30", "08:00", "08:10"]
+    assert all(d["start_time"] == d["time"][11:19] for d in departures if d["trip_id"] == "CITY1")
+    # CITY2 ends at STAGECOACH and STBA at the airport: arrivals there are no departures.
+    assert not [d for d in departures if d["trip_id"] in ("CITY2", "AB2", "AAMV2", "AAMV4")]
+    # AAMV (service WE) leaves the airport on Saturday and Sunday only.
+    days = {d["service_date"] for d in departures if d["route_id"] == "AAMV"}
+    assert days == {"20080607", "20080608"}
+    assert next(d for d in departures if d["trip_id"] == "AB1")["headsign"] == "to Bullfrog"
+    # Without a headsign, the name of the trip's last stop says where it goes.
+    assert next(d for d in departures if d["trip_id"] == "CITY1")["headsign"] == "E Main St / S Irving St (Demo)"
+
+
+def test_the_transit_section_is_valid_and_its_mistakes_are_sentences(tmp_path):
+    feed = built_feed(tmp_path)
+    assert problems(feed) == []
+    broken = copy.deepcopy(feed)
+    broken["transit"]["departures"][0]["stop_id"] = "NOWHERE"
+    broken["transit"]["departures"][1]["time"] = "2008-06-02T06:00:00"
+    broken["transit"]["stops"][0]["place_ids"] = ["no-such-place"]
+    broken["transit"]["stops"].append(dict(broken["transit"]["stops"][1]))
+    found = problems(broken)
+    assert "$.transit.departures[0].stop_id: refers to \"NOWHERE\", but $.transit.stops has no entry with that id" in found
+    assert any(p.startswith("$.transit.departures[1].time:") and "offset" in p for p in found)
+    assert any(p.startswith("$.transit.stops[0].place_ids[0]: refers to") for p in found)
+    assert any(p.startswith("$.transit.stops[2].id: duplicate id") for p in found)
+
+
+def test_a_feed_without_transit_stays_valid_and_older_stores_answer_no_departures(tmp_path):
+    feed = built_feed(tmp_path)
+    del feed["transit"]
+    assert problems(feed) == []
+
+
+def test_next_departures_offline_from_the_store_labelled_timetable(tmp_path):
+    content = Content.open(applied_store(tmp_path))
+    stops = stops_near_kiosk(content, "stagecoach")
+    assert [s["id"] for s in stops] == ["STAGECOACH"]
+    board = next_departures(content, stops[0], at("08:05:00"), "en", limit=4)
+    assert board.source == TIMETABLE and board.live_age_s is None
+    assert [(d.expected.strftime("%H:%M"), d.route, d.source) for d in board.departures] == [
+        ("08:10", "40", "timetable"), ("08:20", "40", "timetable"), ("08:30", "30", "timetable"),
+        ("08:30", "40", "timetable")]
+    airport = stops_of_place(content, "airport")
+    saturday = next_departures(content, airport[0], at("12:30:00", "2008-06-07"), "en", limit=2)
+    assert [(d.expected.strftime("%H:%M"), d.route, d.headsign) for d in saturday.departures] == [
+        ("13:00", "50", "to Amargosa Valley"), ("08:00", "10", "to Bullfrog")]  # Sunday morning next
+    content.close()
+
+
+def test_kiosk_departures_cli_answers_offline_as_json(tmp_path):
+    data_dir = applied_store(tmp_path)
+    config = tmp_path / "kiosk.toml"
+    config.write_text('kiosk_id = "stagecoach"\nfeed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n')
+    result = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--at", "2008-06-02T21:55-07:00",
+                                             "--json", "--data-dir", str(data_dir), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    board = json.loads(result.output)[0]
+    assert board["stop_id"] == "STAGECOACH" and board["source"] == "timetable"
+    # The last run left at 21:30: the next ones are Tuesday's first.
+    assert [d["expected"] for d in board["departures"]][:2] == ["2008-06-03T06:00:00-07:00"] * 2
+    unknown = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--stop", "NOPE",
+                                              "--data-dir", str(data_dir)])
+    assert unknown.exit_code == 1 and "has no transit stop for 'NOPE'" in unknown.output
+
+
+def test_kiosk_feed_build_takes_gtfs_and_refuses_a_file_that_is_not_one(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(feed_main, ["build", "--base", str(BASE), "--gtfs", str(SAMPLE_GTFS), "--out", str(out),
+                                            "--generated-at", "2008-06-02T00:00:00-07:00", "--walk", "200"])
+    assert result.exit_code == 0, result.output
+    assert "transit: 2 stops, 4 routes" in result.output
+    not_zip = tmp_path / "timetable.zip"
+    not_zip.write_text("stop_id,stop_name\n")
+    refused = CliRunner().invoke(feed_main, ["build", "--base", str(BASE), "--gtfs", str(not_zip), "--out", str(out)])
+    assert refused.exit_code == 2
+    assert f"cannot read the GTFS timetable {not_zip}" in refused.output
+
+
+def test_a_timetable_without_calendars_is_refused_with_a_sentence(tmp_path):
+    import zipfile
+
+    from sync.build.gtfs import Window, read_transit
+    from sync.build.report import BuildReport
+
+    broken = tmp_path / "no-calendar.zip"
+    with zipfile.ZipFile(SAMPLE_GTFS) as src, zipfile.ZipFile(broken, "w") as dst:
+        for name in src.namelist():
+            if not name.startswith("calendar"):
+                dst.writestr(name, src.read(name))
+    with pytest.raises(SourceError, match="neither calendar.txt nor calendar_dates.txt"):
+        read_transit(broken, kiosks=[], places=[], window=Window(at("00:00:00"), at("23:00:00")), report=BuildReport())
