@@ -19,7 +19,8 @@ from kiosk.cli import main as kiosk_main
 from kiosk.config import from_mapping, trip_updates_poller
 from kiosk.content import Content
 from kiosk.live.departures import LIVE, TIMETABLE, next_departures, stops_near_kiosk
-from kiosk.live.gtfs_rt import LiveDataError, parse_trip_updates
+from kiosk.live import LiveDataError
+from kiosk.live.gtfs_rt import parse_trip_updates
 from kiosk.live.poller import TripUpdatesPoller
 from sync.fetch import Fetcher
 from tests.live_kit import applied_store, at, trip_updates
@@ -156,7 +157,7 @@ def test_a_500_is_logged_backed_off_with_retry_after_and_the_last_predictions_ke
     delay = poller.poll_once(NOW + timedelta(seconds=30))
     assert delay == pytest.approx(150)  # Retry-After 120 s plus jitter up to the interval
     assert poller.failures == 1 and "answered 500" in poller.last_problem
-    assert "Keeping the last good predictions" in caplog.text
+    assert "Keeping the last good state" in caplog.text
     assert rows(board(content, poller.latest()))[0] == ("08:10", "08:13", "40", False, "live")
     poller.fetcher.close()
 

@@ -11,13 +11,11 @@ from datetime import datetime, timezone
 from google.protobuf.message import DecodeError
 from google.transit import gtfs_realtime_pb2
 
+from kiosk.live import LiveDataError
+
 CANCELED = gtfs_realtime_pb2.TripDescriptor.ScheduleRelationship.Value("CANCELED")
 SKIPPED = gtfs_realtime_pb2.TripUpdate.StopTimeUpdate.ScheduleRelationship.Value("SKIPPED")
 NO_DATA = gtfs_realtime_pb2.TripUpdate.StopTimeUpdate.ScheduleRelationship.Value("NO_DATA")
-
-
-class LiveDataError(Exception):
-    """A provider's answer is not usable; the message says which provider and why."""
 
 
 @dataclass(frozen=True)
