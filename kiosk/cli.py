@@ -292,6 +292,31 @@ def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str 
 
 
 @main.command()
+@click.option("--at", help="The moment to ask about (ISO, with offset) [default: now].")
+@lang_option
+@json_option
+@click.pass_obj
+def warnings(ctx: Context, at: str | None, lang: str | None, as_json: bool) -> None:
+    """Official warnings for the configured region (NINA: MoWaS, DWD ...), fetched once."""
+    from kiosk.config import warnings_poller
+
+    config = ctx.config()
+    poller = warnings_poller(config)
+    if poller is None:
+        raise click.ClickException("No warning service is configured: set warnings_url and warnings_ars "
+                                   "(docs/live.md).")
+    moment = parse_at(at)
+    poller.poll_once(moment)
+    poller.fetcher.close()
+    if poller.last_problem:
+        click.echo(poller.last_problem, err=True)
+    views = poller.views(moment, lang or config.default_locale)
+    emit(as_json, [v.as_json() for v in views],
+         lambda r: f"{'TAKEOVER' if r['takeover'] else 'banner  '}  {r['severity']:8}  {r['headline']}"
+                   f"{'' if r['in_visitor_language'] else '  (German only)'}  until {r['expires'] or 'cancelled'}")
+
+
+@main.command()
 @click.argument("query")
 @data_dir_option
 @lang_option

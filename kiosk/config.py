@@ -50,6 +50,10 @@ class Config:
     live_interval_s: int = 30
     live_timeout_s: float = 5.0
     live_max_age_s: int = 300  # older predictions are not shown: the timetable is, labelled as such
+    # Official warnings: the NINA service's base URL and the region's 12-digit Regionalschlüssel; off without a URL.
+    warnings_url: str | None = None
+    warnings_ars: str | None = None
+    warnings_interval_s: int = 120
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -79,11 +83,25 @@ def trip_updates_poller(config: Config):
     if config.trip_updates_url is None:
         return None
     from kiosk.live.poller import TripUpdatesPoller
+
+    return TripUpdatesPoller(config.trip_updates_url, _live_fetcher(config), interval_s=config.live_interval_s)
+
+
+def warnings_poller(config: Config):
+    """The background fetcher of official warnings, or None when no service is configured."""
+    if config.warnings_url is None or config.warnings_ars is None:
+        return None
+    from kiosk.live.nina import NinaWarningsPoller
+
+    return NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
+                              interval_s=config.warnings_interval_s)
+
+
+def _live_fetcher(config: Config):
     from sync.fetch import Fetcher
 
-    fetcher = Fetcher(allow_insecure_http=config.allow_insecure_http, connect_timeout_s=config.live_timeout_s,
-                      read_timeout_s=config.live_timeout_s)
-    return TripUpdatesPoller(config.trip_updates_url, fetcher, interval_s=config.live_interval_s)
+    return Fetcher(allow_insecure_http=config.allow_insecure_http, connect_timeout_s=config.live_timeout_s,
+                   read_timeout_s=config.live_timeout_s)
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
@@ -136,8 +154,17 @@ def _problems(values: dict[str, Any]) -> list[str]:
         scheme = urlparse(live).scheme
         if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
             problems.append("'trip_updates_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    warnings = values.get("warnings_url")
+    if isinstance(warnings, str):
+        scheme = urlparse(warnings).scheme
+        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+            problems.append("'warnings_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+        ars = values.get("warnings_ars")
+        if not (isinstance(ars, str) and len(ars) == 12 and ars.isdigit()):
+            problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
+                            "(Dortmund: \"059130000000\") when 'warnings_url' is set")
     for key in ("sync_interval_s", "idle_timeout_s", "connect_timeout_s", "read_timeout_s", "live_interval_s",
-                "live_timeout_s", "live_max_age_s"):
+                "live_timeout_s", "live_max_age_s", "warnings_interval_s"):
         if isinstance(values.get(key), (int, float)) and values[key] <= 0:
             problems.append(f"'{key}' must be greater than 0")
     if values.get("orientation") not in (None, "portrait", "landscape"):

@@ -2,7 +2,9 @@
 applied to a real content store, and GTFS-Realtime payloads made with Google's bindings."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from google.transit import gtfs_realtime_pb2
@@ -60,3 +62,38 @@ def trip_updates(issued_at: datetime, *updates: dict) -> bytes:
             else:
                 stop.departure.delay = delay
     return message.SerializeToString()
+
+
+class LocalProvider:
+    """A provider on 127.0.0.1: `respond(path)` gives (status, body, headers), or None to hang until closed."""
+
+    def __init__(self, respond, path: str = "/") -> None:
+        self.release = threading.Event()
+        release = self.release
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                answer = respond(self.path)
+                if answer is None:
+                    release.wait(10)  # the client's timeout ends the wait first
+                    return
+                status, body, headers = answer
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()

@@ -7,10 +7,8 @@ out, fails with 500 and answers garbage, and the board says each time where its 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +21,7 @@ from kiosk.live import LiveDataError
 from kiosk.live.gtfs_rt import parse_trip_updates
 from kiosk.live.poller import TripUpdatesPoller
 from sync.fetch import Fetcher
-from tests.live_kit import applied_store, at, trip_updates
+from tests.live_kit import LocalProvider, applied_store, at, trip_updates
 
 NOW = at("08:05:00")
 ISSUED = at("08:04:00")
@@ -32,48 +30,18 @@ CANCELLED = {"trip_id": "STBA", "start_date": "20080602", "start_time": "08:30:0
 LATER_STOP = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:20:00", "stops": [(3, "NADAV", 600, False)]}
 
 
-class Provider:
-    """A GTFS-Realtime endpoint on 127.0.0.1 that answers what the test queued, one answer per request."""
+class Provider(LocalProvider):
+    """A GTFS-Realtime endpoint that answers what the test queued, one answer per request (404 when none)."""
 
     def __init__(self) -> None:
-        self.answers: list[tuple[int, bytes, dict]] = []
-        self.release = threading.Event()  # a "hang" answer waits for this (or the client's timeout)
-        self.requests = 0
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                provider.requests += 1
-                status, body, headers = provider.answers.pop(0) if provider.answers else (404, b"", {})
-                if status == 0:
-                    provider.release.wait(10)
-                    return
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/x-protobuf", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tripupdates.pb"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
+        self.answers: list[tuple[int, bytes, dict] | None] = []
+        super().__init__(lambda path: self.answers.pop(0) if self.answers else (404, b"", {}), "/tripupdates.pb")
 
     def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
-        self.answers.append((status, body, headers))
+        self.answers.append((status, body, {"Content-Type": "application/x-protobuf", **headers}))
 
     def hang(self) -> None:
-        self.answers.append((0, b"", {}))
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self.answers.append(None)
 
 
 @pytest.fixture
