@@ -51,9 +51,11 @@ class Nina(LocalProvider):
 
     def __init__(self) -> None:
         self.files: dict[str, tuple[int, bytes]] = {}
+        self.hits: list[str] = []
         super().__init__(self._respond, "/api31")
 
     def _respond(self, path: str) -> tuple[int, bytes, dict]:
+        self.hits.append(path)
         status, body = self.files.get(path, (404, b"{}"))
         return status, body, {"Content-Type": "application/json"}
 
@@ -212,3 +214,20 @@ def test_kiosk_warnings_fetches_once_and_prints(tmp_path, nina):
     off = tmp_path / "off.toml"
     off.write_text("")
     assert "No warning service is configured" in CliRunner().invoke(kiosk_main, ["--config", str(off), "warnings"]).output
+
+
+def test_the_recorded_dashboard_is_read_and_its_ids_name_the_warnings(nina):
+    """NINA lists DWD warnings as "dwd.…" and serves them as "dwdmap.…": the dashboard's id is kept."""
+    listed = DASHBOARD[0]["id"]
+    nina.files = {"/api31/dashboard/" + ARS + ".json": (200, (FIXTURES / "bbk_dashboard.json").read_bytes()),
+                  f"/api31/warnings/{listed}.json": (200, json.dumps(DWD_UPDATE).encode())}
+    poller = poller_for(nina)
+    poller.poll_once(t("15:05"))
+    poller.poll_once(t("15:07"))  # the same dashboard again: the warning stays, confirmed
+    [shown] = poller.views(t("15:07"), "en")
+    assert shown.identifier == listed and shown.last_confirmed == t("15:07")
+    assert nina_hits_for(nina, listed) == 1  # asked once, not on every refresh
+
+
+def nina_hits_for(nina: Nina, identifier: str) -> int:
+    return sum(1 for path in nina.hits if identifier in path)
