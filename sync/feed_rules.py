@@ -22,6 +22,8 @@ DATE_TIME_RE = re.compile(
 ROUTE_PLACEHOLDERS = frozenset({"from_lat", "from_lon", "to_lat", "to_lon", "lang", "polyline"})
 PLACE_PLACEHOLDERS = frozenset({"id", "lat", "lon", "lang"})
 TILE_PLACEHOLDERS = frozenset({"z", "x", "y", "s"})
+GTFS_DATE_RE = re.compile(r"^[0-9]{8}$")
+GTFS_TIME_RE = re.compile(r"^[0-9]{2,3}:[0-5][0-9]:[0-5][0-9]$")
 WALK_GEOMETRIES = frozenset({"LineString", "MultiLineString"})
 
 
@@ -281,13 +283,40 @@ class Semantics:
             self.text(stop, path, "name")
             self.references(stop, "kiosk_ids", "kiosks", path)
             self.references(stop, "place_ids", "places", path)
-        for index, departure in _entries(transit, "departures"):
+        departures = transit.get("departures")
+        for index, departure in enumerate(departures if isinstance(departures, list) else []):
             path = ("transit", "departures", index)
+            if not isinstance(departure, dict):
+                self.add(path, f"must be an object with stop_id, route_id, trip_id, service_date and time, "
+                               f"not {type_name(departure)}")
+                continue
+            self.departure_fields(departure, path)
             for key, list_name in (("stop_id", "stops"), ("route_id", "routes")):
                 value = departure.get(key)
                 if isinstance(value, str) and value not in known[list_name]:
                     self.add(path + (key,), f"refers to {short(value)}, but $.transit.{list_name} has no entry with that id")
             self.date_time(departure.get("time"), path + ("time",))
+
+    def departure_fields(self, departure: dict, path: Location) -> None:
+        """What the schema would say about one departure, in plain Python: feeds carry tens of thousands."""
+        for key in ("stop_id", "route_id", "trip_id", "service_date", "time"):
+            if key not in departure:
+                self.add(path, f"has no {key}; every departure needs stop_id, route_id, trip_id, service_date and time")
+        for key in ("stop_id", "route_id", "trip_id", "time", "headsign", "start_time", "service_date"):
+            value = departure.get(key)
+            if key in departure and not isinstance(value, str):
+                self.add(path + (key,), f"must be a string, not {type_name(value)}")
+        for key in ("stop_id", "route_id", "trip_id"):
+            value = departure.get(key)
+            if isinstance(value, str) and not 1 <= len(value) <= 255:
+                self.add(path + (key,), "must be 1 to 255 characters long")
+        if isinstance(departure.get("service_date"), str) and not GTFS_DATE_RE.match(departure["service_date"]):
+            self.add(path + ("service_date",), f"{short(departure['service_date'])} must be the GTFS service date YYYYMMDD")
+        if isinstance(departure.get("start_time"), str) and not GTFS_TIME_RE.match(departure["start_time"]):
+            self.add(path + ("start_time",), f"{short(departure['start_time'])} must be a GTFS time HH:MM:SS")
+        sequence = departure.get("stop_sequence")
+        if "stop_sequence" in departure and (type(sequence) is not int or sequence < 0):
+            self.add(path + ("stop_sequence",), "must be a whole number of at least 0")
 
     def check_map(self) -> None:
         for index, feature in _entries(self.doc.get("map"), "features"):

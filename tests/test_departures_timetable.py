@@ -61,6 +61,26 @@ def test_the_transit_section_is_valid_and_its_mistakes_are_sentences(tmp_path):
     assert any(p.startswith("$.transit.stops[2].id: duplicate id") for p in found)
 
 
+def test_departure_fields_are_checked_in_python_with_sentences(tmp_path):
+    feed = built_feed(tmp_path)
+    departures = feed["transit"]["departures"]
+    departures[0] = "08:10 CITY1"
+    del departures[1]["trip_id"]
+    departures[2]["service_date"] = "2008-06-02"
+    departures[3]["stop_sequence"] = -1
+    departures[4]["start_time"] = "8 Uhr"
+    departures[5]["route_id"] = 40
+    found = problems(feed)
+    assert found == [
+        "$.transit.departures[0]: must be an object with stop_id, route_id, trip_id, service_date and time, not the string \"08:10 CITY1\"",
+        "$.transit.departures[1]: has no trip_id; every departure needs stop_id, route_id, trip_id, service_date and time",
+        '$.transit.departures[2].service_date: "2008-06-02" must be the GTFS service date YYYYMMDD',
+        "$.transit.departures[3].stop_sequence: must be a whole number of at least 0",
+        '$.transit.departures[4].start_time: "8 Uhr" must be a GTFS time HH:MM:SS',
+        "$.transit.departures[5].route_id: must be a string, not the integer 40",
+    ]
+
+
 def test_a_feed_without_transit_stays_valid_and_older_stores_answer_no_departures(tmp_path):
     feed = built_feed(tmp_path)
     del feed["transit"]
