@@ -124,3 +124,18 @@ def _stop_update(trip: TripPrediction, row: dict) -> tuple[StopPrediction | None
     earlier = [u for u in trip.stops if u.stop_sequence is not None and u.stop_sequence < sequence
                and u.delay_s is not None and not u.skipped and not u.no_data]
     return (max(earlier, key=lambda u: u.stop_sequence), False) if earlier else (None, False)
+
+
+def place_board(content: Content, place_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
+                limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
+    """The next departures from all the stops of a transit place (its platforms) as one board; None without stops."""
+    stops = stops_of_place(content, place_id)
+    if not stops:
+        return None
+    boards = [next_departures(content, stop, at, lang, predictions=predictions, limit=limit, max_live_age=max_live_age)
+              for stop in stops]
+    merged = sorted((d for b in boards for d in b.departures),
+                    key=lambda d: (d.scheduled if d.cancelled else d.expected, d.route))
+    ages = [b.live_age_s for b in boards if b.live_age_s is not None]
+    names = list(dict.fromkeys(b.stop_name for b in boards))
+    return Board(",".join(b.stop_id for b in boards), ", ".join(names), merged[:limit], min(ages) if ages else None)
