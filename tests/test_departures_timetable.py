@@ -145,3 +145,48 @@ def test_a_timetable_without_calendars_is_refused_with_a_sentence(tmp_path):
                 dst.writestr(name, src.read(name))
     with pytest.raises(SourceError, match="neither calendar.txt nor calendar_dates.txt"):
         read_transit(broken, kiosks=[], places=[], window=Window(at("00:00:00"), at("23:00:00")), report=BuildReport())
+
+
+def test_times_count_from_noon_minus_12_hours_so_the_clock_change_keeps_wall_times(tmp_path):
+    """On 25 October 2026 Germany's clocks go back at 03:00: a 05:12 run still leaves at 05:12."""
+    from datetime import datetime
+
+    from sync.build.gtfs import Window, read_transit
+    from sync.build.report import BuildReport
+    from tests.live_kit import city_centre_gtfs
+
+    gtfs = city_centre_gtfs(tmp_path / "city.zip")
+    place = {"id": "u-reinoldikirche", "kind": "transit", "lat": 51.51432, "lon": 7.4676}
+    for day in ("2026-10-25", "2026-03-29"):  # back an hour, forward an hour
+        start = datetime.fromisoformat(f"{day}T00:00:00+00:00")
+        transit = read_transit(gtfs, kiosks=[], places=[place], window=Window(start, start.replace(hour=12)),
+                               report=BuildReport())
+        first = [d["time"] for d in transit["departures"] if d["trip_id"] == "U43W"][0]
+        assert first[11:16] == "05:12", (day, first)
+
+
+def test_a_run_past_midnight_belongs_to_the_service_day_before(tmp_path):
+    """GTFS writes a night run as 24:40 of the day before; the departure is kept with that service date."""
+    import zipfile
+    from datetime import datetime
+
+    from sync.build.gtfs import Window, read_transit
+    from sync.build.report import BuildReport
+    from tests.live_kit import city_centre_gtfs
+
+    source = city_centre_gtfs(tmp_path / "city.zip")
+    night = tmp_path / "night.zip"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(night, "w") as dst:
+        for name in src.namelist():
+            text = src.read(name).decode()
+            if name == "frequencies.txt":
+                text = "trip_id,start_time,end_time,headway_secs\n"
+            if name == "stop_times.txt":
+                text = text.replace("U43W,05:12:00,05:12:00,REI1", "U43W,24:40:00,24:40:00,REI1")
+            dst.writestr(name, text)
+    place = {"id": "u-reinoldikirche", "kind": "transit", "lat": 51.51432, "lon": 7.4676}
+    start = datetime.fromisoformat("2026-11-27T00:00:00+01:00")
+    transit = read_transit(night, kiosks=[], places=[place], window=Window(start, start.replace(hour=6)),
+                           report=BuildReport())
+    [run] = [d for d in transit["departures"] if d["trip_id"] == "U43W"]
+    assert (run["time"], run["service_date"]) == ("2026-11-27T00:40:00+01:00", "20261126")
