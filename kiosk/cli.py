@@ -293,15 +293,17 @@ def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str 
 
 @main.command()
 @click.option("--at", help="The moment to ask about (ISO, with offset) [default: now].")
+@data_dir_option
 @lang_option
 @json_option
 @click.pass_obj
-def warnings(ctx: Context, at: str | None, lang: str | None, as_json: bool) -> None:
-    """Official warnings for the configured region (NINA: MoWaS, DWD ...), fetched once."""
+def warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str | None, as_json: bool) -> None:
+    """Official warnings for the configured region (NINA: MoWaS, DWD ...): fetched once, and what was
+    known before (DATA_DIR/warnings.json) while the service does not answer."""
     from kiosk.config import warnings_poller
 
     config = ctx.config()
-    poller = warnings_poller(config)
+    poller = warnings_poller(config, resolve_data_dir(data_dir or config.data_dir))
     if poller is None:
         raise click.ClickException("No warning service is configured: set warnings_url and warnings_ars "
                                    "(docs/live.md).")

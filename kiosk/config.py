@@ -87,14 +87,19 @@ def trip_updates_poller(config: Config):
     return TripUpdatesPoller(config.trip_updates_url, _live_fetcher(config), interval_s=config.live_interval_s)
 
 
-def warnings_poller(config: Config):
-    """The background fetcher of official warnings, or None when no service is configured."""
+WARNINGS_STATE = "warnings.json"
+
+
+def warnings_poller(config: Config, data_dir: Path | None = None):
+    """The background fetcher of official warnings (remembered in DATA_DIR/warnings.json), or None when
+    no service is configured."""
     if config.warnings_url is None or config.warnings_ars is None:
         return None
     from kiosk.live.nina import NinaWarningsPoller
 
+    folder = Path(data_dir) if data_dir is not None else config.resolved_data_dir()
     return NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
-                              interval_s=config.warnings_interval_s)
+                              interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE)
 
 
 def _live_fetcher(config: Config):

@@ -207,10 +207,11 @@ def test_kiosk_warnings_fetches_once_and_prints(tmp_path, nina):
     config.write_text(f'warnings_url = "{nina.url}"\nwarnings_ars = "{ARS}"\nallow_insecure_http = true\n'
                       'feed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n')
     result = CliRunner().invoke(kiosk_main, ["--config", str(config), "warnings", "--at", "2026-09-19T15:06+02:00",
-                                             "--lang", "ar", "--json"])
+                                             "--lang", "ar", "--json", "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == 0, result.output
     [shown] = json.loads(result.output)
     assert shown["in_visitor_language"] is False and shown["takeover"] is False
+    assert (tmp_path / "data" / "warnings.json").exists()
     off = tmp_path / "off.toml"
     off.write_text("")
     assert "No warning service is configured" in CliRunner().invoke(kiosk_main, ["--config", str(off), "warnings"]).output
@@ -231,3 +232,21 @@ def test_the_recorded_dashboard_is_read_and_its_ids_name_the_warnings(nina):
 
 def nina_hits_for(nina: Nina, identifier: str) -> int:
     return sum(1 for path in nina.hits if identifier in path)
+
+
+def test_a_restarted_terminal_that_is_offline_goes_on_showing_the_saved_warning(nina, tmp_path):
+    state = tmp_path / "warnings.json"
+    fetcher = Fetcher(allow_insecure_http=True, connect_timeout_s=0.5, read_timeout_s=0.5)
+    before = NinaWarningsPoller(nina.url, ARS, fetcher, interval_s=120, state_file=state)
+    nina.serve(DWD_UPDATE)
+    before.poll_once(t("15:05"))
+    nina.files = {}  # after the restart the service cannot be reached (404 everywhere)
+    after = NinaWarningsPoller(nina.url, ARS, fetcher, interval_s=120, state_file=state)
+    after.poll_once(t("15:30"))
+    assert after.failures == 1
+    [kept] = after.views(t("15:30"), "en")
+    assert kept.identifier == DWD_UPDATE["identifier"] and kept.last_confirmed == t("15:05") and kept.unconfirmed
+    assert after.views(t("08:00", "2026-09-21"), "en") == []
+    state.write_text("{not json")
+    assert NinaWarningsPoller(nina.url, ARS, fetcher, state_file=state).views(t("15:30"), "en") == []
+    fetcher.close()

@@ -148,6 +148,31 @@ class WarningState:
             else:
                 self.messages[identifier] = replace(self.messages[identifier], last_confirmed=confirmed_at)
 
+    def to_json(self) -> dict[str, Any]:
+        """What a restart needs to go on showing the warnings while offline (kept beside the content)."""
+        def instant(value: datetime | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {"ended": sorted(self.ended), "messages": [
+            {"identifier": m.identifier, "sender": m.sender, "sent": instant(m.sent), "msg_type": m.msg_type,
+             "severity": m.severity, "references": list(m.references), "effective": instant(m.effective),
+             "expires": instant(m.expires), "provider": m.provider, "last_confirmed": instant(m.last_confirmed),
+             "infos": [vars(info) for info in m.infos]} for m in self.messages.values()]}
+
+    @classmethod
+    def from_json(cls, doc: dict) -> "WarningState":
+        """The state to_json wrote; KeyError, TypeError or ValueError when the document is not one."""
+        def instant(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value is not None else None
+
+        messages = {}
+        for m in doc["messages"]:
+            messages[m["identifier"]] = CapMessage(
+                m["identifier"], m["sender"], datetime.fromisoformat(m["sent"]), m["msg_type"], m["severity"],
+                tuple(m["references"]), instant(m["effective"]), instant(m["expires"]),
+                tuple(Info(**info) for info in m["infos"]), m["provider"], instant(m["last_confirmed"]))
+        return cls(messages, set(doc["ended"]))
+
     def active(self, at: datetime) -> list[CapMessage]:
         """Shown at `at`: in effect, not expired (nor, without `expires`, unconfirmed for too long); most severe first."""
         shown = []

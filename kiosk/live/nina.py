@@ -13,11 +13,13 @@ import json
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from kiosk.live import LiveDataError
 from kiosk.live.cap import CapMessage, WarningState, WarningView, parse_cap, warning_views
 from kiosk.live.poller import BackgroundPoller
 from sync.fetch import Fetcher, host_of
+from sync.status import write_json_atomically
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,22 @@ class NinaWarningsPoller(BackgroundPoller):
 
     what = "Official warnings"
 
-    def __init__(self, url: str, ars: str, fetcher: Fetcher, **kwargs) -> None:
+    def __init__(self, url: str, ars: str, fetcher: Fetcher, *, state_file: Path | None = None, **kwargs) -> None:
         super().__init__(url.rstrip("/"), fetcher, **kwargs)
         self.ars = ars
-        self._state = WarningState()
+        self.state_file = state_file
+        self._state = self._load_state()
+
+    def _load_state(self) -> WarningState:
+        """The warnings known before a restart: a terminal that comes back offline goes on showing them."""
+        if self.state_file is None or not self.state_file.exists():
+            return WarningState()
+        try:
+            return WarningState.from_json(json.loads(self.state_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: the saved warnings in %s cannot be read (%s); starting without them.",
+                        self.what, self.state_file, exc)
+            return WarningState()
 
     def active(self, at: datetime) -> list[CapMessage]:
         with self._lock:
@@ -57,6 +71,12 @@ class NinaWarningsPoller(BackgroundPoller):
         state.confirm(current, now)
         with self._lock:
             self._state = state
+        if self.state_file is not None:
+            try:
+                self.state_file.parent.mkdir(parents=True, exist_ok=True)
+                write_json_atomically(self.state_file, state.to_json())
+            except OSError as exc:  # showing the warnings matters more than remembering them
+                log.warning("%s: cannot save the warnings to %s: %s.", self.what, self.state_file, exc)
 
     def _json(self, url: str, what: str, now: datetime):
         fetched = self.fetcher.get(url, what=what, limit=MAX_BYTES, now=now)
