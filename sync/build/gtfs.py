@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import zipfile
 import zoneinfo
 from dataclasses import dataclass
@@ -53,10 +54,9 @@ def read_transit(path: Path, *, kiosks: list[dict], places: list[dict], window: 
         tz = _agency_timezone(reader)
         stops = _nearby_stops(reader, kiosks, places, walk_m)
         routes = {row["route_id"]: row for row in reader.rows("routes.txt")}
-        trips = {row["trip_id"]: row for row in reader.rows("trips.txt")}
         days = _service_days(reader, window, tz)
         stop_names = {row["stop_id"]: row.get("stop_name", "") for row in reader.rows("stops.txt")}
-        departures = _departures(reader, stops, trips, days, window, tz, stop_names)
+        departures = _departures(reader, stops, days, window, tz, stop_names)
     used_routes = sorted({d["route_id"] for d in departures})
     report.source(f"GTFS timetable {path}: {len(stops)} stops within {walk_m:g} m, "
                   f"{len(departures)} departures from {window.start.isoformat()} to {window.end.isoformat()}")
@@ -80,12 +80,33 @@ class _Reader:
     def has(self, name: str) -> bool:
         return name in self.archive.namelist()
 
+    def columns(self, name: str, *wanted: str) -> Iterator[tuple[str, ...]]:
+        """Only some columns, as tuples ("" where the file lacks one), unstripped: stop_times.txt's tens of
+        millions of rows are read twice, and any Python work per value would cost most of the time."""
+        with self.archive.open(name) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            try:
+                rows = csv.reader(text)
+                header = [column.strip() for column in next(rows, [])]
+                width = len(header)
+                # A column the file lacks reads the empty cell appended after the last one.
+                pick = operator.itemgetter(*[header.index(c) if c in header else width for c in wanted])
+                for values in rows:
+                    if len(values) < width:
+                        values += [""] * (width - len(values))
+                    values.append("")
+                    yield pick(values)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise SourceError(f"cannot read {name} in the GTFS timetable {self.path}: {exc}") from None
+
     def rows(self, name: str) -> Iterator[dict[str, str]]:
         with self.archive.open(name) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             try:
-                for row in csv.DictReader(text):
-                    yield {key.strip(): (value or "").strip() for key, value in row.items() if key}
+                rows = csv.reader(text)
+                header = [name.strip() for name in next(rows, [])]
+                for values in rows:
+                    yield dict(zip(header, (value.strip() for value in values)))
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise SourceError(f"cannot read {name} in the GTFS timetable {self.path}: {exc}") from None
 
@@ -191,23 +212,34 @@ def _frequencies(reader: _Reader) -> dict[str, list[tuple[int, int, int]]]:
     return found
 
 
-def _departures(reader: _Reader, stops: dict[str, dict], trips: dict[str, dict], days: dict[date, set[str]],
+def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[str]],
                 window: Window, tz: zoneinfo.ZoneInfo, stop_names: dict[str, str]) -> list[dict]:
     frequencies = _frequencies(reader)
+    # A national feed has tens of millions of stop times: the first pass keeps only those at the
+    # kept stops, the second only the ends of those stops' trips, so memory follows what is kept.
+    kept: list[tuple[str, int, str, int, str]] = []  # trip, sequence, stop, seconds, stop headsign
+    for trip_id, stop_id, seq, departure, arrival, pickup, headsign in reader.columns(
+            "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time", "pickup_type",
+            "stop_headsign"):
+        if stop_id in stops and pickup != NO_PICKUP:
+            seconds = _seconds(departure or arrival)
+            if seconds is not None:
+                kept.append((trip_id, int(seq or 0), stop_id, seconds, headsign))
+    wanted = {trip_id for trip_id, *_ in kept}
+    trips = {row["trip_id"]: row for row in reader.rows("trips.txt") if row.get("trip_id") in wanted}
     first_time: dict[str, int] = {}  # a frequency trip's stop times count from its first departure
     last_stop: dict[str, tuple[int, str]] = {}  # each trip's final stop: no departure there, and its headsign
-    kept: list[tuple[str, int, str, int, str]] = []  # trip, sequence, stop, seconds, stop headsign
-    for row in reader.rows("stop_times.txt"):
-        trip_id, seq = row.get("trip_id", ""), int(row.get("stop_sequence") or 0)
+    for trip_id, stop_id, seq_text, departure, arrival in reader.columns(
+            "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time"):
         if trip_id not in trips:
             continue
+        seq = int(seq_text or 0)
         if last_stop.get(trip_id, (-1, ""))[0] < seq:
-            last_stop[trip_id] = (seq, row.get("stop_id", ""))
-        seconds = _seconds(row.get("departure_time") or row.get("arrival_time", ""))
+            last_stop[trip_id] = (seq, stop_id)
+        seconds = _seconds(departure or arrival)
         if trip_id in frequencies and seconds is not None:
             first_time[trip_id] = min(first_time.get(trip_id, seconds), seconds)
-        if row.get("stop_id") in stops and seconds is not None and row.get("pickup_type") != NO_PICKUP:
-            kept.append((trip_id, seq, row["stop_id"], seconds, row.get("stop_headsign", "")))
+    kept = [k for k in kept if k[0] in trips]  # stop times of trips that trips.txt does not list are ignored
     departures = []
     for trip_id, seq, stop_id, seconds, stop_headsign in kept:
         if last_stop[trip_id][0] == seq:
