@@ -190,3 +190,23 @@ def test_a_run_past_midnight_belongs_to_the_service_day_before(tmp_path):
                            report=BuildReport())
     [run] = [d for d in transit["departures"] if d["trip_id"] == "U43W"]
     assert (run["time"], run["service_date"]) == ("2026-11-27T00:40:00+01:00", "20261126")
+
+
+def test_a_broken_timetable_is_a_sentence_not_a_traceback(tmp_path):
+    import zipfile
+
+    from sync.build.gtfs import Window, read_transit
+    from sync.build.report import BuildReport
+
+    for name, change, message in (
+            ("stop_times.txt", lambda t: t.replace("STBA,6:00:00,6:00:00,STAGECOACH,1", "STBA,6:00:00,6:00:00,STAGECOACH,one"),
+             "has a value the build cannot read: invalid literal for int"),
+            ("calendar.txt", lambda t: t.replace("service_id", "service"), "lacks the required column 'service_id'")):
+        broken = tmp_path / f"broken-{name}.zip"
+        with zipfile.ZipFile(SAMPLE_GTFS) as src, zipfile.ZipFile(broken, "w") as dst:
+            for member in src.namelist():
+                text = src.read(member).decode()
+                dst.writestr(member, change(text) if member == name else text)
+        with pytest.raises(SourceError, match=message):
+            read_transit(broken, kiosks=[{"id": "k", "lat": 36.9152, "lon": -116.7525}], places=[],
+                         window=Window(at("00:00:00"), at("23:00:00")), report=BuildReport())

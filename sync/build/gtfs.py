@@ -52,11 +52,16 @@ def read_transit(path: Path, *, kiosks: list[dict], places: list[dict], window: 
                               "so no day has any service")
         reader = _Reader(archive, path)
         tz = _agency_timezone(reader)
-        stops = _nearby_stops(reader, kiosks, places, walk_m)
-        routes = {row["route_id"]: row for row in reader.rows("routes.txt")}
-        days = _service_days(reader, window, tz)
-        stop_names = {row["stop_id"]: row.get("stop_name", "") for row in reader.rows("stops.txt")}
-        departures = _departures(reader, stops, days, window, tz, stop_names)
+        try:
+            stops = _nearby_stops(reader, kiosks, places, walk_m)
+            routes = {row["route_id"]: row for row in reader.rows("routes.txt")}
+            days = _service_days(reader, window, tz)
+            stop_names = {row["stop_id"]: row.get("stop_name", "") for row in reader.rows("stops.txt")}
+            departures = _departures(reader, stops, days, window, tz, stop_names)
+        except KeyError as exc:
+            raise SourceError(f"the GTFS timetable {path} lacks the required column {exc} in one of its files") from None
+        except ValueError as exc:
+            raise SourceError(f"the GTFS timetable {path} has a value the build cannot read: {exc}") from None
     used_routes = sorted({d["route_id"] for d in departures})
     report.source(f"GTFS timetable {path}: {len(stops)} stops within {walk_m:g} m, "
                   f"{len(departures)} departures from {window.start.isoformat()} to {window.end.isoformat()}")
@@ -224,7 +229,7 @@ def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[st
         if stop_id in stops and pickup != NO_PICKUP:
             seconds = _seconds(departure or arrival)
             if seconds is not None:
-                kept.append((trip_id, int(seq or 0), stop_id, seconds, headsign))
+                kept.append((trip_id, int(seq), stop_id, seconds, headsign))
     wanted = {trip_id for trip_id, *_ in kept}
     trips = {row["trip_id"]: row for row in reader.rows("trips.txt") if row.get("trip_id") in wanted}
     first_time: dict[str, int] = {}  # a frequency trip's stop times count from its first departure
@@ -233,7 +238,7 @@ def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[st
             "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time"):
         if trip_id not in trips:
             continue
-        seq = int(seq_text or 0)
+        seq = int(seq_text)
         if last_stop.get(trip_id, (-1, ""))[0] < seq:
             last_stop[trip_id] = (seq, stop_id)
         seconds = _seconds(departure or arrival)
@@ -253,7 +258,7 @@ def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[st
             for start_time, offset in _trip_starts(trip_id, seconds, frequencies, first_time):
                 when = (reference + timedelta(seconds=offset)).astimezone(tz)
                 if window.start <= when < window.end:
-                    departure = {"stop_id": stop_id, "stop_sequence": seq, "route_id": trip["route_id"],
+                    departure = {"stop_id": stop_id, "stop_sequence": seq, "route_id": trip.get("route_id", ""),
                                  "trip_id": trip_id, "service_date": day.strftime("%Y%m%d"),
                                  "time": when.isoformat(), "headsign": headsign}
                     if start_time is not None:
