@@ -282,12 +282,15 @@ def referenced_images(feed: dict) -> dict[str, dict]:
     return found
 
 
-def departures_after(conn: sqlite3.Connection, stop_id: str, after_utc_s: int, limit: int) -> list[dict]:
-    """The stop's timetable departures at or after an instant (UTC seconds), earliest first, as the feed gave them."""
+def departures_after(conn: sqlite3.Connection, stop_id: str, after_utc_s: int, limit: int,
+                     before_utc_s: int | None = None) -> list[dict]:
+    """The stop's timetable departures at or after an instant (and before another; UTC seconds), earliest
+    first, at most `limit`, as the feed gave them."""
     if not _has_table(conn, "departures"):
         return []  # a database written before the transit section existed
-    rows = conn.execute("SELECT data FROM departures WHERE stop_id = ? AND at >= ? ORDER BY at, trip_id LIMIT ?",
-                        (stop_id, after_utc_s, limit))
+    before = before_utc_s if before_utc_s is not None else 2**62
+    rows = conn.execute("SELECT data FROM departures WHERE stop_id = ? AND at >= ? AND at < ? ORDER BY at, trip_id "
+                        "LIMIT ?", (stop_id, after_utc_s, before, limit))
     return [json.loads(row[0]) for row in rows]
 
 

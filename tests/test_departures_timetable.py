@@ -210,3 +210,35 @@ def test_a_broken_timetable_is_a_sentence_not_a_traceback(tmp_path):
         with pytest.raises(SourceError, match=message):
             read_transit(broken, kiosks=[{"id": "k", "lat": 36.9152, "lon": -116.7525}], places=[],
                          window=Window(at("00:00:00"), at("23:00:00")), report=BuildReport())
+
+
+def test_a_busy_stop_still_shows_what_comes_next_whatever_ran_before(tmp_path):
+    """A train a minute on each line: the 180 runs of the last 90 minutes never crowd out the next ones."""
+    import zipfile
+    from datetime import datetime, timedelta
+
+    from kiosk.live.gtfs_rt import Predictions
+    from sync import store
+    from sync.build.gtfs import Window, read_transit
+    from sync.build.report import BuildReport
+    from tests.live_kit import city_centre_gtfs
+
+    source, busy = city_centre_gtfs(tmp_path / "city.zip"), tmp_path / "busy.zip"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(busy, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, src.read(name).decode().replace(",600\n", ",60\n"))
+    feed = built_feed(tmp_path)
+    place = {"id": "u-reinoldikirche", "kind": "transit", "lat": 51.51432, "lon": 7.4676}
+    start = datetime.fromisoformat("2026-11-26T12:00:00+01:00")
+    feed["transit"] = read_transit(busy, kiosks=[], places=[place], window=Window(start, start + timedelta(hours=12)),
+                                   report=BuildReport())
+    feed["places"].append({**place, "name": "U Reinoldikirche"})
+    data_dir = tmp_path / "busy-data"
+    store.swap_in(store.stage(feed, data_dir, demo=False, applied_at="x", source="t", feed_sha256="0" * 64), data_dir)
+    content = Content.open(data_dir)
+    moment = datetime.fromisoformat("2026-11-26T18:00:00+01:00")
+    for predictions in (None, Predictions(moment)):  # offline, and live with nothing to say about these runs
+        shown = next_departures(content, stops_of_place(content, "u-reinoldikirche")[0], moment, "en",
+                                predictions=predictions, limit=3)
+        assert [d.scheduled.strftime("%H:%M") for d in shown.departures] == ["18:00", "18:00", "18:01"]
+    content.close()

@@ -79,7 +79,9 @@ def next_departures(content: Content, stop: dict, at: datetime, lang: str, *, pr
     """The next `limit` departures at `stop` from `at` on, live where a fresh prediction covers them."""
     fresh = predictions if predictions is not None and at - predictions.issued_at <= max_live_age else None
     routes = content.transit_routes()
-    rows = content.timetable_departures(stop["id"], at - LOOKBACK, limit * 4 + 20)
+    rows = content.timetable_departures(stop["id"], at, limit * 3)  # room for runs that turn out cancelled
+    if fresh is not None:  # runs scheduled before now that a prediction may show still to come
+        rows = content.timetable_departures(stop["id"], at - LOOKBACK, 10_000, before=at) + rows
     found = []
     for row in rows:
         departure = _departure(row, routes, fresh)
