@@ -291,13 +291,13 @@ def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str 
             click.echo("  " + _departure_line(row))
 
 
-@main.command()
+@main.command("warnings")
 @click.option("--at", help="The moment to ask about (ISO, with offset) [default: now].")
 @data_dir_option
 @lang_option
 @json_option
 @click.pass_obj
-def warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str | None, as_json: bool) -> None:
+def show_warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str | None, as_json: bool) -> None:
     """Official warnings for the configured region (NINA: MoWaS, DWD ...): fetched once, and what was
     known before (DATA_DIR/warnings.json) while the service does not answer."""
     from kiosk.config import warnings_poller
