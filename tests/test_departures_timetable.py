@@ -82,9 +82,18 @@ def test_departure_fields_are_checked_in_python_with_sentences(tmp_path):
 
 
 def test_a_feed_without_transit_stays_valid_and_older_stores_answer_no_departures(tmp_path):
+    import sqlite3
+
     feed = built_feed(tmp_path)
     del feed["transit"]
     assert problems(feed) == []
+    data_dir = applied_store(tmp_path)
+    with sqlite3.connect(data_dir / "content.db") as conn:  # as a store written before December 2026
+        for table in ("departures", "transit_stops", "transit_routes"):
+            conn.execute(f"DROP TABLE {table}")
+    content = Content.open(data_dir)
+    assert content.transit_stops() == [] and content.timetable_departures("STAGECOACH", at("08:00:00"), 5) == []
+    content.close()
 
 
 def test_next_departures_offline_from_the_store_labelled_timetable(tmp_path):
