@@ -233,6 +233,91 @@ def places(ctx: Context, kind: str | None, open_at: str | None, data_dir: str | 
     emit(as_json, [v.as_json() for v in views], lambda r: f"{state[r['open']]}  {r['name']}  ({r['kind']})  [{r['id']}]")
 
 
+def _departure_line(row: dict[str, Any]) -> str:
+    when = row["expected"][11:16]
+    late = " cancelled" if row["cancelled"] else (f" +{row['delay_min']}" if row["delay_min"] > 0 else "")
+    return f"{when}{late}  {row['route']:>4}  {row['headsign']}  ({row['source']})"
+
+
+@main.command()
+@click.option("--at", help="The moment to ask about (ISO, with offset) [default: now].")
+@click.option("--stop", "stop_id", help="A stop of the feed's transit section [default: the stops near the kiosk].")
+@click.option("--place", "place_id", help="The stops of this transit place.")
+@click.option("--kiosk", "kiosk_id", help="The kiosk whose nearby stops to show [default: this terminal's].")
+@click.option("--limit", default=6, show_default=True, type=click.IntRange(min=1))
+@click.option("--live/--no-live", default=True, show_default=True,
+              help="Fetch the configured GTFS-Realtime trip updates once and lay them over the timetable.")
+@data_dir_option
+@lang_option
+@json_option
+@click.pass_obj
+def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str | None, kiosk_id: str | None,
+               limit: int, live: bool, data_dir: str | None, lang: str, as_json: bool) -> None:
+    """Next departures: the feed's timetable, live where the provider answers."""
+    from datetime import timedelta
+
+    from kiosk.config import trip_updates_poller
+    from kiosk.live.departures import next_departures, stops_near_kiosk, stops_of_place
+
+    content, config = open_content(ctx, data_dir)
+    lang = content_language(content, lang)
+    moment = parse_at(at)
+    stops = content.transit_stops()
+    if stop_id:
+        stops = [s for s in stops if s["id"] == stop_id]
+    elif place_id:
+        stops = stops_of_place(content, place_id)
+    else:
+        stops = stops_near_kiosk(content, kiosk_id or config.kiosk_id)
+    if (stop_id or place_id) and not stops:
+        raise click.ClickException(f"The feed has no transit stop for {stop_id or place_id!r}; "
+                                   "`kiosk departures --json` lists the stops near this kiosk.")
+    poller = trip_updates_poller(config) if live else None
+    if poller is not None:
+        poller.poll_once(moment)  # a problem is logged; the answer is then the timetable
+        poller.fetcher.close()
+    predictions = poller.latest() if poller is not None else None
+    boards = [next_departures(content, stop, moment, lang, predictions=predictions, limit=limit,
+                              max_live_age=timedelta(seconds=config.live_max_age_s)) for stop in stops]
+    if as_json:
+        click.echo(json.dumps([b.as_json() for b in boards], ensure_ascii=False, indent=1))
+        return
+    if not boards:
+        click.echo("No transit stop is within walking distance of this kiosk in the feed.")
+    for board in boards:
+        age = f", live {board.live_age_s} s old" if board.live_age_s is not None else ""
+        click.echo(f"{board.stop_name} [{board.stop_id}] ({board.source}{age})")
+        for row in [d.as_json() for d in board.departures] or []:
+            click.echo("  " + _departure_line(row))
+
+
+@main.command("warnings")
+@click.option("--at", help="The moment to ask about (ISO, with offset) [default: now].")
+@data_dir_option
+@lang_option
+@json_option
+@click.pass_obj
+def show_warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str | None, as_json: bool) -> None:
+    """Official warnings for the configured region (NINA: MoWaS, DWD ...): fetched once, and what was
+    known before (DATA_DIR/warnings.json) while the service does not answer."""
+    from kiosk.config import warnings_poller
+
+    config = ctx.config()
+    poller = warnings_poller(config, resolve_data_dir(data_dir or config.data_dir))
+    if poller is None:
+        raise click.ClickException("No warning service is configured: set warnings_url and warnings_ars "
+                                   "(docs/live.md).")
+    moment = parse_at(at)
+    poller.poll_once(moment)
+    poller.fetcher.close()
+    if poller.last_problem:
+        click.echo(poller.last_problem, err=True)
+    views = poller.views(moment, lang or config.default_locale)
+    emit(as_json, [v.as_json() for v in views],
+         lambda r: f"{'TAKEOVER' if r['takeover'] else 'banner  '}  {r['severity']:8}  {r['headline']}"
+                   f"{'' if r['in_visitor_language'] else '  (German only)'}  until {r['expires'] or 'cancelled'}")
+
+
 @main.command()
 @click.argument("query")
 @data_dir_option

@@ -49,6 +49,15 @@ class Config:
     admin_pin_hash: str | None = None
     night_mode: str | None = None  # e.g. "22:00-06:00"
     share_page_url: str | None = None  # the take-along page instead of the feed's share.page_url
+    # Live departures: a GTFS-Realtime TripUpdates URL; None means timetable only (docs/live.md).
+    trip_updates_url: str | None = None
+    live_interval_s: int = 30
+    live_timeout_s: float = 5.0
+    live_max_age_s: int = 300  # older predictions are not shown: the timetable is, labelled as such
+    # Official warnings: the NINA service's base URL and the region's 12-digit Regionalschlüssel; off without a URL.
+    warnings_url: str | None = None
+    warnings_ars: str | None = None
+    warnings_interval_s: int = 120
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -71,6 +80,37 @@ class Config:
             prometheus_file=self.prometheus_file, connect_timeout_s=self.connect_timeout_s,
             read_timeout_s=self.read_timeout_s,
         )
+
+
+def trip_updates_poller(config: Config):
+    """The background fetcher of live departures, or None when no provider is configured."""
+    if config.trip_updates_url is None:
+        return None
+    from kiosk.live.poller import TripUpdatesPoller
+
+    return TripUpdatesPoller(config.trip_updates_url, _live_fetcher(config), interval_s=config.live_interval_s)
+
+
+WARNINGS_STATE = "warnings.json"
+
+
+def warnings_poller(config: Config, data_dir: Path | None = None):
+    """The background fetcher of official warnings (remembered in DATA_DIR/warnings.json), or None when
+    no service is configured."""
+    if config.warnings_url is None or config.warnings_ars is None:
+        return None
+    from kiosk.live.nina import NinaWarningsPoller
+
+    folder = Path(data_dir) if data_dir is not None else config.resolved_data_dir()
+    return NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
+                              interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE)
+
+
+def _live_fetcher(config: Config):
+    from sync.fetch import Fetcher
+
+    return Fetcher(allow_insecure_http=config.allow_insecure_http, connect_timeout_s=config.live_timeout_s,
+                   read_timeout_s=config.live_timeout_s)
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
@@ -124,6 +164,20 @@ def _problems(values: dict[str, Any]) -> list[str]:
     if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
         problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
                         "can sign with it; list only your own keys (kiosk-feed keygen)")
+    live = values.get("trip_updates_url")
+    if isinstance(live, str):
+        scheme = urlparse(live).scheme
+        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+            problems.append("'trip_updates_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    warnings = values.get("warnings_url")
+    if isinstance(warnings, str):
+        scheme = urlparse(warnings).scheme
+        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+            problems.append("'warnings_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+        ars = values.get("warnings_ars")
+        if not (isinstance(ars, str) and len(ars) == 12 and ars.isascii() and ars.isdigit()):
+            problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
+                            "(Dortmund: \"059130000000\") when 'warnings_url' is set")
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")
     locales = values.get("locales", UI_LOCALES)
@@ -136,7 +190,8 @@ def _problems(values: dict[str, Any]) -> list[str]:
 RANGES: dict[str, tuple[float, float]] = {
     "sync_interval_s": (10, 7 * 86400), "connect_timeout_s": (0.1, 300), "read_timeout_s": (0.1, 600),
     "idle_timeout_s": (5, 3600), "screen_diagonal_in": (5, 200), "walking_speed_kmh": (0.5, 20),
-    "step_free_speed_kmh": (0.5, 20),
+    "step_free_speed_kmh": (0.5, 20), "live_interval_s": (5, 3600), "live_timeout_s": (0.1, 120),
+    "live_max_age_s": (10, 86400), "warnings_interval_s": (10, 86400),
 }
 
 

@@ -272,6 +272,18 @@ class Content:
     def kiosk(self, kiosk_id: str) -> dict | None:
         return self._kiosks.get(kiosk_id)
 
+    def transit_stops(self) -> list[dict]:
+        """The stops of the feed's optional transit section, as the feed gave them (none in older feeds)."""
+        return store.transit_items(self._conn, "transit_stops")
+
+    def transit_routes(self) -> dict[str, dict]:
+        return {r["id"]: r for r in store.transit_items(self._conn, "transit_routes")}
+
+    def timetable_departures(self, stop_id: str, after: datetime, limit: int, before: datetime | None = None) -> list[dict]:
+        """The stop's timetable departures at or after `after` (and before `before`), earliest first, as the feed gave them."""
+        return store.departures_after(self._conn, stop_id, int(after.timestamp()), limit,
+                                      int(before.timestamp()) if before is not None else None)
+
     def kiosks(self) -> list[dict]:
         return list(self._kiosks.values())
 

@@ -124,9 +124,14 @@ def verify(feed: Path, public_keys: tuple[str, ...], signature_path: Path | None
 @click.option("--sequence", type=click.IntRange(min=1),
               help="[default: one more than DIR/feed.json, else the UTC time as YYYYMMDDHHMM]")
 @click.option("--generated-at", help="RFC 3339 date-time with offset [default: now].")
+@click.option("--gtfs", "gtfs_path", type=FileArgument,
+              help="GTFS timetable .zip: departures of the stops near kiosks and transit places, for the feed's validity.")
+@click.option("--walk", "walk_m", type=click.FloatRange(min=1), default=500, show_default=True,
+              help="Metres from a kiosk or transit place within which GTFS stops are kept.")
 def build(base_path: Path, osm_path: Path | None, bbox: str | None, boundary_path: Path | None,
           ics_paths: tuple[Path, ...],
-          places_path: Path | None, out_dir: Path, sequence: int | None, generated_at: str | None) -> None:
+          places_path: Path | None, out_dir: Path, sequence: int | None, generated_at: str | None,
+          gtfs_path: Path | None, walk_m: float) -> None:
     """Build DIR/feed.json from a base file, OpenStreetMap, calendars and a CSV.
 
     Exit 1 (and nothing written) when the result would not be a valid feed.
@@ -140,7 +145,8 @@ def build(base_path: Path, osm_path: Path | None, bbox: str | None, boundary_pat
         raise click.BadParameter(str(exc), param_hint="--bbox") from None
     inputs = BuildInputs(base=base_path, out_dir=out_dir, osm=osm_path, bbox=box, boundary=boundary_path,
                          ics=list(ics_paths),
-                         places=places_path, sequence=sequence, generated_at=generated_at)
+                         places=places_path, sequence=sequence, generated_at=generated_at,
+                         gtfs=gtfs_path, walk_m=walk_m)
     try:
         result = build_feed(inputs)
     except SourceError as exc:

@@ -23,6 +23,8 @@ DATE_TIME_RE = re.compile(
 ROUTE_PLACEHOLDERS = frozenset({"from_lat", "from_lon", "to_lat", "to_lon", "lang", "polyline"})
 PLACE_PLACEHOLDERS = frozenset({"id", "lat", "lon", "lang"})
 TILE_PLACEHOLDERS = frozenset({"z", "x", "y", "s"})
+GTFS_DATE_RE = re.compile(r"^[0-9]{8}$")
+GTFS_TIME_RE = re.compile(r"^[0-9]{2,3}:[0-5][0-9]:[0-5][0-9]$")
 WALK_GEOMETRIES = frozenset({"LineString", "MultiLineString"})
 
 
@@ -70,6 +72,7 @@ class Semantics:
             self.check_notice(notice, ("notices", index))
         for index, page in _entries(self.doc, "pages"):
             self.check_page(page, ("pages", index))
+        self.check_transit()
 
     # ---- city, ids, references, text
 
@@ -77,9 +80,7 @@ class Semantics:
         city = self.doc.get("city")
         if not isinstance(city, dict):
             return
-        name = city.get("timezone")
-        if isinstance(name, str) and name and not _zone_exists(name):
-            self.add(("city", "timezone"), f"{short(name)} is not a known IANA time zone, e.g. \"Europe/Berlin\"")
+        self.time_zone(city.get("timezone"), ("city", "timezone"))
         country, subdivision = city.get("country"), city.get("subdivision")
         if isinstance(country, str) and re.fullmatch(r"[A-Z]{2}", country):
             problem = _holiday_calendar_problem(country, subdivision if isinstance(subdivision, str) else None)
@@ -97,6 +98,10 @@ class Semantics:
                     self.add(("city", "locales", index), f"{short(tag)} is listed twice")
                 seen.add(tag if isinstance(tag, str) else None)
         self.text(city, ("city",), "name")
+
+    def time_zone(self, name: object, path: Location) -> None:
+        if isinstance(name, str) and name and not _zone_exists(name):
+            self.add(path, f"{short(name)} is not a known IANA time zone, e.g. \"Europe/Berlin\"")
 
     def check_ids(self, list_name: str) -> set[str]:
         first_use: dict[str, int] = {}
@@ -258,6 +263,61 @@ class Semantics:
             self.text(contact, contact_path, "note")
             self.reference(contact.get("place_id"), "places", contact_path + ("place_id",))
             self.opening_hours(contact.get("hours"), contact_path + ("hours",))
+
+    def check_transit(self) -> None:
+        """Stops and routes are unique, departures name them and say when with an offset."""
+        transit = self.doc.get("transit")
+        if not isinstance(transit, dict):
+            return
+        self.time_zone(transit.get("timezone"), ("transit", "timezone"))
+        known = {}
+        for key in ("stops", "routes"):
+            known[key] = set()
+            for index, item in _entries(transit, key):
+                item_id = item.get("id")
+                if isinstance(item_id, str) and item_id in known[key]:
+                    self.add(("transit", key, index, "id"), f"duplicate id {short(item_id)}: another of $.transit.{key} "
+                             "already uses it")
+                known[key].add(item_id)
+        for index, stop in _entries(transit, "stops"):
+            path = ("transit", "stops", index)
+            self.text(stop, path, "name")
+            self.references(stop, "kiosk_ids", "kiosks", path)
+            self.references(stop, "place_ids", "places", path)
+        departures = transit.get("departures")
+        for index, departure in enumerate(departures if isinstance(departures, list) else []):
+            path = ("transit", "departures", index)
+            if not isinstance(departure, dict):
+                self.add(path, f"must be an object with stop_id, route_id, trip_id, service_date and time, "
+                               f"not {type_name(departure)}")
+                continue
+            self.departure_fields(departure, path)
+            for key, list_name in (("stop_id", "stops"), ("route_id", "routes")):
+                value = departure.get(key)
+                if isinstance(value, str) and value not in known[list_name]:
+                    self.add(path + (key,), f"refers to {short(value)}, but $.transit.{list_name} has no entry with that id")
+            self.date_time(departure.get("time"), path + ("time",))
+
+    def departure_fields(self, departure: dict, path: Location) -> None:
+        """What the schema would say about one departure, in plain Python: feeds carry tens of thousands."""
+        for key in ("stop_id", "route_id", "trip_id", "service_date", "time"):
+            if key not in departure:
+                self.add(path, f"has no {key}; every departure needs stop_id, route_id, trip_id, service_date and time")
+        for key in ("stop_id", "route_id", "trip_id", "time", "headsign", "start_time", "service_date"):
+            value = departure.get(key)
+            if key in departure and not isinstance(value, str):
+                self.add(path + (key,), f"must be a string, not {type_name(value)}")
+        for key in ("stop_id", "route_id", "trip_id"):
+            value = departure.get(key)
+            if isinstance(value, str) and not 1 <= len(value) <= 255:
+                self.add(path + (key,), "must be 1 to 255 characters long")
+        if isinstance(departure.get("service_date"), str) and not GTFS_DATE_RE.match(departure["service_date"]):
+            self.add(path + ("service_date",), f"{short(departure['service_date'])} must be the GTFS service date YYYYMMDD")
+        if isinstance(departure.get("start_time"), str) and not GTFS_TIME_RE.match(departure["start_time"]):
+            self.add(path + ("start_time",), f"{short(departure['start_time'])} must be a GTFS time HH:MM:SS")
+        sequence = departure.get("stop_sequence")
+        if "stop_sequence" in departure and (type(sequence) is not int or sequence < 0):
+            self.add(path + ("stop_sequence",), "must be a whole number of at least 0")
 
     def check_map(self) -> None:
         for index, feature in _entries(self.doc.get("map"), "features"):

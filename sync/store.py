@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -34,6 +35,13 @@ TABLES: dict[str, dict[str, Any]] = {
     "pages": {"columns": {"id": str, "data": str}, "pk": "id"},
     "map_features": {"columns": {"id": int, "layer": str, "walk": int, "data": str}, "pk": "id"},
     "meta": {"columns": {"key": str, "value": str}, "pk": "key"},
+    # The optional `transit` section: stops near the kiosks and their timetable departures.
+    "transit_stops": {"columns": {"id": str, "data": str}, "pk": "id"},
+    "transit_routes": {"columns": {"id": str, "data": str}, "pk": "id"},
+    "departures": {
+        "columns": {"stop_id": str, "at": int, "route_id": str, "trip_id": str, "service_date": str, "data": str},
+        "pk": ("stop_id", "at", "trip_id"),
+    },
     # Every image the feed references, so a sync cycle can retry the missing ones without reading every item.
     "images": {"columns": {"sha256": str, "data": str}, "pk": "sha256"},
     # One row per document and language: the searchable text the terminal offers (FTS5 below).
@@ -131,6 +139,17 @@ def _feed_rows(feed: dict) -> dict[str, Iterator[tuple]]:
                          for i, f in enumerate(feed.get("map", {}).get("features", []))),
         "images": ((sha, _dump(image)) for sha, image in sorted(referenced_images(feed).items())),
         "search_documents": _search_documents(feed),
+        **_transit_rows(feed.get("transit") or {}),
+    }
+
+
+def _transit_rows(transit: dict) -> dict[str, Iterator[tuple]]:
+    """Departures keyed by stop and the instant (UTC seconds), so "next at this stop after T" is an index range."""
+    return {
+        "transit_stops": ((s["id"], _dump(s)) for s in transit.get("stops", [])),
+        "transit_routes": ((r["id"], _dump(r)) for r in transit.get("routes", [])),
+        "departures": ((d["stop_id"], int(datetime.fromisoformat(d["time"]).timestamp()), d["route_id"], d["trip_id"],
+                        d["service_date"], _dump(d)) for d in transit.get("departures", [])),
     }
 
 
@@ -261,6 +280,31 @@ def referenced_images(feed: dict) -> dict[str, dict]:
             if isinstance(image, dict) and "sha256" in image:
                 found[image["sha256"]] = image
     return found
+
+
+def departures_after(conn: sqlite3.Connection, stop_id: str, after_utc_s: int, limit: int,
+                     before_utc_s: int | None = None) -> list[dict]:
+    """The stop's timetable departures at or after an instant (and before another; UTC seconds), earliest
+    first, at most `limit`, as the feed gave them."""
+    if not _has_table(conn, "departures"):
+        return []  # a database written before the transit section existed
+    before = before_utc_s if before_utc_s is not None else 2**62
+    rows = conn.execute("SELECT data FROM departures WHERE stop_id = ? AND at >= ? AND at < ? ORDER BY at, trip_id "
+                        "LIMIT ?", (stop_id, after_utc_s, before, limit))
+    return [json.loads(row[0]) for row in rows]
+
+
+def _has_table(conn: sqlite3.Connection, table: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
+
+
+def transit_items(conn: sqlite3.Connection, table: str) -> list[dict]:
+    """Every stop (table transit_stops) or route (transit_routes) of the live content."""
+    if table not in ("transit_stops", "transit_routes"):
+        raise StoreError(f"{table} is not a transit table of the content store.")
+    if not _has_table(conn, table):
+        return []
+    return [json.loads(row[0]) for row in conn.execute(f'SELECT data FROM "{table}" ORDER BY id')]
 
 
 def live_images(data_dir: Path) -> dict[str, dict]:

@@ -66,6 +66,11 @@ class Services:
         self.corner_paused = False  # the touch test needs the corner for fingers, not for the gesture
         self._logged: set[str] = set()
         self._events: list = []
+        self.trip_updates = None  # the live departures poller, when trip_updates_url is configured
+
+    def live_predictions(self):
+        """The latest live departure predictions, or None (no provider, or none yet): never waits."""
+        return self.trip_updates.latest() if self.trip_updates is not None else None
 
     @property
     def settings(self):
@@ -97,6 +102,7 @@ class Services:
         self._stop.clear()
         self._start_sync()
         self._start_uploads()
+        self._start_live()
         Window.fbind("on_flip", self._first_frame)
         Window.canvas.ask_update()  # the attract loop no longer redraws every frame: ask for the one READY waits for
 
@@ -113,6 +119,9 @@ class Services:
         self._stop.set()
         if self.worker is not None:
             self.worker.stop()
+        if self.trip_updates is not None:
+            self.trip_updates.stop()
+            self.trip_updates = None
         for thread in self._threads:
             thread.join(THREAD_JOIN_S)
         alive = [t.name for t in self._threads if t.is_alive()]
@@ -145,6 +154,15 @@ class Services:
                                  clock=self.app.clock, isolated=True)
         self.worker.start()
         self._threads.append(self.worker)
+
+    def _start_live(self) -> None:
+        from kiosk.config import trip_updates_poller
+
+        # Its own thread and HTTP session: a slow provider never holds up the UI or the content sync.
+        self.trip_updates = trip_updates_poller(self.settings)
+        if self.trip_updates is not None:
+            self.trip_updates.clock = self.app.clock
+            self.trip_updates.start()
 
     def _content_arrived(self, result) -> None:
         # On the worker's thread: only schedule; the UI thread reopens the content and redraws.

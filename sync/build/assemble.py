@@ -12,10 +12,10 @@ import json
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sync.build import ical, osm, places_csv
+from sync.build import gtfs as timetable, ical, osm, places_csv
 from sync.build.common import SourceError, counted, plural
 from sync.build.images import ImageFiles
 from sync.build.boundary import load_boundary
@@ -49,6 +49,8 @@ class BuildInputs:
     sequence: int | None = None
     generated_at: str | None = None
     attach_limit_m: float = ATTACH_LIMIT_M
+    gtfs: Path | None = None  # GTFS timetable: departures of the stops near kiosks and transit places
+    walk_m: float = timetable.WALK_LIMIT_M
 
 
 @dataclass
@@ -105,6 +107,11 @@ def build_feed(inputs: BuildInputs, *, now: datetime | None = None) -> Build:
     if inputs.places is not None:
         feed["places"] = places_csv.apply_overlay(inputs.places, feed["places"], locales=locales,
                                                   default_locale=default_locale, images=images, report=report)
+    generated_at = inputs.generated_at or now.astimezone(tz).isoformat(timespec="seconds")
+    if inputs.gtfs is not None:
+        feed["transit"] = timetable.read_transit(inputs.gtfs, kiosks=feed["kiosks"], places=feed["places"],
+                                            window=_transit_window(generated_at, feed.get("valid_until")),
+                                            walk_m=inputs.walk_m, report=report)
     taken_events = {event.get("id") for event in feed["events"]}
     for path in inputs.ics:
         feed["events"] += ical.read_events(path, city_tz=tz, locales=locales, default_locale=default_locale,
@@ -116,7 +123,7 @@ def build_feed(inputs: BuildInputs, *, now: datetime | None = None) -> Build:
 
     feed["format"], feed["format_version"] = FORMAT, FORMAT_VERSION
     feed["sequence"] = _sequence(inputs, now)
-    feed["generated_at"] = inputs.generated_at or now.astimezone(tz).isoformat(timespec="seconds")
+    feed["generated_at"] = generated_at
     found_problems = problems(feed)
     if _leave_out_refused_events(feed, found_problems, report):
         found_problems = problems(feed)
@@ -150,6 +157,19 @@ def _read_base(path: Path, report: BuildReport) -> dict:
                           "Europe/Berlin") from None
     report.source(f"base {path}: {', '.join(sorted(k for k in base if k not in ('format', 'format_version')))}")
     return copy.deepcopy(base)
+
+
+def _transit_window(generated_at: str, valid_until: object) -> timetable.Window:
+    """Departures for the feed's validity: from generated_at to valid_until, else for DEFAULT_DAYS."""
+    try:
+        start = datetime.fromisoformat(generated_at)
+        end = datetime.fromisoformat(valid_until) if isinstance(valid_until, str) else None
+    except ValueError as exc:
+        raise SourceError(f"cannot tell which departures to keep: {exc}; give --generated-at and the base's "
+                          "valid_until as RFC 3339 date-times with an offset") from None
+    if start.tzinfo is None or (end is not None and end.tzinfo is None):
+        raise SourceError("cannot tell which departures to keep: generated_at and valid_until need a UTC offset")
+    return timetable.Window(start, end if end is not None else start + timedelta(days=timetable.DEFAULT_DAYS))
 
 
 def _sequence(inputs: BuildInputs, now: datetime) -> int:
@@ -234,6 +254,10 @@ def _count(feed: dict, report: BuildReport) -> None:
         f"kiosks {len(feed['kiosks'])}, campaigns {len(feed['campaigns'])}, "
         f"notices {len(feed['notices'])}, pages {len(feed['pages'])}",
     ]
+    if "transit" in feed:
+        transit = feed["transit"]
+        report.count(f"transit: {len(transit['stops'])} stops, {len(transit['routes'])} routes, "
+                     f"{len(transit['departures'])} departures")
     features = (feed.get("map") or {}).get("features") or []
     if features:
         report.count(f"map: {len(features)} features "

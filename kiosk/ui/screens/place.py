@@ -10,6 +10,7 @@ from kiosk.share import place_share_url
 from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
+from kiosk.ui.widgets.departures import show_departures
 from kiosk.ui.widgets.detail import DetailColumn, Hero
 from kiosk.ui.widgets.route_parts import show_way, way_button
 
@@ -47,6 +48,8 @@ class PlaceScreen(KioskScreen):
         if place.address:
             d.text(place.address)
         d.text(place.description)
+        if place.kind == "transit":
+            self.show_departures(content, place.id, now, lang)
         if place.opening_hours:
             today = formatting.local_day(now, tz)
             days = [(today + timedelta(days=i), content.hours_on(place.opening_hours, today + timedelta(days=i)))
@@ -76,3 +79,11 @@ class PlaceScreen(KioskScreen):
             except NoRoute:
                 url = None
         self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))
+
+    def show_departures(self, content, place_id: str, now, lang: str) -> None:
+        from kiosk.live.departures import place_board
+
+        board = place_board(content, place_id, now, lang, predictions=self.app.services.live_predictions(), limit=6,
+                            max_live_age=timedelta(seconds=self.app.settings.live_max_age_s))
+        if board is not None:
+            show_departures(self.details, board, lang, content.timezone)
