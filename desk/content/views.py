@@ -1,0 +1,50 @@
+"""The publish page and the live opening-hours check behind the Qualitätsroute form."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from desk.content import checks
+from desk.content.models import Publication
+from desk.content.publish import PublishRefused, preview, publish as publish_feed
+
+def publish(request):
+    if not request.user.has_perm("content.publish_feed"):
+        raise PermissionDenied(_("Only publishers may publish."))
+    now = timezone.now()
+    if request.method == "POST":
+        try:
+            made = publish_feed(request.user, now)
+        except PublishRefused as exc:
+            return render(request, "desk/publish.html", {"refused": exc, "title": _("Publish")}, status=409)
+        messages.success(request, _("Published sequence %(sequence)s: %(summary)s") %
+                         {"sequence": made.sequence, "summary": made.summary})
+        return redirect("desk-publish")
+    context = {"title": _("Publish"), "publications": Publication.objects.select_related("published_by")[:10]}
+    try:
+        context["draft"] = preview(now)
+    except PublishRefused as exc:
+        context["refused"] = exc
+    return render(request, "desk/publish.html", context)
+
+
+def hours_check(request):
+    """{"ok": bool, "message": str}: whether the value parses and, if so, whether it is open now."""
+    value = request.GET.get("value", "").strip()
+    if not value:
+        return JsonResponse({"ok": True, "message": _("No opening hours: terminals show none.")})
+    problem = checks.hours_problem(value)
+    if problem:
+        return JsonResponse({"ok": False, "message": problem})
+    state = checks.open_now(value, timezone.now())
+    words = {"open": _("Open now"), "closed": _("Closed now"), "unknown": _("Unknown now")}[state.state]
+    if state.next_change is not None:
+        words += " – " + _("changes %(when)s") % {
+            "when": formats.date_format(timezone.localtime(state.next_change), "l, H:i")}
+    if state.comment:
+        words += f" ({state.comment})"
+    return JsonResponse({"ok": True, "message": words})

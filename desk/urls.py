@@ -1,0 +1,13 @@
+"""The desk is its admin: content forms, the publish page and the live opening-hours check."""
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from desk.content import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/publish/", admin.site.admin_view(views.publish), name="desk-publish"),
+    path("admin/hours-check/", admin.site.admin_view(views.hours_check), name="desk-hours-check"),
+    path("admin/", admin.site.urls),
+]

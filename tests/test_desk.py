@@ -1,0 +1,199 @@
+"""The content desk with Django's test client: import, forms checked by the terminal's code, roles, login lock, publish."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("django", reason="the desk extra is not installed")
+
+from django.core.management import call_command  # noqa: E402
+
+from sync.signing import verify_signature, write_keypair  # noqa: E402
+
+NOW = datetime(2026, 11, 26, 16, 30, tzinfo=timezone.utc)
+DEMO = Path(__file__).resolve().parents[1] / "assets" / "demo" / "feed.json"
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the words asserted are the English ones
+    return client
+
+
+@pytest.fixture
+def desk(db, settings, tmp_path):
+    settings.DESK_WEB_ROOT = tmp_path / "site"
+    settings.DESK_MEDIA_DIR = tmp_path / "media"
+    key_path, public = write_keypair(tmp_path / "keys")
+    settings.DESK_SIGNING_KEY = key_path
+    call_command("import_feed", str(DEMO), stdout=open(os.devnull, "w"))
+    return {"public": public, "site": tmp_path / "site"}
+
+
+def user(django_user_model, name: str, role: str):
+    call_command("desk_user", name, "--role", role, "--password", "pw-" + name, stdout=open(os.devnull, "w"))
+    return django_user_model.objects.get(username=name)
+
+
+@pytest.fixture
+def editor(client, desk, django_user_model):
+    client.force_login(user(django_user_model, "erika", "editor"))
+    return client
+
+
+@pytest.fixture
+def publisher(client, desk, django_user_model):
+    client.force_login(user(django_user_model, "paul", "publisher"))
+    return client
+
+
+def event_form(**changes) -> dict:
+    form = {"feed_id": "wochenmarkt-test", "title_de": "Wochenmarkt", "title_en": "Weekly market", "category": "market",
+            "start_0": "2026-12-05", "start_1": "08:00:00", "end_0": "2026-12-05", "end_1": "13:00:00",
+            "repeat": "WEEKLY", "interval": "1", "weekdays": ["SA"], "until": "", "count": "", "exceptions": "",
+            "rrule": "", "place_id": "", "url": ""}
+    form.update(changes)
+    return form
+
+
+def test_import_brings_every_kind_of_content(desk):
+    from desk.content.models import Campaign, Event, Kiosk, Notice, Page, PlaceOverlay
+
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    assert Event.objects.count() == len(demo["events"])
+    assert Kiosk.objects.count() == len(demo["kiosks"]) and Notice.objects.count() == len(demo["notices"])
+    assert Campaign.objects.count() == len(demo["campaigns"]) and Page.objects.count() == len(demo["pages"])
+    assert PlaceOverlay.objects.filter(owner_run=True).count() == sum(1 for p in demo["places"] if p.get("owner_run"))
+
+
+def test_publish_builds_signs_and_writes_the_feed_with_its_images(desk, django_user_model):
+    from desk.content.publish import publish
+
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    made = publish(user(django_user_model, "paul", "publisher"), NOW)
+    site = desk["site"]
+    data = (site / "feed.json").read_bytes()
+    verify_signature(data, (site / "feed.json.sig").read_text(), [desk["public"]])
+    feed = json.loads(data)
+    assert feed["sequence"] == made.sequence > demo["sequence"]
+    assert {e["id"] for e in feed["events"]} == {e["id"] for e in demo["events"]}
+    assert len(feed["places"]) == len(demo["places"]) and feed["map"] == demo["map"]
+    for item in feed["events"] + feed["campaigns"] + feed["places"]:
+        if "image" in item:
+            assert (site / item["image"]["url"]).is_file(), item["image"]["url"]
+    assert made.published_by.username == "paul" and made.summary.startswith("Changes:")
+
+
+def test_the_sequence_always_grows(desk, django_user_model):
+    from desk.content.publish import publish
+
+    paul = user(django_user_model, "paul", "publisher")
+    first = publish(paul, NOW)
+    second = publish(paul, NOW - timedelta(days=3))  # a clock set back never makes it go back
+    assert second.sequence == first.sequence + 1
+    assert second.summary.startswith("No content changes")
+
+
+def test_an_invalid_feed_publishes_nothing_and_says_why(desk, django_user_model):
+    from desk.content.models import Page
+    from desk.content.publish import PublishRefused, publish
+
+    Page.objects.filter(feed_id="help").update(title={})
+    with pytest.raises(PublishRefused) as refused:
+        publish(user(django_user_model, "paul", "publisher"), NOW)
+    assert "Nothing was published" in str(refused.value)
+    assert any("pages" in line and "title" in line for line in refused.value.problems), refused.value.problems
+    assert not (desk["site"] / "feed.json").exists()
+
+
+def test_a_key_file_others_can_read_is_refused(desk, django_user_model, settings):
+    from desk.content.publish import PublishRefused, publish
+
+    Path(settings.DESK_SIGNING_KEY).chmod(0o644)
+    with pytest.raises(PublishRefused, match="chmod 600"):
+        publish(user(django_user_model, "paul", "publisher"), NOW)
+
+
+def test_the_recurrence_editor_writes_the_rrule(editor):
+    from desk.content.models import Event
+
+    answer = editor.post("/admin/content/event/add/", event_form(exceptions="2026-12-26"))
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    market = Event.objects.get(feed_id="wochenmarkt-test")
+    assert market.rrule == "FREQ=WEEKLY;BYDAY=SA"
+    assert market.exdates == ["2026-12-26T08:00:00+01:00"]
+    assert market.title == {"de": "Wochenmarkt", "en": "Weekly market"}
+    until = editor.post(f"/admin/content/event/{market.pk}/change/", event_form(until="2027-03-27"))
+    assert until.status_code == 302
+    market.refresh_from_db()
+    assert market.rrule == "FREQ=WEEKLY;BYDAY=SA;UNTIL=20270327T070000Z"  # 08:00 in Berlin is 07:00 UTC in winter
+
+
+def test_a_rule_the_terminal_cannot_repeat_is_refused_at_the_field(editor):
+    answer = editor.post("/admin/content/event/add/", event_form(repeat="CUSTOM", rrule="FREQ=WEEKLY;BYDAY=XX"))
+    assert answer.status_code == 200
+    errors = answer.context["adminform"].form.errors
+    assert "rrule" in errors and "recurrence rule" in errors["rrule"][0], errors
+
+
+def test_texts_need_the_default_language_and_mark_missing_translations(editor):
+    answer = editor.post("/admin/content/event/add/", event_form(title_de="", title_en="Weekly market"))
+    errors = answer.context["adminform"].form.errors
+    assert "title" in errors and "German" in errors["title"][0]
+    page = editor.get("/admin/content/event/add/").content.decode()
+    assert page.count("translation missing") >= 7  # every city locale of an empty title and summary
+    assert 'name="title_uk"' in page
+
+
+def test_a_campaign_that_ends_before_it_starts_is_refused_at_the_field(editor):
+    answer = editor.post("/admin/content/campaign/add/", {
+        "feed_id": "kurz", "title_de": "Kurz", "place_ids": ["buchhandlung-seitenwind"],
+        "valid_from_0": "2026-12-10", "valid_from_1": "10:00", "valid_until_0": "2026-12-01", "valid_until_1": "10:00"})
+    errors = answer.context["adminform"].form.errors
+    assert list(errors) == ["valid_until"] and "ends before it starts" in errors["valid_until"][0]
+
+
+def test_opening_hours_are_checked_by_the_terminals_code(editor):
+    from desk.content.models import PlaceOverlay
+
+    overlay = PlaceOverlay.objects.get(place_id="buchhandlung-seitenwind")
+    form = {"place_id": overlay.place_id, "owner_run": "on", "labels": "qualitaetsroute",
+            "description_de": "Buchhandlung", "opening_hours": "Mo-Fr 10:00-19:00; Sa 25:00-18:00"}
+    answer = editor.post(f"/admin/content/placeoverlay/{overlay.pk}/change/", form)
+    errors = answer.context["adminform"].form.errors
+    assert "opening_hours" in errors and "opening_hours" in errors["opening_hours"][0]
+    bad = editor.get("/admin/hours-check/", {"value": "Mo-Fr 10:00-19:00; Sa 25:00-18:00"}).json()
+    good = editor.get("/admin/hours-check/", {"value": "Mo-Su 00:00-24:00"}).json()
+    assert bad["ok"] is False and good == {"ok": True, "message": good["message"]}
+    assert good["message"].startswith(("Open now", "Jetzt geöffnet"))
+
+
+def test_an_editor_cannot_publish_and_a_publisher_can(editor, desk, django_user_model, client):
+    assert editor.get("/admin/publish/").status_code == 403
+    assert editor.post("/admin/publish/").status_code == 403
+    assert not (desk["site"] / "feed.json").exists()
+    assert editor.get("/admin/content/kiosk/add/").status_code == 403  # kiosks belong to the admin role
+    client.force_login(user(django_user_model, "paul", "publisher"))
+    page = client.get("/admin/publish/")
+    assert page.status_code == 200 and "desk-publish" in page.content.decode()
+    assert client.post("/admin/publish/").status_code == 302
+    assert (desk["site"] / "feed.json").exists()
+    assert client.get("/admin/content/event/add/").status_code == 403  # publishers do not write content
+
+
+def test_five_wrong_passwords_lock_the_login(client, desk, django_user_model):
+    from desk.content import logins
+
+    user(django_user_model, "erika", "editor")
+    for _ in range(5):
+        wrong = client.post("/admin/login/", {"username": "erika", "password": "nope"})
+        assert wrong.status_code == 200
+    right = client.post("/admin/login/", {"username": "erika", "password": "pw-erika"})
+    assert right.status_code == 200 and "locked until" in right.content.decode()
+    later = datetime.now(timezone.utc) + timedelta(minutes=16)
+    assert logins.locked_until("erika", later) is None  # the lock runs out
+    assert logins.locked_until("erika", datetime.now(timezone.utc)) is not None
