@@ -197,3 +197,26 @@ def test_five_wrong_passwords_lock_the_login(client, desk, django_user_model):
     later = datetime.now(timezone.utc) + timedelta(minutes=16)
     assert logins.locked_until("erika", later) is None  # the lock runs out
     assert logins.locked_until("erika", datetime.now(timezone.utc)) is not None
+
+
+def test_an_older_version_is_published_again_as_a_new_sequence(publisher, desk):
+    from desk.content.models import Event, Publication
+
+    assert publisher.post("/admin/publish/").status_code == 302
+    first = Publication.objects.get()
+    Event.objects.filter(feed_id="neujahrskonzert-2027").delete()
+    assert publisher.post("/admin/publish/").status_code == 302
+    assert publisher.post("/admin/publish/", {"again": str(first.sequence)}).status_code == 302
+    third = Publication.objects.order_by("-sequence").first()
+    live = json.loads((desk["site"] / "feed.json").read_bytes())
+    assert third.sequence == live["sequence"] > first.sequence + 1
+    assert "neujahrskonzert-2027" in {e["id"] for e in live["events"]}
+    verify_signature((desk["site"] / "feed.json").read_bytes(), (desk["site"] / "feed.json.sig").read_text(),
+                     [desk["public"]])
+    assert third.summary.startswith(f"Again as of {first.sequence}.") and "events: 1 added" in third.summary
+
+
+def test_the_desk_speaks_german_and_sessions_expire(publisher, settings):
+    page = publisher.get("/admin/publish/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Jetzt signieren und veröffentlichen" in page and "Abmelden" in page
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and 0 < publisher.session.get_expiry_age() <= 8 * 3600

@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from desk.content.models import Publication
 from sync.build.assemble import FEED_NAME, Build, BuildFailed, BuildInputs, build_feed
 from sync.build.common import SourceError
 from sync.diff import diff_feeds
+from sync.feed import problems
 from sync.files import write_bytes_atomically
 from sync.signing import SignatureError, load_private_key, sign_bytes
 
@@ -106,18 +108,55 @@ def publish(user, now: datetime) -> Publication:
         # the lock on the publications table makes two publishers queue up, so sequences never collide
         Publication.objects.select_for_update().exists()
         made, build = draft(now, Path(work))
-        signature = sign_bytes(made.data, key)
         web_root.mkdir(parents=True, exist_ok=True)
         for written in build.images.write():
             target = web_root / written.relative_to(build.images.out_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists():  # images are named by their hash: an existing one is the same bytes
                 write_bytes_atomically(target, written.read_bytes())
-        # the feed first, then its signature: a terminal between the two refuses the pair and retries
-        write_bytes_atomically(web_root / FEED_NAME, made.data)
-        write_bytes_atomically(web_root / (FEED_NAME + ".sig"), f"{signature}\n".encode("ascii"))
-        return Publication.objects.create(
-            sequence=made.feed["sequence"], published_at=now, published_by=user, summary=made.summary,
-            diff="\n".join(made.diff_lines), feed_json=made.data.decode("utf-8"),
-            feed_sha256=hashlib.sha256(made.data).hexdigest())
+        return _write_and_record(made, key, web_root, user, now)
 
+
+def publish_again(old: Publication, user, now: datetime) -> Publication:
+    """An older publication's content as a new sequence: terminals only ever move forward."""
+    key = _signing_key()
+    web_root = Path(settings.DESK_WEB_ROOT)
+    with transaction.atomic():
+        Publication.objects.select_for_update().exists()
+        feed = json.loads(old.feed_json)
+        zone = ZoneInfo(feed["city"]["timezone"])
+        feed["sequence"] = next_sequence(now)
+        feed["generated_at"] = now.astimezone(zone).isoformat(timespec="seconds")
+        found = problems(feed)
+        missing = [url for url in _image_urls(feed) if not (web_root / url).is_file()]
+        if found or missing:
+            raise PublishRefused(f"Nothing was published: sequence {old.sequence} cannot be published again.",
+                                 found + [f"the image {url} is no longer in {web_root}" for url in missing])
+        data = (json.dumps(feed, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        diff = diff_feeds(live_feed() or {}, feed)
+        made = Draft(feed, data, diff.lines, f"Again as of {old.sequence}. {diff.summary()}")
+        return _write_and_record(made, key, web_root, user, now)
+
+
+def _write_and_record(made: Draft, key, web_root: Path, user, now: datetime) -> Publication:
+    signature = sign_bytes(made.data, key)
+    web_root.mkdir(parents=True, exist_ok=True)
+    # the feed first, then its signature: a terminal between the two refuses the pair and retries
+    write_bytes_atomically(web_root / FEED_NAME, made.data)
+    write_bytes_atomically(web_root / (FEED_NAME + ".sig"), f"{signature}\n".encode("ascii"))
+    return Publication.objects.create(
+        sequence=made.feed["sequence"], published_at=now, published_by=user, summary=made.summary[:1000],
+        diff="\n".join(made.diff_lines), feed_json=made.data.decode("utf-8"),
+        feed_sha256=hashlib.sha256(made.data).hexdigest())
+
+
+def _image_urls(node: object):
+    if isinstance(node, dict):
+        image = node.get("image")
+        if isinstance(image, dict) and isinstance(image.get("url"), str) and "://" not in image["url"]:
+            yield image["url"]
+        for value in node.values():
+            yield from _image_urls(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _image_urls(item)

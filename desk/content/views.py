@@ -1,7 +1,7 @@
 """The publish page and the live opening-hours check behind the Qualitätsroute form."""
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -10,21 +10,24 @@ from django.utils.translation import gettext as _
 
 from desk.content import checks
 from desk.content.models import Publication
-from desk.content.publish import PublishRefused, preview, publish as publish_feed
+from desk.content.publish import PublishRefused, preview, publish_again
+from desk.content.publish import publish as publish_feed
 
 def publish(request):
     if not request.user.has_perm("content.publish_feed"):
         raise PermissionDenied(_("Only publishers may publish."))
     now = timezone.now()
     if request.method == "POST":
+        again = Publication.objects.filter(sequence=request.POST.get("again") or None).first()
         try:
-            made = publish_feed(request.user, now)
+            made = publish_again(again, request.user, now) if again else publish_feed(request.user, now)
         except PublishRefused as exc:
-            return render(request, "desk/publish.html", {"refused": exc, "title": _("Publish")}, status=409)
+            return render(request, "desk/publish.html",
+                          {**admin.site.each_context(request), "refused": exc, "title": _("Publish")}, status=409)
         messages.success(request, _("Published sequence %(sequence)s: %(summary)s") %
                          {"sequence": made.sequence, "summary": made.summary})
         return redirect("desk-publish")
-    context = {"title": _("Publish"), "publications": Publication.objects.select_related("published_by")[:10]}
+    context = {**admin.site.each_context(request), "title": _("Publish"), "publications": Publication.objects.select_related("published_by")[:10]}
     try:
         context["draft"] = preview(now)
     except PublishRefused as exc:
