@@ -3,8 +3,6 @@ a publisher publishes it, a terminal syncs the signed feed over HTTP on 127.0.0.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,44 +15,16 @@ from playwright.sync_api import expect  # noqa: E402
 
 from sync.serve import FeedServer, start_in_thread  # noqa: E402
 from tests.browser import headless_chromium  # noqa: E402
+from tests.desk_server import log_in, running_desk  # noqa: E402
 
 BIN = Path(sys.executable).parent
 NEXT_MARKET = "2027-01-09T09:30:00+01:00"  # a Saturday after the first market on 2026-12-05
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def desk(env: dict, *args: str) -> str:
-    done = subprocess.run([str(BIN / "kiosk-desk"), *args], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
-def running_desk(tmp_path_factory):
-    data = tmp_path_factory.mktemp("desk")
-    env = {**os.environ, "DESK_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "desk.settings"}
-    out = desk(env, "desk_demo", "--no-serve")
-    public = out.split('public_keys = ["')[1].split('"')[0]
-    desk(env, "desk_user", "erika", "--role", "editor", "--password", "erika-secret-1")
-    desk(env, "desk_user", "paul", "--role", "publisher", "--password", "paul-secret-1")
-    port = free_port()
-    log = (data / "server.log").open("w")
-    server = subprocess.Popen([str(BIN / "kiosk-desk"), "runserver", f"127.0.0.1:{port}", "--insecure", "--noreload"],
-                              env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=log, text=True)
-    for line in server.stdout:  # blocks until the server says it listens; no sleeping
-        if "Quit the server" in line:
-            break
-    else:
-        raise AssertionError(f"the desk did not start: {(data / 'server.log').read_text()}")
-    yield {"url": f"http://127.0.0.1:{port}", "site": data / "site", "public": public}
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+def desk(tmp_path_factory):
+    with running_desk(tmp_path_factory.mktemp("desk")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +33,16 @@ def browser():
         yield chromium
 
 
-def log_in(page, url: str, name: str, password: str) -> None:
-    page.goto(url + "/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-
-
-def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it(running_desk, browser, tmp_path):
-    url = running_desk["url"]
+def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it(desk, browser, tmp_path):
+    url = desk["url"]
     editor = browser.new_page(locale="en-GB")
     log_in(editor, url, "erika", "erika-secret-1")
     editor.goto(url + "/admin/content/event/add/")
     editor.fill("#id_feed_id", "bauernmarkt-friedensplatz")
     editor.fill("#id_title_0", "Bauernmarkt auf dem Friedensplatz")
     editor.fill("#id_title_1", "Farmers market on Friedensplatz")
+    expect(editor.locator("#id_title_1 ~ .desk-missing-mark")).to_be_hidden()  # English given
+    expect(editor.locator("#id_title_2 ~ .desk-missing-mark")).to_be_visible()  # Turkish missing, and marked
     editor.select_option("#id_category", "market")
     editor.fill("#id_start_0", "2026-12-05")
     editor.fill("#id_start_1", "07:00:00")
@@ -88,6 +53,12 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     editor.click("input[name=_save]")
     expect(editor.locator(".messagelist")).to_contain_text("bauernmarkt-friedensplatz")
     assert "FREQ=WEEKLY;BYDAY=SA" in editor.content()
+    editor.goto(url + "/admin/content/placeoverlay/?q=buchhandlung-seitenwind")
+    editor.click("text=buchhandlung-seitenwind")
+    editor.fill("#id_opening_hours", "Mo-Su 00:00-24:00")
+    expect(editor.locator("#desk-open-now")).to_contain_text("Open now")  # the terminal's hours code, live
+    editor.fill("#id_opening_hours", "Mo-Fr 25:00-26:00")
+    expect(editor.locator("#desk-open-now")).to_contain_text("opening_hours")
     denied = editor.goto(url + "/admin/publish/")
     assert denied.status == 403  # an editor cannot publish
     editor.close()
@@ -100,13 +71,13 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     expect(publisher.locator(".messagelist")).to_contain_text("Published sequence")
     publisher.close()
 
-    site = FeedServer(running_desk["site"], quiet=True)
+    site = FeedServer(desk["site"], quiet=True)
     start_in_thread(site)
     try:
         terminal = tmp_path / "terminal"
         feed_url = f"http://127.0.0.1:{site.server_address[1]}/feed.json"
         synced = subprocess.run([str(BIN / "kiosk"), "sync", "--once", "--feed-url", feed_url, "--public-key",
-                                 running_desk["public"], "--allow-insecure-http", "--data-dir", str(terminal)],
+                                 desk["public"], "--allow-insecure-http", "--data-dir", str(terminal)],
                                 capture_output=True, text=True, timeout=120)
         assert synced.returncode == 0, synced.stdout + synced.stderr
     finally:
@@ -120,10 +91,10 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     assert market, listed.stdout[:2000]
 
 
-def test_five_wrong_passwords_lock_the_login(running_desk, browser):
+def test_five_wrong_passwords_lock_the_login(desk, browser):
     page = browser.new_page(locale="en-GB")
     for _ in range(5):
-        log_in(page, running_desk["url"], "paul", "wrong-password")
-    log_in(page, running_desk["url"], "paul", "paul-secret-1")
+        log_in(page, desk["url"], "paul", "wrong-password")
+    log_in(page, desk["url"], "paul", "paul-secret-1")
     expect(page.locator(".errornote")).to_contain_text("locked until")
     page.close()

@@ -37,8 +37,9 @@ class LocalizedTextWidget(forms.MultiWidget):
     def __init__(self, locales: list[str], multiline: bool, ui_language: str):
         self.locales = locales
         self.ui_language = ui_language
-        make = (lambda: forms.Textarea(attrs={"rows": 3, "cols": 60})) if multiline else \
-            (lambda: forms.TextInput(attrs={"size": 60}))
+        # the blank placeholder lets CSS hide "translation missing" as soon as something is typed
+        make = (lambda: forms.Textarea(attrs={"rows": 3, "cols": 48, "placeholder": " "})) if multiline else \
+            (lambda: forms.TextInput(attrs={"size": 48, "placeholder": " "}))
         super().__init__({locale: make() for locale in locales})
 
     def decompress(self, value):
@@ -52,7 +53,6 @@ class LocalizedTextWidget(forms.MultiWidget):
         for locale, sub in zip(self.locales, context["widget"]["subwidgets"]):
             sub["locale"] = locale
             sub["language"] = language_name(locale, self.ui_language)
-            sub["missing"] = not (sub.get("value") or "").strip()
         return context
 
 
