@@ -186,17 +186,26 @@ def test_an_editor_cannot_publish_and_a_publisher_can(editor, desk, django_user_
 
 
 def test_five_wrong_passwords_lock_the_login(client, desk, django_user_model):
-    from desk.content import logins
-
     user(django_user_model, "erika", "editor")
     for _ in range(5):
         wrong = client.post("/admin/login/", {"username": "erika", "password": "nope"})
         assert wrong.status_code == 200
     right = client.post("/admin/login/", {"username": "erika", "password": "pw-erika"})
     assert right.status_code == 200 and "locked until" in right.content.decode()
-    later = datetime.now(timezone.utc) + timedelta(minutes=16)
-    assert logins.locked_until("erika", later) is None  # the lock runs out
-    assert logins.locked_until("erika", datetime.now(timezone.utc)) is not None
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_lasts_fifteen_minutes_and_counts_afresh_after(db):
+    from desk.content import logins
+
+    for minute in range(4):
+        logins.record_failure("Erika", NOW + timedelta(minutes=minute))
+    assert logins.locked_until("erika", NOW + timedelta(minutes=4)) is None  # four are not enough
+    logins.record_failure("erika", NOW + timedelta(minutes=4))
+    assert logins.locked_until("erika", NOW + timedelta(minutes=18)) == NOW + timedelta(minutes=19)
+    assert logins.locked_until("erika", NOW + timedelta(minutes=19)) is None
+    logins.record_failure("erika", NOW + timedelta(minutes=20))  # after the lock one wrong password is one
+    assert logins.locked_until("erika", NOW + timedelta(minutes=20)) is None
 
 
 def test_an_older_version_is_published_again_as_a_new_sequence(publisher, desk):
