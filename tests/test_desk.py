@@ -229,3 +229,57 @@ def test_the_desk_speaks_german_and_sessions_expire(publisher, settings):
     page = publisher.get("/admin/publish/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Jetzt signieren und veröffentlichen" in page and "Abmelden" in page
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and 0 < publisher.session.get_expiry_age() <= 8 * 3600
+
+
+def png(size: tuple[int, int] = (64, 48)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_an_image_over_the_feeds_limit_is_refused_at_the_field(editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = png()[:-12] + b"\0" * (2 * 1024 * 1024) + png()[-12:]
+    answer = editor.post("/admin/content/event/add/", {
+        **event_form(), "image_file": SimpleUploadedFile("markt.png", big), "image_alt_de": "Marktstände"})
+    errors = answer.context["adminform"].form.errors
+    assert list(errors) == ["image_file"] and "over the limit" in errors["image_file"][0], errors
+    text = editor.post("/admin/content/event/add/", {
+        **event_form(), "image_file": SimpleUploadedFile("markt.png", b"GIF89a not a png"), "image_alt_de": "x"})
+    assert "neither a JPEG nor a PNG" in text.context["adminform"].form.errors["image_file"][0]
+
+
+def test_an_uploaded_image_with_alt_text_is_published_beside_the_feed(editor, desk, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from desk.content.publish import publish
+
+    no_alt = editor.post("/admin/content/event/add/", {**event_form(), "image_file": SimpleUploadedFile("m.png", png())})
+    assert "image_alt" in no_alt.context["adminform"].form.errors
+    saved = editor.post("/admin/content/event/add/", {
+        **event_form(), "image_file": SimpleUploadedFile("m.png", png()), "image_alt_de": "Marktstände in der Sonne",
+        "image_alt_en": "Market stalls in the sun"})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    publish(user(django_user_model, "paul", "publisher"), NOW)
+    feed = json.loads((desk["site"] / "feed.json").read_bytes())
+    image = next(e for e in feed["events"] if e["id"] == "wochenmarkt-test")["image"]
+    assert image["alt"] == {"de": "Marktstände in der Sonne", "en": "Market stalls in the sun"}
+    assert (desk["site"] / image["url"]).read_bytes() == png()
+
+
+def test_every_word_of_the_desk_has_a_german_translation():
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    desk_dir = Path(__file__).resolve().parents[1] / "desk"
+    words = {message for _file, _line, message, _comments, _context in extract_from_dir(
+        str(desk_dir), method_map=[("**.py", "python")], keywords={"_": None, "gettext": None, "gettext_lazy": None})}
+    with (desk_dir / "locale" / "de" / "LC_MESSAGES" / "django.po").open("rb") as stream:
+        catalog = read_po(stream)
+    untranslated = sorted(w for w in words if not (catalog.get(w) and catalog.get(w).string))
+    assert not untranslated, untranslated

@@ -2,12 +2,14 @@
 a publisher publishes it, a terminal syncs the signed feed over HTTP on 127.0.0.1 and lists the market."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 pytest.importorskip("django", reason="the desk extra is not installed")
 
@@ -19,6 +21,12 @@ from tests.desk_server import log_in, running_desk  # noqa: E402
 
 BIN = Path(sys.executable).parent
 NEXT_MARKET = "2027-01-09T09:30:00+01:00"  # a Saturday after the first market on 2026-12-05
+
+
+def market_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (90, 140, 60)).save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +58,9 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     editor.fill("#id_end_1", "13:00:00")
     editor.select_option("#id_repeat", "WEEKLY")
     editor.check("input[name=weekdays][value=SA]")
+    editor.set_input_files("#id_image_file", files=[{"name": "markt.png", "mimeType": "image/png", "buffer": market_png()}])
+    editor.fill("#id_image_alt_0", "Marktstände mit Gemüse")
+    editor.fill("#id_image_alt_1", "Market stalls with vegetables")
     editor.click("input[name=_save]")
     expect(editor.locator(".messagelist")).to_contain_text("bauernmarkt-friedensplatz")
     assert "FREQ=WEEKLY;BYDAY=SA" in editor.content()
@@ -89,6 +100,10 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     events = json.loads(listed.stdout)
     market = [e for e in events if "Farmers market on Friedensplatz" in json.dumps(e, ensure_ascii=False)]
     assert market, listed.stdout[:2000]
+    published = json.loads((desk["site"] / "feed.json").read_bytes())
+    image = next(e for e in published["events"] if e["id"] == "bauernmarkt-friedensplatz")["image"]
+    assert image["alt"]["en"] == "Market stalls with vegetables"
+    assert (desk["site"] / image["url"]).read_bytes() == market_png()
 
 
 def test_five_wrong_passwords_lock_the_login(desk, browser):

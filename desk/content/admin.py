@@ -46,6 +46,7 @@ class EventAdmin(admin.ModelAdmin):
         (None, {"fields": ["feed_id", "title", "summary", "category", "place_id", "url", "free"]}),
         (_("When"), {"fields": ["all_day", "start", "end"]}),
         (_("Repeats"), {"fields": ["repeat", "interval", "weekdays", "until", "count", "exceptions", "rrule"]}),
+        (_("Image"), {"fields": ["image_file", "image_alt"]}),
     ]
 
 
@@ -60,6 +61,8 @@ class NoticeAdmin(admin.ModelAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     form = forms.CampaignForm
+    fields = ("feed_id", "title", "text", "place_ids", "valid_from", "valid_until", "weight", "image_file",
+              "image_alt")
     list_display = ("feed_id", localized("title", _("title")), "valid_from", "valid_until", missing_translations)
 
 

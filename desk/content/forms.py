@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from desk.content import checks, feedmap, recurrence
+from desk.content import checks, feedmap, images, recurrence
 from desk.content.localized import LocalizedTextField, LocalizedTextFormField
 from desk.content.models import Campaign, Event, Notice, PlaceOverlay
 
@@ -36,6 +36,49 @@ class LocalizedForm(forms.ModelForm):
                 self.add_error(target if target in self.fields else None, message)
 
 
+class ImageForm(LocalizedForm):
+    """An image with alt text in every language; checked against the feed's limits at the field."""
+
+    image_file = forms.FileField(label=_("image"), required=False,
+                                 help_text=_("JPEG or PNG, at most 2 MiB. A new file replaces the image."))
+    image_alt = LocalizedTextFormField(["de"], required=False)  # declared for the admin; rebuilt with the city's locales
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image_alt"] = LocalizedTextFormField(
+            feedmap.city_locales(), required=False, ui_language=get_language() or "en",
+            label=_("image description (alt text)"),
+            help_text=_("What the image shows, for people who cannot see it."))
+        self.initial["image_alt"] = (self.instance.extra.get("image") or {}).get("alt", {})
+
+    def clean_image_file(self):
+        upload = self.cleaned_data.get("image_file")
+        if upload:
+            data = upload.read()
+            problem = images.upload_problem(data, upload.name)
+            if problem:
+                raise forms.ValidationError(problem)
+            self.image_bytes = data
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        has_image = data.get("image_file") or self.instance.extra.get("image")
+        if has_image and not (data.get("image_alt") or {}) and "image_alt" not in self.errors:
+            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        return data
+
+    def save(self, commit=True):
+        extra = dict(self.instance.extra)
+        alt = self.cleaned_data.get("image_alt") or {}
+        if getattr(self, "image_bytes", None):
+            extra["image"] = images.store(self.image_bytes, alt)
+        elif "image" in extra:
+            extra["image"] = {**extra["image"], "alt": alt}
+        self.instance.extra = extra
+        return super().save(commit)
+
+
 def place_choices() -> list[tuple[str, str]]:
     names = []
     default = feedmap.sources().city.get("default_locale", "de")
@@ -46,7 +89,7 @@ def place_choices() -> list[tuple[str, str]]:
     return sorted(names, key=lambda pair: pair[1].casefold())
 
 
-class EventForm(LocalizedForm):
+class EventForm(ImageForm):
     repeat = forms.ChoiceField(label=_("repeats"), required=False, choices=[
         ("", _("once")), ("DAILY", _("every day")), ("WEEKLY", _("every week")), ("MONTHLY", _("every month")),
         ("YEARLY", _("every year")), ("CUSTOM", _("as the rule below says"))])
@@ -126,7 +169,7 @@ class EventForm(LocalizedForm):
         return data
 
 
-class CampaignForm(LocalizedForm):
+class CampaignForm(ImageForm):
     place_ids = forms.MultipleChoiceField(label=_("shops"), widget=forms.SelectMultiple(attrs={"size": 12}))
 
     class Meta:
