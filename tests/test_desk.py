@@ -283,3 +283,16 @@ def test_every_word_of_the_desk_has_a_german_translation():
         catalog = read_po(stream)
     untranslated = sorted(w for w in words if not (catalog.get(w) and catalog.get(w).string))
     assert not untranslated, untranslated
+
+
+def test_two_publishers_racing_for_one_sequence_write_nothing_twice(desk, django_user_model, monkeypatch):
+    from desk.content import publish as publishing
+    from desk.content.models import Publication
+
+    paul = user(django_user_model, "paul", "publisher")
+    Publication.objects.create(sequence=202612011200, published_at=NOW, summary="the other publisher's",
+                               feed_json="{}", feed_sha256="0" * 64)
+    monkeypatch.setattr(publishing, "next_sequence", lambda now: 202612011200)  # both read the same last sequence
+    with pytest.raises(publishing.PublishRefused, match="someone else published"):
+        publishing.publish(paul, NOW)
+    assert not (desk["site"] / "feed.json").exists() and Publication.objects.count() == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from desk.content.feedmap import base_input
 from desk.content.models import Publication
@@ -105,8 +105,6 @@ def publish(user, now: datetime) -> Publication:
     key = _signing_key()
     web_root = Path(settings.DESK_WEB_ROOT)
     with transaction.atomic(), tempfile.TemporaryDirectory(prefix="desk-publish-") as work:
-        # the lock on the publications table makes two publishers queue up, so sequences never collide
-        Publication.objects.select_for_update().exists()
         made, build = draft(now, Path(work))
         web_root.mkdir(parents=True, exist_ok=True)
         for written in build.images.write():
@@ -122,7 +120,6 @@ def publish_again(old: Publication, user, now: datetime) -> Publication:
     key = _signing_key()
     web_root = Path(settings.DESK_WEB_ROOT)
     with transaction.atomic():
-        Publication.objects.select_for_update().exists()
         feed = json.loads(old.feed_json)
         zone = ZoneInfo(feed["city"]["timezone"])
         feed["sequence"] = next_sequence(now)
@@ -139,15 +136,22 @@ def publish_again(old: Publication, user, now: datetime) -> Publication:
 
 
 def _write_and_record(made: Draft, key, web_root: Path, user, now: datetime) -> Publication:
+    """Record first (inside the caller's transaction), then write: two publishers racing for one sequence
+    collide on its unique row before either touches the web root, and a failed write rolls the row back."""
     signature = sign_bytes(made.data, key)
+    try:
+        record = Publication.objects.create(
+            sequence=made.feed["sequence"], published_at=now, published_by=user, summary=made.summary[:1000],
+            diff="\n".join(made.diff_lines), feed_json=made.data.decode("utf-8"),
+            feed_sha256=hashlib.sha256(made.data).hexdigest())
+    except IntegrityError:
+        raise PublishRefused(f"Nothing was published: someone else published sequence {made.feed['sequence']} "
+                             "a moment ago; look at the changes again and publish once more.") from None
     web_root.mkdir(parents=True, exist_ok=True)
     # the feed first, then its signature: a terminal between the two refuses the pair and retries
     write_bytes_atomically(web_root / FEED_NAME, made.data)
     write_bytes_atomically(web_root / (FEED_NAME + ".sig"), f"{signature}\n".encode("ascii"))
-    return Publication.objects.create(
-        sequence=made.feed["sequence"], published_at=now, published_by=user, summary=made.summary[:1000],
-        diff="\n".join(made.diff_lines), feed_json=made.data.decode("utf-8"),
-        feed_sha256=hashlib.sha256(made.data).hexdigest())
+    return record
 
 
 def _image_urls(node: object):
