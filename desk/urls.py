@@ -8,6 +8,8 @@ from desk.content import views
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/publish/", admin.site.admin_view(views.publish), name="desk-publish"),
+    path("admin/preview/", admin.site.admin_view(views.preview_screens), name="desk-preview"),
+    path("admin/preview/<str:name>", admin.site.admin_view(views.preview_image), name="desk-preview-image"),
     path("admin/hours-check/", admin.site.admin_view(views.hours_check), name="desk-hours-check"),
     path("admin/", admin.site.urls),
 ]

@@ -296,3 +296,14 @@ def test_two_publishers_racing_for_one_sequence_write_nothing_twice(desk, django
     with pytest.raises(publishing.PublishRefused, match="someone else published"):
         publishing.publish(paul, NOW)
     assert not (desk["site"] / "feed.json").exists() and Publication.objects.count() == 1
+
+
+@pytest.mark.slow
+def test_an_editor_previews_the_terminals_screen_with_the_new_market(editor):
+    assert editor.post("/admin/content/event/add/", event_form()).status_code == 302
+    page = editor.get("/admin/preview/", {"at": "2026-12-12T09:00", "lang": "en", "screen": "today"})
+    result = page.context["result"]
+    assert [(s.screen, s.status) for s in result.shots] == [("today", "ok")], result.shots
+    image = editor.get(f"/admin/preview/{result.shots[0].file}")
+    assert image["Content-Type"] == "image/png" and b"".join(image.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert editor.get("/admin/preview/../../secret-key").status_code == 404

@@ -64,6 +64,13 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     editor.click("input[name=_save]")
     expect(editor.locator(".messagelist")).to_contain_text("bauernmarkt-friedensplatz")
     assert "FREQ=WEEKLY;BYDAY=SA" in editor.content()
+    editor.click("#desk-preview-link")  # the terminal's real screen on the market's second Saturday
+    editor.fill("#desk-at", "2026-12-12T09:00")
+    editor.select_option("#desk-lang", "en")
+    editor.uncheck("input[name=screen][value=home]")
+    editor.click("#desk-preview-show")
+    expect(editor.locator("#desk-screens img")).to_have_count(1)
+    assert editor.locator("#desk-screens img").evaluate("img => img.naturalWidth") == 1080
     editor.goto(url + "/admin/content/placeoverlay/?q=buchhandlung-seitenwind")
     editor.click("text=buchhandlung-seitenwind")
     editor.fill("#id_opening_hours", "Mo-Su 00:00-24:00")

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+import re
+from datetime import datetime
+
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from desk.content import checks
+from desk.content import checks, feedmap, previews
 from desk.content.models import Publication
 from desk.content.publish import PublishRefused, preview, publish_again
 from desk.content.publish import publish as publish_feed
@@ -33,6 +36,43 @@ def publish(request):
     except PublishRefused as exc:
         context["refused"] = exc
     return render(request, "desk/publish.html", context)
+
+
+def preview_screens(request):
+    """GET ?at=…&lang=…&screen=…: the terminal's screens as they would look with the content of now."""
+    if not (request.user.has_perm("content.publish_feed") or request.user.has_perm("content.change_event")):
+        raise PermissionDenied(_("Only editors and publishers may preview."))
+    zone = feedmap.city_zone()
+    now = timezone.now()
+    context = {**admin.site.each_context(request), "title": _("Preview"), "locales": feedmap.city_locales(),
+               "screens": previews.SCREENS}
+    at_text = request.GET.get("at") or timezone.localtime(now, zone).strftime("%Y-%m-%dT%H:%M")
+    lang = request.GET.get("lang") or context["locales"][0]
+    chosen = tuple(s for s in request.GET.getlist("screen") if s in previews.SCREENS) or ("home", "today")
+    context.update(at=at_text, lang=lang, chosen=chosen)
+    if "at" in request.GET:
+        try:
+            at = datetime.fromisoformat(at_text)
+        except ValueError:
+            context["problem"] = _("%(value)s is not a moment like 2026-12-05T10:00.") % {"value": at_text}
+            return render(request, "desk/preview.html", context)
+        at = at if at.tzinfo else at.replace(tzinfo=zone)
+        if lang not in context["locales"]:
+            raise Http404(lang)
+        try:
+            context["result"] = previews.render(request.user, now, at, lang, chosen)
+        except PublishRefused as exc:
+            context["refused"] = exc
+    return render(request, "desk/preview.html", context)
+
+
+def preview_image(request, name: str):
+    if not re.fullmatch(r"[0-9T]+-[a-z]{2,3}-[a-z]+\.png", name):
+        raise Http404(name)
+    path = previews.folder_for(request.user) / name
+    if not path.is_file():
+        raise Http404(name)
+    return FileResponse(path.open("rb"), content_type="image/png")
 
 
 def hours_check(request):
