@@ -40,6 +40,8 @@ def main() -> int:
             if lang == "de":
                 editor.fill("#id_start_0", "05.12.2026")
                 editor.fill("#id_start_1", "07:00")
+                editor.fill("#id_end_0", "05.12.2026")
+                editor.fill("#id_end_1", "13:00")
                 editor.click("input[name=_save]")
             editor.goto(url + "/admin/content/placeoverlay/?q=buchhandlung-seitenwind")
             editor.click("text=buchhandlung-seitenwind")
@@ -51,6 +53,8 @@ def main() -> int:
             log_in(publisher, url, "paul", "paul-secret-1")
             publisher.goto(url + "/admin/publish/")
             publisher.screenshot(path=str(OUT / f"desk-publish-{lang}.png"))
+            publisher.goto(url + f"/admin/preview/?at=2026-12-12T09:00&lang={lang}&screen=home&screen=today")
+            publisher.screenshot(path=str(OUT / f"desk-preview-{lang}.png"))
             publisher.close()
     print(f"wrote {OUT}/desk-*.png")
     return 0
