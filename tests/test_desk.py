@@ -307,3 +307,14 @@ def test_an_editor_previews_the_terminals_screen_with_the_new_market(editor):
     image = editor.get(f"/admin/preview/{result.shots[0].file}")
     assert image["Content-Type"] == "image/png" and b"".join(image.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
     assert editor.get("/admin/preview/../../secret-key").status_code == 404
+
+
+def test_publishing_what_was_imported_changes_nothing_but_image_file_names(desk, django_user_model):
+    import shutil
+
+    from desk.content.publish import publish
+
+    desk["site"].mkdir(parents=True)
+    shutil.copy(DEMO, desk["site"] / "feed.json")  # the demo is live
+    made = publish(user(django_user_model, "paul", "publisher"), NOW)
+    assert made.diff and all("image.url" in line for line in made.diff.splitlines()), made.diff  # hash names

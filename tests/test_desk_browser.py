@@ -64,6 +64,11 @@ def test_an_editor_writes_a_market_a_publisher_publishes_and_a_terminal_lists_it
     editor.click("input[name=_save]")
     expect(editor.locator(".messagelist")).to_contain_text("bauernmarkt-friedensplatz")
     assert "FREQ=WEEKLY;BYDAY=SA" in editor.content()
+    editor.goto(url + "/admin/content/event/?q=weihnachtsmarkt-nov-do")  # an imported rule the plain editor cannot show
+    editor.click("text=weihnachtsmarkt-nov-do")
+    assert editor.locator("#id_repeat").input_value() == "CUSTOM"
+    editor.click("input[name=_save]")  # saved unchanged, it stays as it was
+    expect(editor.locator(".messagelist")).to_contain_text("weihnachtsmarkt-nov-do")
     editor.click("#desk-preview-link")  # the terminal's real screen on the market's second Saturday
     editor.fill("#desk-at", "2026-12-12T09:00")
     editor.select_option("#desk-lang", "en")

@@ -76,7 +76,7 @@ def import_feed(feed: dict, origin: str) -> dict[str, int]:
             category=item.get("category", ""), all_day=all_day, start=start,
             end=parse_moment(item["end"], zone)[0] if item.get("end") else None, rrule=item.get("rrule", ""),
             exdates=list(item.get("exdates", [])), place_id=item.get("place_id", ""), url=item.get("url", ""),
-            free=bool(item.get("free")), extra=_rest(item, EVENT_FIELDS))
+            free=item.get("free"), extra=_rest(item, EVENT_FIELDS))
     for item in feed.get("notices", []):
         notice = Notice.objects.create(
             feed_id=item["id"], level=item["level"], text=text(item["text"], default),
@@ -107,9 +107,11 @@ def event_object(event: Event, zone: ZoneInfo) -> dict:
     item = {**event.extra, "id": event.feed_id, "title": event.title,
             "start": feed_moment(event.start, zone, event.all_day)}
     optional = {"summary": event.summary, "category": event.category, "rrule": event.rrule,
-                "exdates": event.exdates, "place_id": event.place_id, "url": event.url, "free": event.free or None,
+                "exdates": event.exdates, "place_id": event.place_id, "url": event.url,
                 "end": feed_moment(event.end, zone, event.all_day) if event.end else None}
     item.update({key: value for key, value in optional.items() if value})
+    if event.free is not None:
+        item["free"] = event.free
     return item
 
 

@@ -72,7 +72,7 @@ class Event(Edited):
     exdates = models.JSONField(_("left-out dates"), default=list, blank=True)
     place_id = models.CharField(_("place"), max_length=120, blank=True)
     url = models.URLField(_("web page"), blank=True)
-    free = models.BooleanField(_("free entry"), default=False)
+    free = models.BooleanField(_("free entry"), null=True, blank=True)  # not said, yes or no: the feed keeps all three
 
     class Meta:
         verbose_name, verbose_name_plural = _("event"), _("events")
