@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SETUP := $(VENV)/.installed
 
-.PHONY: run test test-future fuzz bench locales screenshots demo clean
+.PHONY: run test test-future fuzz bench locales screenshots demo desk clean
 
 $(SETUP): pyproject.toml tools/setup.sh
 	sh tools/setup.sh
@@ -47,6 +47,10 @@ screenshots: $(SETUP)
 # Rebuild the demo feed from assets/demo/source and sign it with the demo key.
 demo: $(SETUP)
 	$(PY) tools/build_demo.py --check
+
+# The content desk on 127.0.0.1:8000 with the demo content; prints a one-time admin password (docs/desk.md).
+desk: $(SETUP)
+	DESK_DATA_DIR=$${DESK_DATA_DIR:-desk-data} $(VENV)/bin/kiosk-desk desk_demo --port $${DESK_PORT:-8000}
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

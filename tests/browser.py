@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image, ImageDraw
@@ -24,6 +25,19 @@ def chromium_path() -> str:
 def launch(playwright):
     # --no-sandbox: the tests run as root in a container, where Chromium's sandbox cannot start.
     return playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox"])
+
+
+@contextmanager
+def headless_chromium():
+    """One browser for a module's tests, closed after them."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 def _tile_png() -> bytes:

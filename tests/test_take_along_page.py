@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import sync_playwright
 from pyzbar.pyzbar import decode
 
 from kiosk.content import Content
@@ -18,7 +17,7 @@ from kiosk.share import qr_version, write_qr_png
 from kiosk.takealong import content_security_policy, write_site
 from sync import service
 from sync.serve import FeedServer, start_in_thread
-from tests.browser import TileStub, launch
+from tests.browser import TileStub, headless_chromium
 from tests.conftest import REPO
 
 START = datetime(2026, 11, 26, 17, 30, tzinfo=timezone(timedelta(hours=1)))  # a Thursday
@@ -58,10 +57,8 @@ def content(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

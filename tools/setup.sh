@@ -34,6 +34,8 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[publish,test]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[publish,test,desk]"
 .venv/bin/python -m babel.messages.frontend compile --domain kiosk --directory locales --use-fuzzy >/dev/null 2>&1 || true
+# The desk's German words (desk/locale); Babel compiles them, so GNU gettext is not needed.
+.venv/bin/python -m babel.messages.frontend compile --domain django --directory desk/locale >/dev/null 2>&1 || true
 touch .venv/.installed

@@ -32,7 +32,7 @@ class ImageFiles:
                              f"file in {source_dir} and in the output folder {self.out_dir})")
             return None
         data = path.read_bytes()
-        problem = _image_problem(data)
+        problem = image_problem(data)
         if problem:
             self.report.drop("images that cannot be used", f"{owner}: {reference} {problem}")
             return None
@@ -41,7 +41,7 @@ class ImageFiles:
         if path.resolve().is_relative_to(out):
             url = path.resolve().relative_to(out).as_posix()  # already beside the feed: keep its name
         else:
-            url = f"images/{digest}{_suffix(data)}"
+            url = f"images/{digest}{image_suffix(data)}"
             self.copies[url] = path
         image = {"url": url, "sha256": digest}
         if alt is not None:
@@ -92,11 +92,11 @@ class ImageFiles:
         return written
 
 
-def _suffix(data: bytes) -> str:
+def image_suffix(data: bytes) -> str:
     return next(suffix for magic, suffix in _MAGIC if data.startswith(magic))
 
 
-def _image_problem(data: bytes) -> str | None:
+def image_problem(data: bytes) -> str | None:
     if not any(data.startswith(magic) for magic, _ in _MAGIC):
         return "is neither a JPEG nor a PNG file"
     if len(data) > MAX_IMAGE_BYTES:

@@ -1,0 +1,32 @@
+"""The terminal's real screens for a chosen moment and language, rendered from the feed the desk would publish now."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from desk.content.publish import draft
+from sync.build.assemble import FEED_NAME
+from sync.preview import PreviewResult, preview
+
+SCREENS = ("attract", "home", "today", "shops", "map")
+
+
+def folder_for(user) -> Path:
+    """One preview folder per user, replaced by their next preview."""
+    return Path(settings.DESK_MEDIA_DIR) / "previews" / str(user.pk)
+
+
+def render(user, now: datetime, at: datetime, lang: str, screens: tuple[str, ...]) -> PreviewResult:
+    """Build the draft feed (PublishRefused when it is invalid) and render `screens` with `kiosk screenshot`."""
+    out = folder_for(user)
+    shutil.rmtree(out, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="desk-preview-") as work:
+        made, build = draft(now, Path(work))
+        build.images.write()  # sync/preview applies the feed as a terminal would: images beside it
+        feed_path = build.images.out_dir / FEED_NAME
+        feed_path.write_bytes(made.data)
+        return preview(feed_path, out, moments=[at], langs=[lang], screens=screens)
