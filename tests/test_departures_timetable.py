@@ -251,3 +251,26 @@ def test_a_busy_stop_still_shows_what_comes_next_whatever_ran_before(tmp_path):
                                 predictions=predictions, limit=3)
         assert [d.scheduled.strftime("%H:%M") for d in shown.departures] == ["18:00", "18:00", "18:01"]
     content.close()
+
+
+def test_a_trip_whose_route_is_missing_is_left_out_and_the_rest_is_kept(tmp_path):
+    import zipfile
+
+    from sync.build.gtfs import Window, read_transit
+    from sync.build.report import BuildReport
+
+    broken = tmp_path / "no-route.zip"
+    with zipfile.ZipFile(SAMPLE_GTFS) as src, zipfile.ZipFile(broken, "w") as dst:
+        for member in src.namelist():
+            text = src.read(member).decode()
+            # The STBA route (trips STBA) loses its line in routes.txt.
+            dst.writestr(member, "\n".join(line for line in text.splitlines() if not line.startswith("STBA,"))
+                         if member == "routes.txt" else text)
+    kiosks = [{"id": "k", "lat": 36.9152, "lon": -116.7525}]
+    window = Window(at("00:00:00"), at("23:00:00"))
+    report = BuildReport()
+    transit = read_transit(broken, kiosks=kiosks, places=[], window=window, report=report)
+    whole = read_transit(SAMPLE_GTFS, kiosks=kiosks, places=[], window=window, report=BuildReport())
+    assert {d["route_id"] for d in whole["departures"]} > {d["route_id"] for d in transit["departures"]}
+    assert "STBA" not in {d["route_id"] for d in transit["departures"]} and transit["departures"]
+    assert "GTFS trips whose route is not in routes.txt (left out)" in report.render()

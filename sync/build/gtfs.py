@@ -62,6 +62,10 @@ def read_transit(path: Path, *, kiosks: list[dict], places: list[dict], window: 
             raise SourceError(f"the GTFS timetable {path} lacks the required column {exc} in one of its files") from None
         except ValueError as exc:
             raise SourceError(f"the GTFS timetable {path} has a value the build cannot read: {exc}") from None
+    # One trip pointing at a route routes.txt lacks is left out, never the whole timetable.
+    for trip_id, route_id in sorted({(d["trip_id"], d["route_id"]) for d in departures if d["route_id"] not in routes}):
+        report.drop("GTFS trips whose route is not in routes.txt (left out)", f"{path}: trip {trip_id}, route '{route_id}'")
+    departures = [d for d in departures if d["route_id"] in routes]
     used_routes = sorted({d["route_id"] for d in departures})
     report.source(f"GTFS timetable {path}: {len(stops)} stops within {walk_m:g} m, "
                   f"{len(departures)} departures from {window.start.isoformat()} to {window.end.isoformat()}")
