@@ -155,13 +155,14 @@ class NavBar(MirrorBox):
         super().__init__(size_hint_y=None, height=app.touch_px, spacing=16, **kwargs)
         self.back = self.home = None
         if back:
-            self.back = KButton(wrap=False, on_release=lambda *_: app.back())
-            self.home = tr_txt(KButton(wrap=False, on_release=lambda *_: app.go_home()), N_("Home"))
+            self.back = KButton(auto_height=False, on_release=lambda *_: app.back())
+            self.home = tr_txt(KButton(auto_height=False, on_release=lambda *_: app.go_home()), N_("Home"))
             self.add_logical(self.back)
             self.add_logical(self.home)
         else:
             self.add_logical(Widget())
-        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, wrap=False, size_hint_x=1.5,
+        # It wraps to two lines rather than cut "Pomoc i bezpiec…" (uk, pl).
+        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, auto_height=False, size_hint_x=1.5,
                                    on_release=lambda *_: app.go("help")),
                            N_("Help & safety"))
         self.add_logical(self.help)
@@ -199,10 +200,15 @@ class Frame(Background):
         else:
             self.top_zone.size_hint_y, self.reach_zone.size_hint_y = 1 / 3, 2 / 3
         self.header = Header()
+        # Where this terminal stands, on every screen: a caller to 112 must be able to say it.
+        self.where = KLabel(size_role="body", tone="muted")
+        app.fbind("terminal_line", lambda a, v: setattr(self.where, "txt", v))
+        self.where.txt = app.terminal_line
         self.banner = NoticeBanner()
         self.hero = BoxLayout(orientation="vertical", spacing=pad // 2)
         self.body = BoxLayout(orientation="vertical", spacing=pad // 2)
         self.top_zone.add_widget(self.header)
+        self.top_zone.add_widget(self.where)
         self.top_zone.add_widget(self.banner)
         self.top_zone.add_widget(self.hero)
         self.reach_zone.add_widget(self.body)
