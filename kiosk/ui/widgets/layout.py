@@ -10,6 +10,7 @@ from kivy.app import App
 from kivy.graphics import Color, Rectangle
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.follow import followers
@@ -54,6 +55,20 @@ class MirrorBox(BoxLayout):
             self.add_widget(widget, index=len(self.children))
         else:
             self.add_widget(widget)
+
+
+class MirrorGrid(GridLayout):
+    """A grid whose rows read from the right in a right-to-left language (the first tile top right)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            followers.follow(app, self, rtl=self._on_app_rtl)  # weakly (kiosk/ui/follow.py)
+            self._on_app_rtl(app, app.rtl)
+
+    def _on_app_rtl(self, app, rtl):
+        self.orientation = "rl-tb" if rtl else "lr-tb"
 
 
 def fitted_row(*cells, spacing: int = 14) -> MirrorBox:
@@ -167,9 +182,18 @@ class NavBar(MirrorBox):
                            N_("Help & safety"))
         self.add_logical(self.help)
         self.apply_direction()
-        app.fbind("touch_px", lambda a, v: setattr(self, "height", v))
+        for button in (self.back, self.home, self.help):
+            if button is not None:
+                button.bind(texture_size=self._fit)
+        app.fbind("touch_px", self._fit)
         app.fbind("translated", self._arrows)
         self._arrows()
+
+    def _fit(self, *args):
+        # As tall as the touch size, or as two lines of larger text need: never a label over its button.
+        app = App.get_running_app()
+        buttons = [b for b in (self.back, self.home, self.help) if b is not None]
+        self.height = max(app.touch_px, max(b.texture_size[1] for b in buttons) + 8)
 
     def _arrows(self, *args):
         if self.back is not None:
@@ -207,6 +231,12 @@ class Frame(Background):
         self.banner = NoticeBanner()
         self.hero = BoxLayout(orientation="vertical", spacing=pad // 2)
         self.body = BoxLayout(orientation="vertical", spacing=pad // 2)
+        # A zone never gets less than its fixed parts need (larger text): it takes room from the other zone
+        # instead of letting its lines run over each other.
+        self.hero.bind(minimum_height=self.hero.setter("size_hint_min_y"))
+        self.body.bind(minimum_height=self.body.setter("size_hint_min_y"))
+        self.top_zone.bind(minimum_height=self.top_zone.setter("size_hint_min_y"))
+        self.reach_zone.bind(minimum_height=self.reach_zone.setter("size_hint_min_y"))
         self.top_zone.add_widget(self.header)
         self.top_zone.add_widget(self.where)
         self.top_zone.add_widget(self.banner)

@@ -32,6 +32,11 @@ def _extent(word: str, font_size: float, bold: bool) -> tuple[float, float]:
     return size
 
 
+def text_width(text: str, font_size: float, bold: bool) -> float:
+    """The width of `text` on one line."""
+    return _extent(text, font_size, bold)[0]
+
+
 def wrapped_height(text: str, font_size: float, bold: bool, width: float) -> float:
     """The height `text` takes when a KLabel wraps it at `width`, without rendering a texture: a list of
     2,000 rows is measured word by word from a cache instead of drawn twice."""
