@@ -74,7 +74,7 @@ class PlacesScreen(KioskScreen):
     def _chips(self, content) -> None:
         options = [(ALL, tr._("All")), (OPEN_NOW, tr._("Open now"))] + self.filter_options(content)
         # The chips stay when nothing they show changed (the usual visit): building them is most of a fill.
-        key = (tuple(options), self.filter_key, self.open_only, self.app.rtl)
+        key = (tuple(options), self.filter_key, self.open_only, self.app.rtl, self.app.sizes["body"])
         if key == getattr(self, "_chips_key", None):
             self.chips_scroll.scroll_x = 1 if self.app.rtl else 0
             return
