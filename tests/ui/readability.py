@@ -63,8 +63,14 @@ def cut_labels(root) -> list[str]:
     pushed out of the box that holds them (a row too short for its wrapped lines)."""
     from kivy.uix.boxlayout import BoxLayout
 
+    from kivy.core.window import Window
+
     problems = []
     for label in visible_labels(root):
+        bottom, top = label.to_window(label.x, label.y)[1], label.to_window(label.x, label.top)[1]
+        if not _inside_scroller(label) and (top > Window.height + 2 or bottom < -2):
+            problems.append(f"outside the window ({bottom:.0f}-{top:.0f}): {label.txt!r}")
+            continue
         if label.shorten:
             full = label._measure(label.text) + label.padding[0] + label.padding[2]
             if full > label.width + 2:

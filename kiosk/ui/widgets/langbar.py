@@ -34,9 +34,9 @@ class LanguageBar(MirrorGrid):
         """Four names a row while the longest fits whole, else three (larger text): never 'Українсь…'."""
         app = App.get_running_app()
         buttons = list(self.buttons.values())
-        widest = max(text_width(b.txt, app.sizes["body"], False) for b in buttons) + 2 * 18 + 12
+        widest = max(text_width(b.txt, app.sizes["body"], False) for b in buttons) + 2 * 18  # the padding
         room = Window.width * (2 / 3 if app.landscape else 1) - 2 * round(28 * app.scale)
-        self.cols = 4 if widest * 4 + 36 <= room else 3
+        self.cols = 4 if widest <= (room - 3 * 12) / 4 else 3
         for button in buttons:
             button.height = app.touch_px
         rows = (len(buttons) + self.cols - 1) // self.cols

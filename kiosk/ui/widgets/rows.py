@@ -95,6 +95,10 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
         self._badge.txt = self.badge
         self._side.txt = self.side
         self._badge.opacity = 1 if self.badge else 0
+        # Without a badge it takes no room, so the distance sits level with the title and subtitle.
+        self._badge.auto_height = bool(self.badge)
+        if not self.badge:
+            self._badge.height = 0
         self._paint()
 
     def on_release(self):
