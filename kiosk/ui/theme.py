@@ -92,7 +92,8 @@ def contrast_ratio(a: Colour, b: Colour) -> float:
 
 
 # Font sizes in pixels for a 1080-pixel-wide portrait panel; scaled by the short side of the window.
-FONT_SIZES = {"small": 28, "body": 34, "button": 36, "heading": 44, "title": 56, "hero": 72, "clock": 110}
+# "small" (hours, distances, subtitles) was 28 px, a 5.5 mm x-height on a 32-inch panel: too small at 2 m.
+FONT_SIZES = {"small": 32, "body": 36, "button": 36, "heading": 44, "title": 56, "hero": 72, "clock": 110}
 LARGE_TEXT_FACTOR = 1.25
 MIN_TOUCH_MM = 9.0
 
