@@ -126,10 +126,13 @@ class KLabel(Label):
         if has_rtl_letters(self.txt):
             if self.wrap and self.width > 10:
                 # A small margin: Kivy must never re-wrap a line that is already in display order.
-                self.text = bidi.wrap_display(self.txt, inner * 0.96, self._measure)
+                # Kivy wraps inside the padding: lines wider than that would be wrapped again, out of order.
+                room = inner - self.padding[0] - self.padding[2]
+                self.text = bidi.wrap_display(self.txt, room * 0.96, self._measure)
             elif self.width > 10:
                 self.shorten = False  # cut in reading order before reordering, not by Kivy afterwards
-                self.text = bidi.truncate_display(self.txt, inner * 0.96, self._measure)
+                room = inner - self.padding[0] - self.padding[2]
+                self.text = bidi.truncate_display(self.txt, room * 0.96, self._measure)
             else:
                 self.text = bidi.display(self.txt)
         else:
