@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr, tr_txt
 from kiosk.ui.widgets.langbar import LanguageBar
 from kiosk.ui.widgets.layout import MirrorGrid, fitted_row
+from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KButton, KLabel, wrapped_height
 
 TILE_SPACING = 16
@@ -36,8 +38,15 @@ class HomeScreen(KioskScreen):
         self.frame.hero.add_widget(Widget())
         self.frame.hero.add_widget(self.welcome)
         self.frame.hero.add_widget(self.subtitle)
-        body = self.frame.body
-        body.add_widget(Widget())
+        # The tiles sit low, within reach; when larger text makes them taller than the zone, they scroll
+        # (WCAG 1.4.10) instead of pushing the header out of the window.
+        self.frame.body.add_widget(Widget(size_hint_y=0.001))  # takes only what the tiles leave
+        body = BoxLayout(orientation="vertical", spacing=self.frame.body.spacing, size_hint_y=None)
+        body.bind(minimum_height=body.setter("height"))
+        scroller = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
+        body.bind(height=lambda b, h: setattr(scroller, "size_hint_max_y", h))
+        scroller.add_widget(body)
+        self.frame.body.add_widget(scroller)
         # A landscape panel is wide and short: three tiles a row keep the grid within its height.
         self.grid = MirrorGrid(cols=3 if app.landscape else 2, spacing=TILE_SPACING, size_hint_y=None)
         self.tiles = {}
@@ -75,7 +84,7 @@ class HomeScreen(KioskScreen):
         width = (grid.width - TILE_SPACING * (grid.cols - 1)) / grid.cols - 2 * 18
         size = app.sizes["heading"]
         need = max(wrapped_height(tile.txt, size, True, width) for name, tile in self.tiles.items() if name != "help")
-        tile_h = round(max(app.touch_px * 1.7, need + 2 * 10 + size))
+        tile_h = round(max(app.touch_px * 1.45, need + 2 * 10 + size))
         for name, tile in self.tiles.items():
             tile.height = tile_h if name != "help" else round(max(app.touch_px * 1.3, size * 2.2))
         rows = -(-len(grid.children) // grid.cols)
