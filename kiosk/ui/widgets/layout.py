@@ -177,7 +177,7 @@ class NavBar(MirrorBox):
         else:
             self.add_logical(Widget())
         # It wraps to two lines rather than cut "Pomoc i bezpiec…" (uk, pl).
-        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, auto_height=False, size_hint_x=1.5,
+        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, auto_height=False, size_hint_x=2,
                                    on_release=lambda *_: app.go("help")),
                            N_("Help & safety"))
         self.add_logical(self.help)
