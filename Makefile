@@ -33,16 +33,28 @@ locales: $(SETUP)
 	$(VENV)/bin/pybabel update -i locales/kiosk.pot -d locales -D kiosk -N
 	$(PY) -m babel.messages.frontend compile --domain kiosk --directory locales
 
-# The README's screenshots, rendered offscreen at a fixed moment during the Christmas market.
+# The README's screenshots, rendered offscreen at a fixed moment during the Christmas market: every screen
+# in de, en, ar; the screens issue 17 rebuilt (home, help, shops) in all seven languages; and samples in
+# landscape, high contrast and larger text.
 SCREENS := attract home today shops discover place event search help map route feedback
+ALL_LANGS := de en tr ar uk pl nl
+SHOT = KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot
+AT := --at 2026-11-26T17:30+01:00
 screenshots: $(SETUP)
 	tmp=$$(mktemp -d); for l in de en ar; do for s in $(SCREENS); do \
-	  KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/$$s-$$l.png --screen $$s --lang $$l \
-	  --at 2026-11-26T17:30+01:00 --size 1080x1920 || exit 1; done; \
-	  KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/night-$$l.png --screen night --lang $$l \
+	  $(SHOT) docs/screenshots/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; \
+	  $(SHOT) docs/screenshots/night-$$l.png --screen night --lang $$l \
 	  --at 2026-11-26T23:30+01:00 --size 1080x1920 || exit 1; done; \
-	for l in de en; do KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot docs/screenshots/admin-$$l.png \
-	  --screen admin --lang $$l --at 2026-11-26T17:30+01:00 --size 1080x1920 || exit 1; done; rm -rf $$tmp
+	for l in tr uk pl nl; do for s in home help shops; do \
+	  $(SHOT) docs/screenshots/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; done; \
+	$(SHOT) docs/screenshots/landscape/help-ar.png --screen help --lang ar $(AT) --size 1920x1080 || exit 1; \
+	$(SHOT) docs/screenshots/landscape/home-de.png --screen home --lang de $(AT) --size 1920x1080 || exit 1; \
+	$(SHOT) docs/screenshots/help-de-high-contrast.png --screen help --lang de $(AT) --size 1080x1920 --high-contrast || exit 1; \
+	$(SHOT) docs/screenshots/shops-en-high-contrast.png --screen shops --lang en $(AT) --size 1080x1920 --high-contrast || exit 1; \
+	$(SHOT) docs/screenshots/home-uk-larger-text.png --screen home --lang uk $(AT) --size 1080x1920 --large-text || exit 1; \
+	$(SHOT) docs/screenshots/help-pl-larger-text.png --screen help --lang pl $(AT) --size 1080x1920 --large-text || exit 1; \
+	for l in de en; do $(SHOT) docs/screenshots/admin-$$l.png \
+	  --screen admin --lang $$l $(AT) --size 1080x1920 || exit 1; done; rm -rf $$tmp
 
 # Rebuild the demo feed from assets/demo/source and sign it with the demo key.
 demo: $(SETUP)

@@ -374,10 +374,12 @@ def hours(value: str, at: str, country: str, subdivision: str | None, tz: str, a
 @click.option("--size", help="Window size WIDTHxHEIGHT (default: the configured screen size and orientation).")
 @click.option("--item", help="The place or event id for --screen place/event/route (default: the first featured shop / "
                              "today's first event).")
+@click.option("--high-contrast", is_flag=True, help="With the visitor's high-contrast switch on.")
+@click.option("--large-text", is_flag=True, help="With the visitor's larger-text switch on.")
 @data_dir_option
 @click.pass_obj
 def screenshot(ctx: Context, out: str, screen_name: str, lang: str | None, at: str | None, size: str | None,
-               item: str | None, data_dir: str | None) -> None:
+               item: str | None, high_contrast: bool, large_text: bool, data_dir: str | None) -> None:
     """Render one screen headless to a PNG (for previews, tests and the README)."""
     from kiosk.ui import boot
     from kiosk.ui.shoot import SCREENSHOT_SCREENS, ScreenshotError, render
@@ -396,7 +398,7 @@ def screenshot(ctx: Context, out: str, screen_name: str, lang: str | None, at: s
     folder = resolve_data_dir(data_dir or config.data_dir)
     try:
         path = render(config, folder, Path(out), screen=screen_name, lang=lang or config.default_locale,
-                      at=moment, size=window, item=item)
+                      at=moment, size=window, item=item, high_contrast=high_contrast, large_text=large_text)
     except ScreenshotError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {path}")

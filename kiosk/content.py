@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from kiosk import hours
-from kiosk.i18n import localized
+from kiosk.i18n import localized, sign_name, with_sign_name
 from kiosk.occurrences import Occurrence, day_bounds
 from kiosk.occurrences import occurrences_between as _occurrences_between
 from kiosk.place_words import search_words
@@ -107,6 +107,8 @@ class PlaceView:
     phone: str | None
     image: dict | None
     in_campaign: bool
+    # The name on the sign (default locale) when the visitor reads a translation without it, else "".
+    sign_name: str = ""
 
     @property
     def featured(self) -> bool:
@@ -127,6 +129,15 @@ class PlaceView:
             "lat": self.lat,
             "lon": self.lon,
         }
+
+
+@dataclass(frozen=True)
+class TerminalView:
+    """Where this terminal stands, for a caller to 112: its name (with the sign's) and address."""
+
+    id: str
+    name: str
+    address: str
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,8 @@ class ContactView:
     hours: str | None
     note: str
     open: bool | None
+    # Open around the clock (24/7): an "Open" badge would say nothing.
+    always_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -286,6 +299,14 @@ class Content:
 
     def kiosks(self) -> list[dict]:
         return list(self._kiosks.values())
+
+    def terminal(self, kiosk_id: str, lang: str) -> TerminalView | None:
+        """This terminal's name in the visitor's language with the name on the sign, and its address."""
+        kiosk = self._kiosks.get(kiosk_id)
+        if kiosk is None:
+            return None
+        return TerminalView(kiosk["id"], with_sign_name(kiosk["name"], lang, self.default_locale),
+                            self.text(kiosk.get("address"), lang))
 
     def image_file(self, image: dict | None) -> Path | None:
         """The cached file of an image, only when it is there (its bytes were checked on the way in)."""
@@ -462,6 +483,7 @@ class Content:
             phone=place.get("phone"),
             image=place.get("image"),
             in_campaign=in_campaign,
+            sign_name=sign_name(place["name"], lang, self.default_locale),
         )
         self._view_cache[key] = (state, in_campaign, view)
         return view
@@ -565,6 +587,7 @@ class Content:
                     hours=c.get("hours"),
                     note=self.text(c.get("note"), lang),
                     open=None if state is None or state.state == "unknown" else state.state == "open",
+                    always_open=state is not None and state.state == "open" and state.next_change is None,
                 )
             )
         return PageView(page["id"], self.text(page["title"], lang), self.text(page["body"], lang), contacts)

@@ -21,16 +21,35 @@ Text = str | Mapping[str, str] | None
 
 
 def localized(text: Text, lang: str, default_locale: str = "de") -> str:
-    """Feed text in the visitor's language, else English, else the feed's default locale."""
+    """Feed text in the visitor's language, else the default locale's (the words on the street signs
+    around the terminal), never a third language the visitor did not choose."""
     if text is None:
         return ""
     if isinstance(text, str):
         return text
-    for candidate in (lang, lang.split("-")[0], "en", default_locale):
+    for candidate in (lang, lang.split("-")[0], default_locale, default_locale.split("-")[0]):
         value = text.get(candidate)
         if value:
             return value
+    # The feed must carry the default locale (kiosk-feed validate); an unchecked one may not.
     return next((v for v in text.values() if v), "")
+
+
+def sign_name(text: Text, lang: str, default_locale: str = "de") -> str:
+    """The name as written on the sign (default locale) when the visitor reads a translation that does
+    not already contain it: 'Церква Святого Райнольда' -> 'Reinoldikirche'; otherwise ''."""
+    shown = localized(text, lang, default_locale)
+    on_sign = localized(text, default_locale, default_locale)
+    if not on_sign or on_sign.casefold() in shown.casefold():
+        return ""
+    return on_sign
+
+
+def with_sign_name(text: Text, lang: str, default_locale: str = "de") -> str:
+    """'Церква Святого Райнольда (Reinoldikirche)': a translated name with the one on the sign."""
+    shown = localized(text, lang, default_locale)
+    sign = sign_name(text, lang, default_locale)
+    return f"{shown} ({sign})" if sign else shown
 
 
 @lru_cache(maxsize=None)

@@ -35,6 +35,7 @@ CATEGORIES = {
     "farmers_market": N_("Farmers' market"), "design": N_("Design"), "repair": N_("Repair café"),
     "lost_property": N_("Lost property"), "tourism": N_("Tourist information"), "railway_station": N_("Railway station"),
     "subway": N_("Underground"), "counselling": N_("Counselling"), "police": N_("Police"), "city_service": N_("City service"),
+    "pharmacy": N_("Pharmacy"), "public_toilet": N_("Public toilet"), "defibrillator": N_("Defibrillator (AED)"),
 }
 
 # Words typed for a place of this kind or OSM/feed category, beyond its labels: de en tr ar uk pl nl, then

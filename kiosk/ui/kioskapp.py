@@ -74,6 +74,8 @@ class KioskApp(App):
     large_text = BooleanProperty(False)
     clock_time = StringProperty("")
     clock_date = StringProperty("")
+    # "You are here: Reinoldikirche, Ostenhellweg 2": on every screen, for a caller to 112.
+    terminal_line = StringProperty("")
     banner = ObjectProperty(None, allownone=True)  # (level, text) of the first info/warning notice
 
     def __init__(self, settings: Config, data_dir: Path, *, clock: Callable[[], datetime] | None = None,
@@ -366,10 +368,23 @@ class KioskApp(App):
         tz = content.timezone if content else None
         if tz is not None:
             self.clock_time, self.clock_date = formatting.clock_texts(now, self.language, tz)
+        self.terminal_line = self._terminal_line(content)
         self._show_notices(now, content)
         self._check_idle(now)
         if hasattr(self, "sm"):
             self.sm.pos = burn_in_shift(now)
+
+    def terminal_here(self):
+        """This terminal's name (with the name on the sign) and address in the visitor's language, or None."""
+        content = self.content
+        return content.terminal(self.settings.kiosk_id, self.language) if content is not None else None
+
+    def _terminal_line(self, content: Content | None) -> str:
+        here = self.terminal_here() if content is not None else None
+        if here is None:
+            return ""
+        place = ", ".join(part for part in (here.name, here.address) if part)
+        return tr._("You are here: {place}").format(place=place)
 
     def _show_notices(self, now: datetime, content: Content | None) -> None:
         if content is None:

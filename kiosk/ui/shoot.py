@@ -70,7 +70,8 @@ def default_item(content, screen: str, at: datetime, lang: str) -> str | None:
 
 
 def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str, at: datetime,
-           size: tuple[int, int], item: str | None = None) -> Path:
+           size: tuple[int, int], item: str | None = None, high_contrast: bool = False,
+           large_text: bool = False) -> Path:
     if screen not in SCREENSHOT_SCREENS:
         raise ScreenshotError(f"There is no screen called '{screen}'; choose one of: {', '.join(SCREENSHOT_SCREENS)}.")
     if lang not in config.locales:
@@ -92,6 +93,7 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
         raise ScreenshotError(f"There is no page with the id '{item}'.")
     if lang != app.language:
         app.set_language(lang)
+    app.high_contrast, app.large_text = high_contrast, large_text
     if screen != "attract":
         params = {"item": item} if item else {}
         app.go(screen, **params)

@@ -1,7 +1,7 @@
 """Colours and sizes. Plain data (no Kivy import), so a test can check every text/background pair.
 
 Two palettes: the calm dark default and a high-contrast one. Every pair in TEXT_PAIRS has a WCAG
-contrast ratio of at least 4.5:1 in both.
+contrast ratio of at least 4.5:1 in both, and every control's edge at least 3:1 against the page.
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ _DARK = {
     "on_help": "#ffffff",
     "key": "#2b3640",
     "overlay": "#000000",
+    "edge": "#6b7d8f",
 }
 
 _HIGH_CONTRAST = dict(
@@ -53,9 +54,15 @@ _HIGH_CONTRAST = dict(
     open="#006400",
     closed="#990000",
     help="#990000",
+    edge="#ffffff",
 )
 
 PALETTES = {"default": _DARK, "high_contrast": _HIGH_CONTRAST}
+
+# The rim of every tile, button and row against the page: WCAG 2.2 1.4.11 asks >= 3:1 for the
+# boundary of a control, and the fills alone give 1.22 (default) and 1.00 (high contrast).
+EDGE_PAIRS = [("edge", "background")]
+NON_TEXT_MIN = 3.0
 
 # (text, background) pairs the UI draws; checked by tests/ui/test_theme.py.
 TEXT_PAIRS = [
@@ -85,7 +92,8 @@ def contrast_ratio(a: Colour, b: Colour) -> float:
 
 
 # Font sizes in pixels for a 1080-pixel-wide portrait panel; scaled by the short side of the window.
-FONT_SIZES = {"small": 28, "body": 34, "button": 36, "heading": 44, "title": 56, "hero": 72, "clock": 110}
+# "small" (hours, distances, subtitles) was 28 px, a 5.5 mm x-height on a 32-inch panel: too small at 2 m.
+FONT_SIZES = {"small": 32, "body": 36, "button": 36, "heading": 44, "title": 56, "hero": 72, "clock": 110}
 LARGE_TEXT_FACTOR = 1.25
 MIN_TOUCH_MM = 9.0
 

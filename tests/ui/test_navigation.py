@@ -36,7 +36,7 @@ def test_a_visitor_touches_their_way_through(app):
     assert shops.name == "shops"
     first = visible_rows(shops)[0]
     assert first.title == "Buchhandlung Seitenwind"  # the active campaign's shop comes first
-    assert first.badge == "Geöffnet"
+    assert first.badge == "" and first.subtitle.startswith("Geöffnet bis 19:00")  # said once, first
     tap(first)
     place = app.current()
     assert place.name == "place" and place.params == {"item": "buchhandlung-seitenwind"}
@@ -49,8 +49,10 @@ def test_a_visitor_touches_their_way_through(app):
     tap(place.frame.nav.help)
     help_screen = app.current()
     assert help_screen.name == "help"
-    assert help_screen.emergency.txt == "Notruf: 112"
-    assert [r.title for r in visible_rows(help_screen)][:2] == ["Polizei", "Markt-Apotheke"]
+    cards = [(card.number.txt, card.name.txt) for card in help_screen.cards.cards]
+    assert cards == [("112", "Notruf"), ("110", "Polizei")]
+    nearest = visible_rows(help_screen)[0]
+    assert nearest.target == "route" and nearest.item_id == "apotheke-markt"
 
 
 def test_touch_targets_are_at_least_9_mm(app):

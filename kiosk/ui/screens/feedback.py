@@ -12,7 +12,7 @@ from kivy.uix.widget import Widget
 from kiosk.feedback import RATINGS, TOPICS, FeedbackAnswer
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr, tr_txt
-from kiosk.ui.widgets.layout import MirrorBox
+from kiosk.ui.widgets.layout import MirrorBox, fitted_row
 from kiosk.ui.widgets.text import KButton, KLabel
 
 RATING_WORDS = {1: N_("Very bad"), 2: N_("Bad"), 3: N_("Okay"), 4: N_("Good"), 5: N_("Very good")}
@@ -89,19 +89,16 @@ class FeedbackScreen(KioskScreen):
         self.topics_hint = tr_txt(KLabel(size_role="body", tone="muted"), N_("What is it about? (optional)"))
         # Rows of two that mirror, so the first topic sits where a right-to-left reader starts.
         chips = BoxLayout(orientation="vertical", spacing=12, size_hint_y=None)
-        chip_h = app.touch_px
+        chips.bind(minimum_height=chips.setter("height"))
         self.chips: dict[str, KButton] = {}
         for start in range(0, len(TOPICS), 2):
-            line = MirrorBox(spacing=12, size_hint_y=None, height=chip_h)
+            # A line is as tall as its taller chip: two lines of larger text stay inside their chip.
+            line = []
             for topic in TOPICS[start:start + 2]:
-                chip = KButton(size_role="body", auto_height=False, size_hint_y=None, height=chip_h, wrap=False,
-                               on_release=lambda b, t=topic: self.toggle_topic(t))
+                chip = KButton(size_role="body", on_release=lambda b, t=topic: self.toggle_topic(t))
                 self.chips[topic] = chip
-                line.add_logical(chip)
-            line.apply_direction()
-            chips.add_widget(line)
-        rows = (len(TOPICS) + 1) // 2
-        chips.height = rows * chip_h + (rows - 1) * 12
+                line.append(chip)
+            chips.add_widget(fitted_row(*line, spacing=12))
         self.send = tr_txt(KButton(size_role="heading", bold=True, auto_height=False, size_hint_y=None,
                                    height=round(app.touch_px * 1.2), on_release=lambda b: self.submit()),
                            N_("Send"))

@@ -1,13 +1,15 @@
-"""Help & safety: the feed's `help` page (emergency numbers first, then pharmacies on duty, toilets,
-defibrillators, counselling), one touch from every screen. Also shows any other page by id."""
+"""Help & safety, built around the emergency: where this terminal stands, large, in the calm top zone;
+112 and 110 as fixed cards, then the nearest pharmacy on duty, defibrillator and toilet with their way,
+then the rest of the feed's `help` page, all within reach in the lower two thirds. Also shows any other
+page by id (its contacts as rows)."""
 from __future__ import annotations
 
-
-from kiosk import formatting
+from kiosk import formatting, help_points
+from kiosk.ui.labels import kind_label
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.translate import N_, tr
+from kiosk.ui.translate import N_, tr, tr_txt
+from kiosk.ui.widgets.emergency import EmergencyCards
 from kiosk.ui.widgets.rows import RowList, row
-from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KLabel
 
 HELP_PAGE = "help"
@@ -17,44 +19,68 @@ class HelpScreen(KioskScreen):
     title_msgid = N_("Help & safety")
 
     def build(self) -> None:
-        self.emergency = KLabel(size_role="title", bold=True, tone="accent")
-        self.body_text = KLabel(size_role="small")
-        # A long page body scrolls inside the top zone instead of running over the header.
-        self.body_scroll = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
-        self.body_scroll.add_widget(self.body_text)
-        self.frame.hero.add_widget(self.emergency)
-        self.frame.hero.add_widget(self.body_scroll)
+        self.frame.top_zone.remove_widget(self.frame.where)  # the hero says it, large
+        self.here_intro = tr_txt(KLabel(size_role="heading", tone="muted"), N_("You are here:"))
+        self.here_name = KLabel(size_role="title", bold=True, tone="accent")
+        self.here_address = KLabel(size_role="heading", bold=True)
+        for label in (self.here_intro, self.here_name, self.here_address):
+            self.frame.hero.add_widget(label)
+        self.cards = EmergencyCards()
+        self.frame.body.add_widget(self.cards)
         self.list = RowList()
         self.frame.body.add_widget(self.list)
 
+    def _show_terminal(self) -> None:
+        here = self.app.terminal_here()
+        self.here_intro.opacity = 1 if here else 0
+        self.here_name.txt = here.name if here else ""
+        self.here_address.txt = here.address if here else ""
+
     def fill(self, content, now, lang) -> None:
-        page = content.page(self.params.get("item") or HELP_PAGE, now, lang)
+        self._show_terminal()
+        page_id = self.params.get("item") or HELP_PAGE
+        page = content.page(page_id, now, lang)
         if page is None:
             self.set_title(tr._("Help & safety"))
-            self.emergency.txt = tr._("Emergency: call 112")
-            self.body_text.txt = ""
+            self.cards.show([(tr._("Emergency"), "112", "")])
             self.list.show([])
             return
         self.set_title(page.title)
-        first = page.contacts[0] if page.contacts and page.contacts[0].phone else None
-        # The first contact with a number is the emergency call: large, in the calm top zone.
-        self.emergency.txt = f"{first.name}: {first.phone}" if first else ""
-        self.body_text.txt = page.body
-        walks = self.app.walks
+        self.cards.show([(c.name, c.phone or "", c.note) for c in help_points.emergency_contacts(page)])
         rows = []
-        for contact in page.contacts[1:] if first else page.contacts:
-            parts = [contact.phone or "", contact.note]
-            if contact.place_id:
-                place = content.place(contact.place_id, now, lang)
-                walk = walks.walk(place.lat, place.lon) if (walks and place) else None
-                if walk:
-                    parts.append(formatting.distance_text(walk[0], lang))
-            badge, badge_bg = "", "open"
-            if contact.open is True:
-                badge = tr._("Open")
-            elif contact.open is False:
-                badge, badge_bg = tr._("Closed"), "closed"
-            rows.append(row(contact.name, " · ".join(p for p in parts if p),
-                            target="place" if contact.place_id else "", item_id=contact.place_id or "",
-                            badge=badge, badge_bg=badge_bg))
+        if page_id == HELP_PAGE:
+            rows += [self._nearest_row(found, content, now, lang)
+                     for found in help_points.nearest(content, now, lang, self._walker())]
+        rows += [self._contact_row(c, content, now, lang) for c in help_points.other_contacts(page, content, now, lang)]
         self.list.show(rows)
+
+    def _walker(self):
+        walks = self.app.walks
+        return walks.walk if walks else None
+
+    def _nearest_row(self, found, content, now, lang) -> dict:
+        place = found.place
+        parts = [place.name, formatting.opening_text(place.open, place.next_change, now, lang, content.timezone)]
+        if found.metres is not None and found.seconds is not None:
+            parts.append(formatting.walk_text(found.metres, found.seconds, lang))
+        # Touching it shows the way there at once: the route screen with its QR code.
+        return row(tr._("Nearest: {kind}").format(kind=kind_label(found.kind)), " · ".join(p for p in parts if p),
+                   target="route", item_id=place.id, side=tr._("Show the way"))
+
+    def _contact_row(self, contact, content, now, lang) -> dict:
+        title = f"{contact.phone} · {contact.name}" if contact.phone else contact.name
+        parts = [contact.note]
+        side = ""
+        if contact.place_id:
+            place = content.place(contact.place_id, now, lang)
+            walks = self.app.walks
+            walk = walks.walk(place.lat, place.lon) if (walks and place) else None
+            if walk:
+                side = formatting.distance_text(walk[0], lang)
+        badge, badge_bg = "", "open"
+        if contact.open is False:
+            badge, badge_bg = tr._("Closed"), "closed"
+        elif contact.open is True and not contact.always_open:
+            badge = tr._("Open")
+        return row(title, " · ".join(p for p in parts if p), target="place" if contact.place_id else "",
+                   item_id=contact.place_id or "", badge=badge, badge_bg=badge_bg, side=side)

@@ -1,14 +1,18 @@
 """Home: big tiles, the language bar, and the switches for high contrast and larger text."""
 from __future__ import annotations
 
-from kivy.uix.gridlayout import GridLayout
+from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr, tr_txt
 from kiosk.ui.widgets.langbar import LanguageBar
-from kiosk.ui.widgets.layout import MirrorBox
-from kiosk.ui.widgets.text import KButton, KLabel
+from kiosk.ui.widgets.layout import MirrorGrid, fitted_row
+from kiosk.ui.widgets.scrolling import KScrollView
+from kiosk.ui.widgets.text import KButton, KLabel, wrapped_height
+
+TILE_SPACING = 16
 
 # (screen, label); a tile appears only when its screen exists, never as a dead end.
 TILES = [
@@ -22,7 +26,7 @@ TILES = [
 
 
 class HomeScreen(KioskScreen):
-    title_msgid = N_("Welcome")
+    title_msgid = ""  # the hero says "Welcome to Dortmund": a "Welcome" above it would say it twice
     has_nav = False
 
     def build(self) -> None:
@@ -34,41 +38,57 @@ class HomeScreen(KioskScreen):
         self.frame.hero.add_widget(Widget())
         self.frame.hero.add_widget(self.welcome)
         self.frame.hero.add_widget(self.subtitle)
-        body = self.frame.body
-        body.add_widget(Widget())
+        # The tiles sit low, within reach; when larger text makes them taller than the zone, they scroll
+        # (WCAG 1.4.10) instead of pushing the header out of the window.
+        self.frame.body.add_widget(Widget(size_hint_y=0.001))  # takes only what the tiles leave
+        body = BoxLayout(orientation="vertical", spacing=self.frame.body.spacing, size_hint_y=None)
+        body.bind(minimum_height=body.setter("height"))
+        scroller = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
+        body.bind(height=lambda b, h: setattr(scroller, "size_hint_max_y", h))
+        scroller.add_widget(body)
+        self.frame.body.add_widget(scroller)
         # A landscape panel is wide and short: three tiles a row keep the grid within its height.
-        cols = 3 if app.landscape else 2
-        grid = GridLayout(cols=cols, spacing=16, size_hint_y=None)
-        tile_h = round(app.touch_px * 1.7)
+        self.grid = MirrorGrid(cols=3 if app.landscape else 2, spacing=TILE_SPACING, size_hint_y=None)
         self.tiles = {}
         for name, label in TILES:
             if name not in SCREENS:
                 continue
             tile = tr_txt(KButton(size_role="heading", bold=True, auto_height=False, size_hint_y=None,
-                                  height=tile_h, on_release=lambda b, n=name: app.go(n)), label)
+                                  on_release=lambda b, n=name: app.go(n)), label)
             self.tiles[name] = tile
-            grid.add_widget(tile)
+            self.grid.add_widget(tile)
+        body.add_widget(self.grid)
+        # Help spans the width under the grid: never a lone tile beside a gap.
         help_tile = tr_txt(KButton(size_role="heading", bold=True, bg="help", tone="on_help", auto_height=False,
-                                   size_hint_y=None, height=tile_h, on_release=lambda b: app.go("help")),
+                                   size_hint_y=None, on_release=lambda b: app.go("help")),
                            N_("Help & safety"))
         self.tiles["help"] = help_tile
-        grid.add_widget(help_tile)
-        rows = -(-len(grid.children) // cols)
-        grid.height = rows * tile_h + (rows - 1) * 16
-        body.add_widget(grid)
+        body.add_widget(help_tile)
         body.add_widget(LanguageBar(app.settings.locales))
-        switches = MirrorBox(spacing=16, size_hint_y=None, height=app.touch_px)
-        self.contrast = tr_txt(KButton(size_role="body", auto_height=False, on_release=self._toggle_contrast),
-                               N_("High contrast"))
-        self.large = tr_txt(KButton(size_role="body", auto_height=False, on_release=self._toggle_large),
-                            N_("Larger text"))
-        switches.add_logical(self.contrast)
-        switches.add_logical(self.large)
-        switches.apply_direction()
-        body.add_widget(switches)
+        self.contrast = tr_txt(KButton(size_role="body", on_release=self._toggle_contrast), N_("High contrast"))
+        self.large = tr_txt(KButton(size_role="body", on_release=self._toggle_large), N_("Larger text"))
+        body.add_widget(fitted_row(self.contrast, self.large, spacing=16))  # two lines of larger text fit
         app.fbind("high_contrast", self._mark)
         app.fbind("large_text", self._mark)
         self._mark()
+        self._refit = Clock.create_trigger(self._fit_tiles, -1)
+        self.grid.bind(width=self._refit)
+        app.fbind("sizes", self._refit)
+        app.fbind("translated", self._refit)
+        self._fit_tiles()
+
+    def _fit_tiles(self, *args) -> None:
+        """Every tile as tall as the longest label needs at this width and text size, so larger text and
+        long words (uk, pl) reflow inside their tile instead of running over its edge."""
+        app, grid = self.app, self.grid
+        width = (grid.width - TILE_SPACING * (grid.cols - 1)) / grid.cols - 2 * 18
+        size = app.sizes["heading"]
+        need = max(wrapped_height(tile.txt, size, True, width) for name, tile in self.tiles.items() if name != "help")
+        tile_h = round(max(app.touch_px * 1.45, need + 2 * 10 + size))
+        for name, tile in self.tiles.items():
+            tile.height = tile_h if name != "help" else round(max(app.touch_px * 1.3, size * 2.2))
+        rows = -(-len(grid.children) // grid.cols)
+        grid.height = rows * tile_h + (rows - 1) * TILE_SPACING
 
     def _toggle_contrast(self, *args):
         self.app.high_contrast = not self.app.high_contrast

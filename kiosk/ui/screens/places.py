@@ -19,20 +19,20 @@ OPEN_NOW = "open-now"
 
 def place_row(place, content, now, lang, walks) -> dict:
     tz = content.timezone
+    # The state in words ("Open until 20:00") leads the second line: a badge beside it would say it twice.
     parts = [formatting.opening_text(place.open, place.next_change, now, lang, tz)]
+    if place.sign_name:
+        parts.insert(0, place.sign_name)
     parts.append(category_label(place.category) or kind_label(place.kind))
-    walk = walks.walk(place.lat, place.lon) if walks else None
-    if walk:
-        parts.append(formatting.distance_text(walk[0], lang))
     if place.owner_run:
-        parts.insert(0, tr._("Owner-run"))
+        parts.append(tr._("Owner-run"))
+    walk = walks.walk(place.lat, place.lon) if walks else None
+    side = formatting.distance_text(walk[0], lang) if walk else ""
     badge, badge_bg = "", "open"
-    if place.open is True:
-        badge = tr._("Open")
-    elif place.open is False:
+    if place.open is False:
         badge, badge_bg = tr._("Closed"), "closed"
     return row(place.name, " · ".join(p for p in parts if p), target="place", item_id=place.id,
-               badge=badge, badge_bg=badge_bg, highlight=place.in_campaign)
+               badge=badge, badge_bg=badge_bg, highlight=place.in_campaign, side=side)
 
 
 class PlacesScreen(KioskScreen):
@@ -74,7 +74,7 @@ class PlacesScreen(KioskScreen):
     def _chips(self, content) -> None:
         options = [(ALL, tr._("All")), (OPEN_NOW, tr._("Open now"))] + self.filter_options(content)
         # The chips stay when nothing they show changed (the usual visit): building them is most of a fill.
-        key = (tuple(options), self.filter_key, self.open_only, self.app.rtl)
+        key = (tuple(options), self.filter_key, self.open_only, self.app.rtl, self.app.sizes["body"])
         if key == getattr(self, "_chips_key", None):
             self.chips_scroll.scroll_x = 1 if self.app.rtl else 0
             return

@@ -10,6 +10,7 @@ from kivy.app import App
 from kivy.graphics import Color, Rectangle
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.follow import followers
@@ -54,6 +55,20 @@ class MirrorBox(BoxLayout):
             self.add_widget(widget, index=len(self.children))
         else:
             self.add_widget(widget)
+
+
+class MirrorGrid(GridLayout):
+    """A grid whose rows read from the right in a right-to-left language (the first tile top right)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            followers.follow(app, self, rtl=self._on_app_rtl)  # weakly (kiosk/ui/follow.py)
+            self._on_app_rtl(app, app.rtl)
+
+    def _on_app_rtl(self, app, rtl):
+        self.orientation = "rl-tb" if rtl else "lr-tb"
 
 
 def fitted_row(*cells, spacing: int = 14) -> MirrorBox:
@@ -155,20 +170,30 @@ class NavBar(MirrorBox):
         super().__init__(size_hint_y=None, height=app.touch_px, spacing=16, **kwargs)
         self.back = self.home = None
         if back:
-            self.back = KButton(wrap=False, on_release=lambda *_: app.back())
-            self.home = tr_txt(KButton(wrap=False, on_release=lambda *_: app.go_home()), N_("Home"))
+            self.back = KButton(auto_height=False, on_release=lambda *_: app.back())
+            self.home = tr_txt(KButton(auto_height=False, on_release=lambda *_: app.go_home()), N_("Home"))
             self.add_logical(self.back)
             self.add_logical(self.home)
         else:
             self.add_logical(Widget())
-        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, wrap=False, size_hint_x=1.5,
+        # It wraps to two lines rather than cut "Pomoc i bezpiec…" (uk, pl).
+        self.help = tr_txt(KButton(bg="help", tone="on_help", bold=True, auto_height=False, size_hint_x=2,
                                    on_release=lambda *_: app.go("help")),
                            N_("Help & safety"))
         self.add_logical(self.help)
         self.apply_direction()
-        app.fbind("touch_px", lambda a, v: setattr(self, "height", v))
+        for button in (self.back, self.home, self.help):
+            if button is not None:
+                button.bind(texture_size=self._fit)
+        app.fbind("touch_px", self._fit)
         app.fbind("translated", self._arrows)
         self._arrows()
+
+    def _fit(self, *args):
+        # As tall as the touch size, or as two lines of larger text need: never a label over its button.
+        app = App.get_running_app()
+        buttons = [b for b in (self.back, self.home, self.help) if b is not None]
+        self.height = max(app.touch_px, max(b.texture_size[1] for b in buttons) + 8)
 
     def _arrows(self, *args):
         if self.back is not None:
@@ -199,10 +224,21 @@ class Frame(Background):
         else:
             self.top_zone.size_hint_y, self.reach_zone.size_hint_y = 1 / 3, 2 / 3
         self.header = Header()
+        # Where this terminal stands, on every screen: a caller to 112 must be able to say it.
+        self.where = KLabel(size_role="body", tone="muted")
+        app.fbind("terminal_line", lambda a, v: setattr(self.where, "txt", v))
+        self.where.txt = app.terminal_line
         self.banner = NoticeBanner()
         self.hero = BoxLayout(orientation="vertical", spacing=pad // 2)
         self.body = BoxLayout(orientation="vertical", spacing=pad // 2)
+        # A zone never gets less than its fixed parts need (larger text): it takes room from the other zone
+        # instead of letting its lines run over each other.
+        self.hero.bind(minimum_height=self.hero.setter("size_hint_min_y"))
+        self.body.bind(minimum_height=self.body.setter("size_hint_min_y"))
+        self.top_zone.bind(minimum_height=self.top_zone.setter("size_hint_min_y"))
+        self.reach_zone.bind(minimum_height=self.reach_zone.setter("size_hint_min_y"))
         self.top_zone.add_widget(self.header)
+        self.top_zone.add_widget(self.where)
         self.top_zone.add_widget(self.banner)
         self.top_zone.add_widget(self.hero)
         self.reach_zone.add_widget(self.body)

@@ -3,6 +3,7 @@ recycle a few widgets while the visitor scrolls, mirrored for right-to-left lang
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.graphics import Color, RoundedRectangle
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
@@ -10,19 +11,28 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleboxlayout import RecycleBoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from kivy.uix.widget import Widget
 
 from kiosk.ui.follow import followers
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.scrolling import KRecycleView
-from kiosk.ui.widgets.text import KLabel
+from kiosk.ui.widgets.text import EDGE_PX, KLabel, wrapped_height
+
+ROW_PAD = (22, 12)
+ROW_SPACING = 16
+SIDE_WIDTH = 250
+TEXT_GAP = 4
+SIDE_GAP = 6
 
 
 class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
-    """Title, a line about when/where/hours, and a badge (open, closed, now)."""
+    """Title and a line about when/where/hours, both wrapping (a row grows rather than hide a fact), and at
+    the side a badge (open, closed, now) and `side` (the distance) in their own place."""
 
     title = StringProperty("")
     row_size = ListProperty([None, 0])
     subtitle = StringProperty("")
+    side = StringProperty("")
     badge = StringProperty("")
     badge_bg = StringProperty("open")
     target = StringProperty("")
@@ -31,43 +41,50 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
     bg_colour = ListProperty([0, 0, 0, 0])
 
     def __init__(self, **kwargs):
-        super().__init__(padding=(22, 10), spacing=16, **kwargs)
+        super().__init__(padding=ROW_PAD, spacing=ROW_SPACING, **kwargs)
         app = App.get_running_app()
-        texts = BoxLayout(orientation="vertical")
-        self._title = KLabel(size_role="body", bold=True, wrap=False, auto_height=False)
-        self._subtitle = KLabel(size_role="small", tone="muted", wrap=False, auto_height=False)
-        texts.add_widget(self._title)
-        texts.add_widget(self._subtitle)
-        self._badge = KLabel(size_role="small", align="center", wrap=False, auto_height=False, bold=True,
-                             size_hint_x=None, width=round(250 * app.scale))
+        texts = BoxLayout(orientation="vertical", spacing=TEXT_GAP)
+        self._title = KLabel(size_role="body", bold=True)
+        self._subtitle = KLabel(size_role="small", tone="muted")
+        for part in (Widget(), self._title, self._subtitle, Widget()):
+            texts.add_widget(part)
+        self._texts = texts
+        side = BoxLayout(orientation="vertical", spacing=SIDE_GAP, size_hint_x=None, width=round(SIDE_WIDTH * app.scale))
+        self._badge = KLabel(size_role="small", align="center", bold=True, padding=(8, 6))
+        self._side = KLabel(size_role="body", align="end", bold=True)
+        for part in (Widget(), self._badge, self._side, Widget()):
+            side.add_widget(part)
+        self._side_box = side
         with self._badge.canvas.before:
             self._badge_colour = Color(0, 0, 0, 0)
             self._badge_rect = RoundedRectangle(radius=[12])
         self._badge.bind(pos=self._place_badge, size=self._place_badge)
         with self.canvas.before:
+            self._edge_colour = Color(*app.palette["edge"])
+            self._edge = RoundedRectangle(radius=[16])
             self._bg = Color(*app.palette["surface"])
             self._rect = RoundedRectangle(radius=[14])
         self.bind(pos=self._sync, size=self._sync, state=self._paint)
         followers.follow(app, self, palette=self._paint)  # weakly (kiosk/ui/follow.py)
         self.add_logical(texts)
-        self.add_logical(self._badge)
+        self.add_logical(side)
         self.apply_direction()
 
     def _sync(self, *args):
-        self._rect.pos, self._rect.size = self.pos, self.size
+        # The edge: a rim of EDGE_PX in a colour with >= 3:1 against the page (WCAG 1.4.11).
+        self._edge.pos, self._edge.size = self.pos, self.size
+        self._rect.pos = (self.x + EDGE_PX, self.y + EDGE_PX)
+        self._rect.size = (max(0, self.width - 2 * EDGE_PX), max(0, self.height - 2 * EDGE_PX))
 
     def _place_badge(self, *args):
         b = self._badge
-        h = min(b.height, b.font_size * 1.8)
-        self._badge_rect.pos = (b.x, b.center_y - h / 2)
-        self._badge_rect.size = (b.width, h)
+        self._badge_rect.pos, self._badge_rect.size = b.pos, b.size
 
     def _paint(self, *args):
         app = App.get_running_app()
         palette = app.palette
-        self._bg.rgba = palette["surface_pressed" if self.state == "down" else "surface"]
-        if self.highlight:
-            self._bg.rgba = palette["surface_pressed"]
+        self._bg.rgba = palette["surface_pressed" if self.state == "down" or self.highlight else "surface"]
+        self._edge_colour.rgba = palette["edge"]
         self._badge_colour.rgba = palette[self.badge_bg] if self.badge else (0, 0, 0, 0)
         self._badge.tone = f"on_{self.badge_bg}" if self.badge_bg != "accent" else "on_accent"
 
@@ -76,7 +93,12 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
         self._title.txt = self.title
         self._subtitle.txt = self.subtitle
         self._badge.txt = self.badge
+        self._side.txt = self.side
         self._badge.opacity = 1 if self.badge else 0
+        # Without a badge it takes no room, so the distance sits level with the title and subtitle.
+        self._badge.auto_height = bool(self.badge)
+        if not self.badge:
+            self._badge.height = 0
         self._paint()
 
     def on_release(self):
@@ -85,13 +107,13 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
 
 
 class SectionRow(RecycleDataViewBehavior, KLabel):
-    """A heading between groups of rows ('Running now', 'Later today')."""
+    """A heading between groups of rows ('Running now', 'Later today'); a long one wraps."""
 
     title = StringProperty("")
     row_size = ListProperty([None, 0])
 
     def __init__(self, **kwargs):
-        super().__init__(size_role="heading", bold=True, tone="accent", wrap=False, auto_height=False, **kwargs)
+        super().__init__(size_role="heading", bold=True, tone="accent", auto_height=False, **kwargs)
 
     def refresh_view_attrs(self, rv, index, data):
         super().refresh_view_attrs(rv, index, data)
@@ -114,17 +136,49 @@ class RowList(KRecycleView):
         layout.key_size = "row_size"  # rows and section headings differ in height
         layout.key_viewclass = "viewclass"
         layout.viewclass = "ListRow"
+        self._relayout = Clock.create_trigger(lambda dt: self.refresh_from_data(), -1)
+        self.bind(width=self._measure_rows)
+        followers.follow(app, self, sizes=self._measure_rows)  # weakly (kiosk/ui/follow.py)
         self.add_widget(layout)
         self.layout_manager = layout
 
     def show(self, rows: list[dict]) -> None:
-        app = App.get_running_app()
-        row_h = round(app.touch_px * 1.3)
-        section_h = round(app.sizes["heading"] * 1.9)
-        for row in rows:
-            row.setdefault("row_size", (None, section_h if row.get("viewclass") == "SectionRow" else row_h))
         self.data = rows
+        self._measure_rows()
         self.scroll_y = 1
+
+    def _measure_rows(self, *args) -> None:
+        """Each row as tall as its wrapped text at this width and text size (kept in the row's data, so a
+        list that shows the same rows again measures nothing)."""
+        app = App.get_running_app()
+        sizes, width = app.sizes, self.width - self.bar_width
+        key = (round(width), sizes["body"], sizes["small"], sizes["heading"], app.touch_px)
+        if width < 200:
+            return  # not laid out yet: measured when the list gets its width
+        for row in self.data:
+            if row.get("_measured") != key:
+                row["row_size"] = (None, row_height(row, width, sizes, app.touch_px, app.scale))
+                row["_measured"] = key
+        self._relayout()
+
+    def relayout(self) -> None:
+        self._relayout()
+
+
+def row_height(row: dict, width: float, sizes: dict, touch_px: float, scale: float) -> int:
+    if row.get("viewclass") == "SectionRow":
+        return round(wrapped_height(row["title"], sizes["heading"], True, width) + sizes["heading"] * 0.9)
+    side_w = round(SIDE_WIDTH * scale)
+    text_w = width - 2 * ROW_PAD[0] - ROW_SPACING - side_w
+    texts = wrapped_height(row["title"], sizes["body"], True, text_w)
+    if row.get("subtitle"):
+        texts += TEXT_GAP + wrapped_height(row["subtitle"], sizes["small"], False, text_w)
+    side = 0.0
+    if row.get("badge"):
+        side += wrapped_height(row["badge"], sizes["small"], True, side_w - 16) + 12
+    if row.get("side"):
+        side += SIDE_GAP + wrapped_height(row["side"], sizes["body"], True, side_w)
+    return round(max(touch_px, max(texts, side) + 2 * ROW_PAD[1] + 4))
 
 
 # RecycleView finds view classes by name through the Factory.
@@ -137,6 +191,6 @@ def section(title: str) -> dict:
 
 
 def row(title: str, subtitle: str = "", *, target: str = "", item_id: str = "", badge: str = "",
-        badge_bg: str = "open", highlight: bool = False) -> dict:
+        badge_bg: str = "open", highlight: bool = False, side: str = "") -> dict:
     return {"viewclass": "ListRow", "title": title, "subtitle": subtitle, "target": target, "item_id": item_id,
-            "badge": badge, "badge_bg": badge_bg, "highlight": highlight}
+            "badge": badge, "badge_bg": badge_bg, "highlight": highlight, "side": side}

@@ -15,6 +15,49 @@ from kiosk import bidi
 from kiosk.ui.follow import followers
 
 
+# The width of the rim that sets a control off from the page (theme.EDGE_PAIRS).
+EDGE_PX = 3
+
+
+_WORD_WIDTHS: dict[tuple, float] = {}
+
+
+def _extent(word: str, font_size: float, bold: bool) -> tuple[float, float]:
+    key = (word, font_size, bold)
+    size = _WORD_WIDTHS.get(key)
+    if size is None:
+        if len(_WORD_WIDTHS) > 50_000:
+            _WORD_WIDTHS.clear()
+        size = _WORD_WIDTHS[key] = CoreLabel(font_size=font_size, bold=bold).get_extents(word)
+    return size
+
+
+def text_width(text: str, font_size: float, bold: bool) -> float:
+    """The width of `text` on one line."""
+    return _extent(text, font_size, bold)[0]
+
+
+def wrapped_height(text: str, font_size: float, bold: bool, width: float) -> float:
+    """The height `text` takes when a KLabel wraps it at `width`, without rendering a texture: a list of
+    2,000 rows is measured word by word from a cache instead of drawn twice."""
+    if not text:
+        return 0.0
+    room = max(1.0, width * 0.95)  # a little slack: Kivy and the right-to-left wrapper measure slightly wider
+    space = _extent(" ", font_size, bold)[0]
+    line_h = _extent("Ág", font_size, bold)[1]
+    lines, used = 1, 0.0
+    for word in text.split():
+        w = _extent(word, font_size, bold)[0]
+        if used and used + space + w <= room:
+            used += space + w
+            continue
+        if used:
+            lines += 1
+        lines += int(w // room)  # a word wider than the line is broken inside
+        used = w % room if w > room else w
+    return lines * line_h
+
+
 def has_rtl_letters(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
@@ -83,10 +126,13 @@ class KLabel(Label):
         if has_rtl_letters(self.txt):
             if self.wrap and self.width > 10:
                 # A small margin: Kivy must never re-wrap a line that is already in display order.
-                self.text = bidi.wrap_display(self.txt, inner * 0.96, self._measure)
+                # Kivy wraps inside the padding: lines wider than that would be wrapped again, out of order.
+                room = inner - self.padding[0] - self.padding[2]
+                self.text = bidi.wrap_display(self.txt, room * 0.96, self._measure)
             elif self.width > 10:
                 self.shorten = False  # cut in reading order before reordering, not by Kivy afterwards
-                self.text = bidi.truncate_display(self.txt, inner * 0.96, self._measure)
+                room = inner - self.padding[0] - self.padding[2]
+                self.text = bidi.truncate_display(self.txt, room * 0.96, self._measure)
             else:
                 self.text = bidi.display(self.txt)
         else:
@@ -99,6 +145,8 @@ class KButton(ButtonBehavior, KLabel):
 
     bg = StringProperty("surface")
     bg_colour = ListProperty([0, 0, 0, 0])
+    edge_colour = ListProperty([0, 0, 0, 0])
+    edge_px = NumericProperty(EDGE_PX)
     min_height = NumericProperty(0)
     radius = NumericProperty(14)
 
@@ -128,6 +176,7 @@ class KButton(ButtonBehavior, KLabel):
         if self.state == "down" and self.bg != "surface":
             colour = [c * 0.8 for c in colour[:3]] + [1]
         self.bg_colour = colour
+        self.edge_colour = list(app.palette["edge"])
 
     def _fit_height(self, *args):
         if self.auto_height:

@@ -1,0 +1,134 @@
+"""Checks a passer-by's eyes would make, on the real window: cut or overflowing text, contrast read back
+from the rendered pixels, and where widgets sit (for right-to-left mirroring)."""
+from __future__ import annotations
+
+from kiosk.ui.theme import contrast_ratio
+from tests.ui.harness import walk
+
+# The map draws its own labels on the canvas (street names, markers); everything else is a KLabel.
+SKIP_UNDER = ("MapView",)
+
+
+def on_screen(widget, whole: bool = False) -> bool:
+    """Shown in the window (`whole`: all of it, not scrolled partly out of its viewport)."""
+    from kivy.core.window import Window
+
+    if widget.get_root_window() is None or widget.width < 2 or widget.height < 2:
+        return False
+    node = widget
+    while node is not None and node is not Window:  # the window is its own parent
+        if node.opacity == 0 or type(node).__name__ in SKIP_UNDER:
+            return False
+        node = node.parent
+    x, y = widget.to_window(*widget.pos)
+    if not (x < Window.width and y < Window.height and x + widget.width > 0 and y + widget.height > 0):
+        return False
+    # Within every scrolling viewport above it, not scrolled out of sight (and clipped there).
+    from kivy.uix.scrollview import ScrollView
+
+    node = widget.parent
+    while node is not None and node is not Window:
+        if isinstance(node, ScrollView):
+            vx, vy = node.to_window(*node.pos)
+            if y + widget.height <= vy + 1 or y >= vy + node.height - 1:
+                return False
+            if whole and (y < vy - 1 or y + widget.height > vy + node.height + 1
+                          or x < vx - 1 or x + widget.width > vx + node.width + 1):
+                return False
+        node = node.parent
+    return True
+
+
+def visible_labels(root, whole: bool = False):
+    from kiosk.ui.widgets.text import KLabel
+
+    return [w for w in walk(root) if isinstance(w, KLabel) and w.txt and on_screen(w, whole)]
+
+
+def _inside_scroller(widget) -> bool:
+    from kivy.uix.scrollview import ScrollView
+
+    from kivy.core.window import Window
+
+    node = widget.parent
+    while node is not None and node is not Window:
+        if isinstance(node, ScrollView):
+            return True
+        node = node.parent
+    return False
+
+
+def cut_labels(root) -> list[str]:
+    """Labels whose text is not all there to read: shortened with '…', or drawn taller than their box, or
+    pushed out of the box that holds them (a row too short for its wrapped lines)."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kivy.core.window import Window
+
+    problems = []
+    for label in visible_labels(root):
+        bottom, top = label.to_window(label.x, label.y)[1], label.to_window(label.x, label.top)[1]
+        if not _inside_scroller(label) and (top > Window.height + 2 or bottom < -2):
+            problems.append(f"outside the window ({bottom:.0f}-{top:.0f}): {label.txt!r}")
+            continue
+        if label.shorten:
+            full = label._measure(label.text) + label.padding[0] + label.padding[2]
+            if full > label.width + 2:
+                problems.append(f"cut to fit {label.width:.0f} px of {full:.0f} px: {label.txt!r}")
+                continue
+        if label.texture_size[1] > label.height + 2:
+            problems.append(f"{label.texture_size[1]:.0f} px of text in {label.height:.0f} px: {label.txt!r}")
+            continue
+        box = label.parent
+        if isinstance(box, BoxLayout) and not _inside_scroller(label) and (
+                label.y < box.y - 2 or label.top > box.top + 2):
+            problems.append(f"out of its box ({label.y:.0f}-{label.top:.0f} in {box.y:.0f}-{box.top:.0f}): {label.txt!r}")
+    return problems
+
+
+def window_pixels():
+    """The window as a Pillow image, top row first."""
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+
+    width, height = Window.size
+    data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+    return Image.frombytes("RGB", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+
+
+def _rgb(pixel) -> tuple:
+    return tuple(c / 255 for c in pixel[:3]) + (1.0,)
+
+
+def pixel_at(image, x: float, y: float):
+    """The pixel at window coordinates (origin bottom left, as Kivy counts)."""
+    return image.getpixel((int(x), image.height - 1 - int(y)))
+
+
+def edge_contrast(image, widget) -> float:
+    """Rendered contrast between a control's left edge and the page just beside it."""
+    x, y = widget.to_window(widget.x, widget.center_y)
+    rim = pixel_at(image, x + 1, y)
+    page = pixel_at(image, x - 5, y)
+    return contrast_ratio(_rgb(rim), _rgb(page))
+
+
+def text_contrast(image, label) -> float:
+    """Rendered contrast of a label: its commonest colour is the ground, the pixel farthest from it the ink."""
+    from kivy.core.window import Window
+
+    tw, th = label.texture_size
+    cx, cy = label.to_window(*label.center)
+    left, right = max(0, int(cx - tw / 2)), min(Window.width, int(cx + tw / 2))
+    bottom, top = max(0, int(cy - th / 2)), min(Window.height, int(cy + th / 2))
+    crop = image.crop((left, image.height - top, right, image.height - bottom))
+    colours = crop.getcolors(maxcolors=1 << 20) or []
+    if not colours:
+        return 21.0
+    ground = _rgb(max(colours)[1])
+    return max(contrast_ratio(_rgb(colour), ground) for _, colour in colours)
+
+
+def centre_x(widget) -> float:
+    return widget.to_window(*widget.center)[0]

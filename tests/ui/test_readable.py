@@ -1,0 +1,195 @@
+"""Every passer-by can read it (issue 17): where the terminal stands, Help built around the emergency,
+nothing cut, edges and text with enough contrast in the rendered pixels, no third language, Arabic
+mirrored. Each check walks the real screens in the real window."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from kivy.core.window import Window
+
+from kiosk.ui.widgets.rows import ListRow
+from kiosk.ui.widgets.text import KButton
+from tests.ui.harness import FIXTURES, find_button, frames, tap, texts, visible_rows, walk
+from tests.ui.readability import (centre_x, cut_labels, edge_contrast, on_screen, text_contrast, visible_labels,
+                                  window_pixels)
+
+LANGUAGES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
+SCREENS = [("home", {}), ("today", {}), ("shops", {}), ("discover", {}), ("search", {}), ("help", {}),
+           ("place", {"item": "buchhandlung-seitenwind"}), ("event", {"item": "weihnachtsmarkt"}), ("feedback", {})]
+
+
+def show(app, name: str, lang: str = "de", **params):
+    app.set_language(lang)
+    assert app.go(name, **params), name
+    frames(4)
+    return app.current()
+
+
+def test_every_screen_says_where_the_terminal_stands(app):
+    for name, params in SCREENS:
+        screen = show(app, name, "de", **params)
+        if name == "help":
+            continue
+        assert screen.frame.where.txt == "Sie sind hier: Reinoldikirche, Ostenhellweg 2, 44135 Dortmund", name
+        assert on_screen(screen.frame.where), name
+    uk = show(app, "today", "uk")
+    # A translated name comes with the name on the sign, which is what a caller says to 112.
+    assert uk.frame.where.txt == "Ви тут: Церква Святого Райнольда (Reinoldikirche), Ostenhellweg 2, 44135 Dortmund"
+
+
+def test_help_puts_the_emergency_first_within_reach(app):
+    help_screen = show(app, "help", "en")
+    assert help_screen.here_name.txt == "St Reinold's Church (Reinoldikirche)"
+    assert help_screen.here_address.txt == "Ostenhellweg 2, 44135 Dortmund"
+    assert help_screen.here_name.font_size >= app.sizes["title"]
+    cards = help_screen.cards.cards
+    assert [c.number.txt for c in cards] == ["112", "110"]
+    assert all(c.number.font_size >= app.sizes["clock"] for c in cards)
+    # The emergency and the ways to help lie in the lower two thirds, out of no one's reach.
+    for card in cards:
+        assert card.to_window(card.x, card.top)[1] <= Window.height * 2 / 3 + 8
+    rows = visible_rows(help_screen)
+    nearest = [(r.title, r.item_id, r.target) for r in rows[:2]]
+    assert nearest == [("Nearest: Pharmacy", "apotheke-markt", "route"), ("Nearest: Toilet", "wc-hansaplatz", "route")]
+    assert "on foot" in rows[0].subtitle
+    # Only a place with opening hours says "Open" (not the 24/7 toilet or helplines); 110 is a card, not a row.
+    assert [r.title for r in rows if r.badge] == ["0231 555 0100 · Markt-Apotheke"]
+    assert not any("110" in r.title for r in rows)
+    tap(rows[0])
+    assert app.current().name == "route" and app.current().params["item"] == "apotheke-markt"
+
+
+def test_the_nearest_pharmacy_is_one_that_is_open(app, clock):
+    from datetime import datetime
+
+    clock.value = datetime.fromisoformat("2026-11-26T21:00:00+01:00")  # the fixture's pharmacy closes at 20:00
+    app.touched()
+    rows = visible_rows(show(app, "help", "en"))
+    assert rows[0].title == "Nearest: Pharmacy" and rows[0].badge == ""
+    assert rows[0].subtitle.startswith("Markt-Apotheke · Opens tomorrow at 08:00")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_label_is_cut(app, lang):
+    problems = []
+    for name, params in SCREENS:
+        screen = show(app, name, lang, **params)
+        problems += [f"{name}: {p}" for p in cut_labels(screen)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["de", "uk", "pl", "ar"])
+def test_larger_text_reflows_instead_of_cutting(app, lang):
+    app.large_text = True
+    try:
+        problems = []
+        for name, params in SCREENS:
+            screen = show(app, name, lang, **params)
+            problems += [f"{name}: {p}" for p in cut_labels(screen)]
+    finally:
+        app.large_text = False
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_controls_and_text_stand_out_in_the_rendered_pixels(app, high_contrast):
+    app.high_contrast = high_contrast
+    try:
+        edges, inks = [], []
+        for name, params in SCREENS:
+            screen = show(app, name, "de", **params)
+            image = window_pixels()
+            for widget in walk(screen):
+                if isinstance(widget, (KButton, ListRow)) and on_screen(widget, whole=True) and widget.width > 40 \
+                        and not widget.disabled:  # WCAG 1.4.11 exempts inactive controls
+                    x = widget.to_window(widget.x, 0)[0]
+                    if x >= 8:  # a control at the window's edge has no page beside it to compare with
+                        ratio = edge_contrast(image, widget)
+                        if ratio < 3.0:
+                            edges.append(f"{name}: {type(widget).__name__} {getattr(widget, 'txt', '')!r} {ratio:.2f}")
+            for label in visible_labels(screen, whole=True):
+                if label.texture_size[0] > 4 and label.texture_size[1] > 4 and not label.disabled:
+                    ratio = text_contrast(image, label)
+                    if ratio < 4.5:
+                        inks.append(f"{name}: {label.txt!r} {ratio:.2f}")
+    finally:
+        app.high_contrast = False
+    assert not edges, "edges under 3:1 (WCAG 1.4.11):\n" + "\n".join(edges)
+    assert not inks, "text under 4.5:1 (WCAG 1.4.3):\n" + "\n".join(inks)
+
+
+def _english_only_strings() -> set[str]:
+    """The fixture feed's English texts that differ from the German on the signs."""
+    feed = json.loads((FIXTURES / "feed.json").read_text(encoding="utf-8"))
+    found = set()
+
+    def visit(node):
+        if isinstance(node, dict):
+            if "en" in node and "de" in node and isinstance(node["en"], str) and node["en"] != node["de"]:
+                found.add(node["en"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(feed)
+    return found
+
+
+def _english_ui_words(lang: str) -> set[str]:
+    """The UI's English words that `lang` says differently ("Open" is Dutch too)."""
+    from babel.messages.pofile import read_po
+
+    from tests.ui.test_theme_and_catalogs import ROOT
+
+    with (ROOT / "locales" / lang / "LC_MESSAGES" / "kiosk.po").open("rb") as f:
+        catalog = read_po(f)
+    return {m.id for m in catalog if m.id and isinstance(m.id, str) and m.string != m.id and "{" not in m.id}
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "uk", "pl", "nl"])
+def test_no_visible_string_in_a_third_language(app, lang):
+    """A visitor reads their language or the sign's (German), never English they did not choose."""
+    english = _english_only_strings() | _english_ui_words(lang)
+    found = []
+    for name, params in SCREENS:
+        screen = show(app, name, lang, **params)
+        for text in texts(screen):
+            hits = [e for e in english if e == text or (len(e) > 12 and e in text)]
+            if hits:
+                found.append(f"{name}: {text!r} has {hits}")
+    assert not found, "\n".join(found)
+
+
+def test_arabic_layouts_are_mirrored(app):
+    def positions(lang):
+        home = show(app, "home", lang)
+        spots = {f"tile {n}": centre_x(t) for n, t in home.tiles.items()}
+        spots.update({f"language {t.txt}": centre_x(t) for t in walk(home) if isinstance(t, KButton)
+                      and t.txt in ("Deutsch", "English", "Türkçe", "Polski")})
+        help_screen = show(app, "help", lang)
+        spots["help card 112"] = centre_x(help_screen.cards.cards[0])
+        spots["help back"] = centre_x(help_screen.frame.nav.back)
+        spots["help button"] = centre_x(help_screen.frame.nav.help)
+        row = visible_rows(help_screen)[0]
+        spots["row side"] = centre_x(row._side_box)
+        return spots
+
+    ltr, rtl = positions("de"), positions("ar")
+    wrong = {k: (ltr[k], rtl[k]) for k in ltr if abs(rtl[k] - (Window.width - ltr[k])) > 4}
+    assert not wrong, f"not mirrored in Arabic (German x, Arabic x): {wrong}"
+
+
+def test_every_kind_and_category_of_the_demo_has_a_name(app):
+    from kiosk.ui.labels import CATEGORIES, KINDS
+    from tests.ui.test_theme_and_catalogs import ROOT
+
+    feed = json.loads((ROOT / "assets" / "demo" / "feed.json").read_text(encoding="utf-8"))
+    kinds = {p["kind"] for p in feed["places"]}
+    categories = {p["category"] for p in feed["places"] if p.get("category")}
+    assert kinds <= set(KINDS), kinds - set(KINDS)
+    assert categories <= set(CATEGORIES), categories - set(CATEGORIES)
+    app.set_language("de")
+    assert find_button(show(app, "discover", "de"), "Sehenswertes")
