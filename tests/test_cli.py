@@ -112,7 +112,8 @@ def french_city(tmp_path, keypair) -> str:
 def test_lang_defaults_to_the_citys_language_and_refuses_one_nobody_has(french_city):
     assert [r["title"] for r in run_json("search", "gare", "--data-dir", french_city, "--json")] == ["Gare centrale"]
     assert run_json("search", "gare", "--data-dir", french_city, "--lang", "en", "--json")[0]["title"] == "Central station"
-    assert run_json("search", "gare", "--data-dir", french_city, "--lang", "tr", "--json")[0]["title"] == "Central station"
+    # No Turkish content: the sign's French, never English as a third language (docs/ui.md).
+    assert run_json("search", "gare", "--data-dir", french_city, "--lang", "tr", "--json")[0]["title"] == "Gare centrale"
     refused = CliRunner().invoke(main, ["search", "gare", "--data-dir", french_city, "--lang", "xx"])
     assert refused.exit_code == 2
     assert ("'xx' is neither a language of this city's content (fr, en) nor of the interface "
