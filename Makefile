@@ -11,11 +11,16 @@ $(SETUP): pyproject.toml tools/setup.sh
 run: $(SETUP)
 	$(VENV)/bin/kiosk run
 
+# The catalogs are compiled on every run: after a pull the .po files may be newer than the .mo files.
+CATALOGS := $(PY) -m babel.messages.frontend compile --domain kiosk --directory locales --use-fuzzy >/dev/null 2>&1
+
 test: $(SETUP)
+	$(CATALOGS)
 	$(PY) -m pytest -q
 
 # The whole suite with the clock moved: +1 and +3 years, both DST nights, 29 February 2028 (docs/testing.md).
 test-future: $(SETUP)
+	$(CATALOGS)
 	sh tools/test_future.sh
 
 # Thousands of mutated feeds through validate, apply, events, places, search and route (docs/robustness.md).
