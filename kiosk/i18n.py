@@ -12,6 +12,12 @@ from typing import Mapping
 
 from babel import Locale, UnknownLocaleError
 
+
+def N_(msgid: str) -> str:
+    """Marks a msgid for extraction (Babel's default keyword) where it is translated later."""
+    return msgid
+
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "kiosk"
 UI_LANGUAGES = ("de", "en", "tr", "ar", "uk", "pl", "nl")

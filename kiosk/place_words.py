@@ -6,12 +6,7 @@ so search finds it by these words in every UI language and the common European o
 """
 from __future__ import annotations
 
-from kiosk.i18n import UI_LANGUAGES, translator
-
-
-def N_(msgid: str) -> str:
-    """Marks a msgid for extraction; translated where it is shown."""
-    return msgid
+from kiosk.i18n import UI_LANGUAGES, N_, translator
 
 
 KINDS = {

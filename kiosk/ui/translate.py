@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kivy.event import Observable
 
-from kiosk.i18n import translator
+from kiosk.i18n import N_, translator  # noqa: F401  (N_ is imported from here by the screens)
 
 
 class Translator(Observable):
@@ -74,8 +74,3 @@ def tr_txt(widget, msgid: str, **fields):
     """Set widget.txt to a UI string now and after every language switch; returns the widget."""
     bound.bind(widget, msgid, **fields)
     return widget
-
-
-def N_(msgid: str) -> str:
-    """Marks a UI string for extraction (Babel's default keyword) where it is translated later."""
-    return msgid
