@@ -90,3 +90,10 @@ DESK_LOGIN_LOCK_SECONDS = int(os.environ.get("DESK_LOGIN_LOCK_SECONDS", 15 * 60)
 DESK_WEB_ROOT = Path(os.environ.get("DESK_WEB_ROOT", DATA_DIR / "site"))
 DESK_SIGNING_KEY = Path(os.environ.get("DESK_SIGNING_KEY", DATA_DIR / "keys" / "feed-signing.key"))
 DESK_MEDIA_DIR = Path(os.environ.get("DESK_MEDIA_DIR", DATA_DIR / "media"))
+
+# Sources re-imported through sync/build by `kiosk-desk import_sources` (desk/content/sources.py), e.g. from a timer.
+DESK_SOURCE_OSM = os.environ.get("DESK_SOURCE_OSM", "")
+DESK_SOURCE_BBOX = os.environ.get("DESK_SOURCE_BBOX", "")
+DESK_SOURCE_BOUNDARY = os.environ.get("DESK_SOURCE_BOUNDARY", "")
+DESK_SOURCE_CALENDARS = os.environ.get("DESK_SOURCE_CALENDARS", "").split()
+DESK_SOURCE_PLACES_CSV = os.environ.get("DESK_SOURCE_PLACES_CSV", "")

@@ -106,9 +106,17 @@ class PublicationAdmin(admin.ModelAdmin):
 
 @admin.register(SourceContent)
 class SourceContentAdmin(admin.ModelAdmin):
-    list_display = ("origin", "imported_at")
-    readonly_fields = ("origin", "imported_at", "city")
-    exclude = ("map", "places", "share")
+    list_display = ("origin", "imported_at", "place_count", "event_count")
+    readonly_fields = ("origin", "imported_at", "place_count", "event_count", "report", "city")
+    exclude = ("map", "places", "share", "events")
+
+    @admin.display(description=_("places"))
+    def place_count(self, obj) -> int:
+        return len(obj.places)
+
+    @admin.display(description=_("events from calendars"))
+    def event_count(self, obj) -> int:
+        return len(obj.events)
 
     def has_add_permission(self, request):
         return False

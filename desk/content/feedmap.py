@@ -142,8 +142,10 @@ def base_input() -> dict:
     """Everything the desk holds, as the `base.json` that `kiosk-feed build` reads (sync/build/assemble.py)."""
     source = sources()
     zone = ZoneInfo(source.city["timezone"])
-    base = {"city": source.city, "places": place_objects(source), "events": [event_object(e, zone) for e in
-                                                                             Event.objects.all()]}
+    events = [event_object(e, zone) for e in Event.objects.all()]
+    own = {event["id"] for event in events}
+    events += [event for event in source.events if event["id"] not in own]  # calendars' events; the desk's own win
+    base = {"city": source.city, "places": place_objects(source), "events": events}
     if source.map:
         base["map"] = source.map
     if source.share:
