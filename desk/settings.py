@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "desk.content.csp.ContentSecurityPolicy",
 ]
 ROOT_URLCONF = "desk.urls"
 TEMPLATES = [{
@@ -72,6 +73,8 @@ TIME_ZONE = os.environ.get("DESK_TIME_ZONE", "Europe/Berlin")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DESK_STATIC_ROOT", DATA_DIR / "static"))
+# The kiosk map (desk/content/static/desk/kiosk_map.js) uses the Leaflet the take-along page vendors: no CDN.
+STATICFILES_DIRS = [("leaflet", PACKAGE_DIR.parent / "assets" / "share" / "vendor" / "leaflet")]
 
 # Sessions end after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("DESK_SESSION_SECONDS", 8 * 3600))

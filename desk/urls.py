@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/publish/", admin.site.admin_view(views.publish), name="desk-publish"),
     path("admin/preview/", admin.site.admin_view(views.preview_screens), name="desk-preview"),
     path("admin/preview/<str:name>", admin.site.admin_view(views.preview_image), name="desk-preview-image"),
+    path("admin/city-map.json", admin.site.admin_view(views.city_map), name="desk-city-map"),
     path("admin/hours-check/", admin.site.admin_view(views.hours_check), name="desk-hours-check"),
     path("admin/", admin.site.urls),
 ]

@@ -96,7 +96,7 @@ def _read(feed_path: Path) -> dict:
 
 def preview(feed_path: Path, out_dir: Path, *, moments: list[datetime], langs: list[str] | None = None,
             screens: tuple[str, ...] = DEFAULT_SCREENS, command: list[str] | None = None,
-            timeout_s: float = SCREEN_TIMEOUT_S) -> PreviewResult:
+            timeout_s: float = SCREEN_TIMEOUT_S, kiosk_id: str | None = None) -> PreviewResult:
     """Render every screen for every moment and language into `out_dir`, with index.html."""
     feed_path = Path(feed_path)
     feed = _read(feed_path)
@@ -107,7 +107,7 @@ def preview(feed_path: Path, out_dir: Path, *, moments: list[datetime], langs: l
     result = PreviewResult(out_dir)
     with tempfile.TemporaryDirectory(prefix="kiosk-preview-") as work_name:
         work = Path(work_name)
-        data_dir, config = _terminal(feed_path, feed, work, moments[0])
+        data_dir, config = _terminal(feed_path, feed, work, moments[0], kiosk_id)
         environment = {**os.environ, "KIVY_HOME": str(work / "kivy"), "KIVY_NO_ARGS": "1"}
         unavailable: set[str] = set()
         for moment in moments:
@@ -134,8 +134,9 @@ def _default_langs(city: dict) -> list[str]:
     return [default] + (["en"] if "en" in city["locales"] and default != "en" else [])
 
 
-def _terminal(feed_path: Path, feed: dict, work: Path, now: datetime) -> tuple[Path, Path]:
-    """A data folder holding the applied feed, and a terminal configuration that trusts it."""
+def _terminal(feed_path: Path, feed: dict, work: Path, now: datetime,
+              kiosk_id: str | None = None) -> tuple[Path, Path]:
+    """A data folder holding the applied feed, and a terminal configuration (as kiosk `kiosk_id`) that trusts it."""
     key = signing.generate_key()
     public = signing.public_key_b64(key)
     source = work / "feed"
@@ -155,7 +156,10 @@ def _terminal(feed_path: Path, feed: dict, work: Path, now: datetime) -> tuple[P
     except service.SyncFailed as exc:
         raise PreviewError(f"the feed could not be applied the way a terminal applies it: {exc}") from None
     city = feed["city"]
-    kiosk = feed["kiosks"][0]["id"] if feed.get("kiosks") else None
+    kiosks = [item["id"] for item in feed.get("kiosks", [])]
+    if kiosk_id is not None and kiosk_id not in kiosks:
+        raise PreviewError(f"the feed has no kiosk {kiosk_id!r}; it has {', '.join(kiosks) or 'none'}")
+    kiosk = kiosk_id or (kiosks[0] if kiosks else None)
     lines = [
         f"feed_url = {_toml(str(copy))}",
         f"public_keys = [{_toml(public)}]",

@@ -18,6 +18,15 @@ NOW = datetime(2026, 11, 26, 16, 30, tzinfo=timezone.utc)
 DEMO = Path(__file__).resolve().parents[1] / "assets" / "demo" / "feed.json"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Outside a request the desk speaks its default, German; the words asserted are the English ones."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def client(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the words asserted are the English ones
@@ -318,3 +327,46 @@ def test_publishing_what_was_imported_changes_nothing_but_image_file_names(desk,
     shutil.copy(DEMO, desk["site"] / "feed.json")  # the demo is live
     made = publish(user(django_user_model, "paul", "publisher"), NOW)
     assert made.diff and all("image.url" in line for line in made.diff.splitlines()), made.diff  # hash names
+
+
+def test_content_the_build_would_leave_out_publishes_nothing_and_is_listed(desk, django_user_model):
+    from desk.content.models import Campaign, Event
+    from desk.content.publish import PublishRefused, publish
+
+    Event.objects.filter(feed_id="weihnachtsbaum-illumination").update(place_id="abgerissenes-kaufhaus")
+    Campaign.objects.filter(feed_id="zwischennutzung").update(place_ids=["gibt-es-nicht"])
+    with pytest.raises(PublishRefused) as refused:
+        publish(user(django_user_model, "paul", "publisher"), NOW)
+    assert "would not get all of the content" in str(refused.value)
+    lines = refused.value.problems
+    assert "a place it refers to is not among the places (the reference would be removed): event " \
+           "weihnachtsbaum-illumination: place_id abgerissenes-kaufhaus" in lines, lines
+    assert any("campaign none of whose shops" in line and "zwischennutzung" in line for line in lines), lines
+    assert not (desk["site"] / "feed.json").exists()
+
+
+def test_the_changes_and_refusals_speak_the_publishers_language(desk, django_user_model):
+    from django.utils import translation
+
+    from desk.content.models import Event
+    from desk.content.publish import PublishRefused, preview, publish
+
+    with translation.override("de"):
+        made = preview(NOW)
+        assert made.summary.startswith("Änderungen: Orte:") and made.diff_lines[0].startswith("Ort neu: ")
+        Event.objects.filter(feed_id="weihnachtsbaum-illumination").update(place_id="abgerissenes-kaufhaus")
+        with pytest.raises(PublishRefused) as refused:
+            publish(user(django_user_model, "paul", "publisher"), NOW)
+    assert str(refused.value).startswith("Nichts wurde veröffentlicht")
+    assert refused.value.problems[0].startswith("ein Ort, auf den verwiesen wird, fehlt")
+
+
+def test_every_page_carries_a_strict_content_security_policy(editor):
+    policy = editor.get("/admin/content/event/add/")["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "style-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "http" not in policy  # no inline code, no other origin (no CDN)
+
+
+def test_the_kiosk_map_gets_the_citys_own_map(editor):
+    answer = editor.get("/admin/city-map.json").json()
+    assert answer["type"] == "FeatureCollection" and len(answer["features"]) > 100

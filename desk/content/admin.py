@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.content import forms
 from desk.content.logins import RateLimitedLoginForm
-from desk.content.models import Campaign, Event, Kiosk, Notice, Page, PlaceOverlay, Publication, SourceContent
+from desk.content.models import (Campaign, Event, HelpContact, Kiosk, Notice, Page, PlaceOverlay, Publication,
+                                 SourceContent)
 
 admin.site.login_form = RateLimitedLoginForm
 admin.site.site_header = _("Content desk")
@@ -66,10 +67,18 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ("feed_id", localized("title", _("title")), "valid_from", "valid_until", missing_translations)
 
 
+class HelpContactInline(admin.StackedInline):
+    model = HelpContact
+    form = forms.HelpContactForm
+    extra = 0
+    verbose_name_plural = _("help contacts (listed on the page, with their numbers)")
+
+
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
     form = forms.LocalizedForm
     fields = ("feed_id", "title", "body")
+    inlines = [HelpContactInline]
     list_display = ("feed_id", localized("title", _("title")), missing_translations)
 
 
@@ -85,6 +94,7 @@ class PlaceOverlayAdmin(admin.ModelAdmin):
 class KioskAdmin(admin.ModelAdmin):
     form = forms.LocalizedForm
     fields = ("feed_id", "name", "lat", "lon", "heading")
+    change_form_template = "desk/kiosk_change_form.html"  # position and heading on a small map
     list_display = ("feed_id", localized("name", _("name")), "lat", "lon", "heading")
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone as dj_timezone
 
-from desk.content.models import Campaign, Event, Kiosk, Notice, Page, PlaceOverlay, SourceContent
+from desk.content.models import Campaign, Event, HelpContact, Kiosk, Notice, Page, PlaceOverlay, SourceContent
 
 EVENT_FIELDS = {"id", "title", "summary", "category", "start", "end", "rrule", "exdates", "place_id", "url", "free"}
 OVERLAY_FIELDS = ("owner_run", "labels", "description", "opening_hours")
@@ -91,8 +91,12 @@ def import_feed(feed: dict, origin: str) -> dict[str, int]:
             valid_until=datetime.fromisoformat(item["until"]), weight=item.get("weight"),
             extra=_rest(item, {"id", "title", "text", "place_ids", "from", "until", "weight"}))
     for item in feed.get("pages", []):
-        Page.objects.create(feed_id=item["id"], title=text(item["title"], default),
-                            body=text(item["body"], default), extra=_rest(item, {"id", "title", "body"}))
+        page = Page.objects.create(feed_id=item["id"], title=text(item["title"], default),
+                                   body=text(item["body"], default), extra=_rest(item, {"id", "title", "body", "contacts"}))
+        for position, contact in enumerate(item.get("contacts", [])):
+            HelpContact.objects.create(page=page, position=position, name=text(contact["name"], default),
+                                       phone=contact.get("phone", ""), place_id=contact.get("place_id", ""),
+                                       hours=contact.get("hours", ""), note=text(contact.get("note"), default))
     return {"places": len(places), "kiosks": len(kiosks), "events": Event.objects.count(),
             "notices": Notice.objects.count(), "campaigns": Campaign.objects.count(), "pages": Page.objects.count(),
             "Qualitätsroute entries": PlaceOverlay.objects.count()}
@@ -154,7 +158,7 @@ def base_input() -> dict:
                       for k in Kiosk.objects.all()]
     base["notices"] = [notice_object(n, zone) for n in Notice.objects.prefetch_related("kiosks")]
     base["campaigns"] = [campaign_object(c, zone) for c in Campaign.objects.all()]
-    base["pages"] = [{**p.extra, "id": p.feed_id, "title": p.title, "body": p.body} for p in Page.objects.all()]
+    base["pages"] = [page_object(p) for p in Page.objects.prefetch_related("contacts")]
     return base
 
 
@@ -177,4 +181,20 @@ def campaign_object(campaign: Campaign, zone: ZoneInfo) -> dict:
         item["text"] = campaign.text
     if campaign.weight:
         item["weight"] = campaign.weight
+    return item
+
+
+def page_object(page: Page) -> dict:
+    item = {**page.extra, "id": page.feed_id, "title": page.title, "body": page.body}
+    contacts = [contact_object(c) for c in page.contacts.all()] if page.pk else []
+    if contacts:
+        item["contacts"] = contacts
+    return item
+
+
+def contact_object(contact: HelpContact) -> dict:
+    item = {"name": contact.name}
+    optional = {"phone": contact.phone.strip(), "place_id": contact.place_id, "hours": contact.hours.strip(),
+                "note": contact.note}
+    item.update({key: value for key, value in optional.items() if value})
     return item

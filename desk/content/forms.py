@@ -1,6 +1,7 @@
 """The editors' forms: one input per city language, a plain recurrence editor, problems shown at the field."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.content import checks, feedmap, images, recurrence
 from desk.content.localized import LocalizedTextField, LocalizedTextFormField
-from desk.content.models import Campaign, Event, Notice, PlaceOverlay
+from desk.content.models import Campaign, Event, HelpContact, Notice, PlaceOverlay
 
 
 class LocalizedForm(forms.ModelForm):
@@ -220,4 +221,31 @@ class PlaceOverlayForm(LocalizedForm):
             problem = checks.hours_problem(value)
             if problem:
                 raise forms.ValidationError(problem)
+        return value
+
+
+class HelpContactForm(LocalizedForm):
+    place_id = forms.ChoiceField(label=_("place"), required=False)
+
+    class Meta:
+        model = HelpContact
+        fields = ["position", "name", "phone", "hours", "place_id", "note"]
+        widgets = {"hours": forms.TextInput(attrs={"size": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place_id"].choices = [("", "—")] + place_choices()
+
+    def clean_hours(self) -> str:
+        value = self.cleaned_data.get("hours", "").strip()
+        problem = checks.hours_problem(value) if value else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_phone(self) -> str:
+        value = " ".join(self.cleaned_data.get("phone", "").split())
+        if value and not re.fullmatch(r"\+?[0-9][0-9 ()/-]*", value):
+            raise forms.ValidationError(_("A phone number has digits, spaces, -, / and brackets, and may start "
+                                          "with +, e.g. 0231 50-0 or +49 231 50-0."))
         return value

@@ -133,6 +133,27 @@ class Page(Edited):
         return self.feed_id
 
 
+class HelpContact(models.Model):
+    """Someone a visitor can call or go to, listed on a help page (the help button's page is the one with id help)."""
+
+    page = models.ForeignKey(Page, verbose_name=_("help page"), related_name="contacts", on_delete=models.CASCADE)
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Lower numbers are listed first."))
+    name = LocalizedTextField(_("name"))
+    phone = models.CharField(_("phone number"), max_length=40, blank=True,
+                             help_text=_("As a visitor dials it, e.g. 112 or 0231 50-0."))
+    place_id = models.CharField(_("place"), max_length=120, blank=True)
+    hours = models.CharField(_("when reachable"), max_length=500, blank=True,
+                             help_text=_("OpenStreetMap opening_hours, e.g. 24/7 or Mo-Fr 08:00-18:00"))
+    note = LocalizedTextField(_("note"), multiline=True, blank=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("help contact"), _("help contacts")
+        ordering = ["page", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.phone or str(self.pk)
+
+
 class PlaceOverlay(models.Model):
     """The Qualitätsroute's word on a place from the sources: owner-run, labels, description, hours."""
 

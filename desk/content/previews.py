@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from desk.content.publish import draft
+from desk.content.publish import Draft, draft
 from sync.build.assemble import FEED_NAME
 from sync.preview import PreviewResult, preview
 
@@ -20,8 +20,10 @@ def folder_for(user) -> Path:
     return Path(settings.DESK_MEDIA_DIR) / "previews" / str(user.pk)
 
 
-def render(user, now: datetime, at: datetime, lang: str, screens: tuple[str, ...]) -> PreviewResult:
-    """Build the draft feed (PublishRefused when it is invalid) and render `screens` with `kiosk screenshot`."""
+def render(user, now: datetime, at: datetime, lang: str, screens: tuple[str, ...],
+           kiosk_id: str | None = None) -> tuple[PreviewResult, Draft]:
+    """Build the draft feed (PublishRefused when it is invalid) and render `screens` with `kiosk screenshot`,
+    as the terminal `kiosk_id` (its place, its notices) would show them; with the draft and its diff in words."""
     out = folder_for(user)
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="desk-preview-") as work:
@@ -29,4 +31,5 @@ def render(user, now: datetime, at: datetime, lang: str, screens: tuple[str, ...
         build.images.write()  # sync/preview applies the feed as a terminal would: images beside it
         feed_path = build.images.out_dir / FEED_NAME
         feed_path.write_bytes(made.data)
-        return preview(feed_path, out, moments=[at], langs=[lang], screens=screens)
+        shots = preview(feed_path, out, moments=[at], langs=[lang], screens=screens, kiosk_id=kiosk_id)
+        return shots, made

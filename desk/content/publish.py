@@ -12,11 +12,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from desk.content import diffwords
 
 from desk.content.feedmap import base_input
 from desk.content.models import Publication
 from sync.build.assemble import FEED_NAME, Build, BuildFailed, BuildInputs, build_feed
 from sync.build.common import SourceError
+from sync.build.report import BuildReport
 from sync.diff import diff_feeds
 from sync.feed import problems
 from sync.files import write_bytes_atomically
@@ -68,15 +73,46 @@ def draft(now: datetime, work_dir: Path) -> tuple[Draft, Build]:
     try:
         build = build_feed(inputs, now=now)
     except BuildFailed as exc:
-        raise PublishRefused(f"Nothing was published: {exc}.", exc.problems) from None
+        raise PublishRefused(_("Nothing was published: the feed would not be valid. Fix these, then try again:"),
+                             exc.problems) from None
     except SourceError as exc:
-        raise PublishRefused(f"Nothing was published: {exc}.") from None
-    left_out = [line for line in build.report.render().splitlines() if "left out" in line or "removed" in line]
-    if left_out:  # the builder drops what it cannot use; the desk refuses instead, so nothing vanishes unseen
-        raise PublishRefused("Nothing was published: the build would leave content out.", left_out)
+        raise PublishRefused(_("Nothing was published: %(reason)s.") % {"reason": exc}) from None
+    lost = left_out(build.report)
+    if lost:  # `kiosk-feed build` leaves these out and reports them; the desk refuses, so nothing vanishes unseen
+        raise PublishRefused(_("Nothing was published: the terminals would not get all of the content. "
+                               "Fix these, then try again:"), lost)
     live = live_feed() or {}
     diff = diff_feeds(live, build.feed)
-    return Draft(build.feed, build.dumps(), diff.lines, diff.summary()), build
+    return Draft(build.feed, build.dumps(), [diffwords.line(x) for x in diff.lines], diffwords.summary(diff)), build
+
+
+def left_out(report: BuildReport) -> list[str]:
+    """What the build dropped from the desk's content, one line each, with the reason in the user's language.
+
+    Only the walking network's warnings keep everything (a place far from a path still shows; it gets no route)."""
+    lines = [f"{_reason(reason)}: {amount}" for reason, amount in sorted(report.tallies.items())]
+    for reason, items in sorted(report.dropped.items()):
+        if not reason.startswith(KEPT_REASONS):
+            lines += [f"{_reason(reason)}: {item}" for item in items]
+    return lines
+
+
+KEPT_REASONS = ("places farther than", "pieces of walking network")
+REASONS = {
+    "references to places that were left out (removed)":
+        gettext_lazy("a place it refers to is not among the places (the reference would be removed)"),
+    "campaigns with none of their places left (left out)":
+        gettext_lazy("a campaign none of whose shops is among the places (it would be left out)"),
+    "events the feed rules refuse (left out)": gettext_lazy("an event the terminals refuse (it would be left out)"),
+    "event locations the feed rules refuse (the event shows without a route)":
+        gettext_lazy("an event location the terminals refuse (the event would show without a route)"),
+    "image files that do not exist": gettext_lazy("an image file that does not exist (it would be left out)"),
+    "images that cannot be used": gettext_lazy("an image that cannot be used (it would be left out)"),
+}
+
+
+def _reason(reason: str) -> str:
+    return str(REASONS.get(reason, reason))
 
 
 def preview(now: datetime) -> Draft:
@@ -89,15 +125,17 @@ def _signing_key():
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise PublishRefused(f"Nothing was published: the signing key file {path} does not exist; create it with "
-                             "`kiosk-feed keygen --out <folder>` as the desk's service user (docs/desk.md).") from None
+        raise PublishRefused(_("Nothing was published: the signing key file %(path)s does not exist; create it with "
+                               "`kiosk-feed keygen --out <folder>` as the desk's service user (docs/desk.md).")
+                             % {"path": path}) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise PublishRefused(f"Nothing was published: the signing key file {path} may be read by other users "
-                             f"(mode {stat.filemode(mode)}); run `chmod 600 {path}` as the desk's service user.")
+        raise PublishRefused(_("Nothing was published: the signing key file %(path)s may be read by other users "
+                               "(mode %(mode)s); run `chmod 600 %(path)s` as the desk's service user.")
+                             % {"path": path, "mode": stat.filemode(mode)})
     try:
         return load_private_key(path)
     except SignatureError as exc:
-        raise PublishRefused(f"Nothing was published: {exc}.") from None
+        raise PublishRefused(_("Nothing was published: %(reason)s.") % {"reason": exc}) from None
 
 
 def publish(user, now: datetime) -> Publication:
@@ -127,11 +165,14 @@ def publish_again(old: Publication, user, now: datetime) -> Publication:
         found = problems(feed)
         missing = [url for url in _image_urls(feed) if not (web_root / url).is_file()]
         if found or missing:
-            raise PublishRefused(f"Nothing was published: sequence {old.sequence} cannot be published again.",
-                                 found + [f"the image {url} is no longer in {web_root}" for url in missing])
+            raise PublishRefused(_("Nothing was published: sequence %(sequence)s cannot be published again.")
+                                 % {"sequence": old.sequence},
+                                 found + [_("the image %(url)s is no longer in %(folder)s") % {"url": url, "folder": web_root}
+                                          for url in missing])
         data = (json.dumps(feed, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         diff = diff_feeds(live_feed() or {}, feed)
-        made = Draft(feed, data, diff.lines, f"Again as of {old.sequence}. {diff.summary()}")
+        made = Draft(feed, data, [diffwords.line(x) for x in diff.lines],
+                     _("Again as of %(sequence)s.") % {"sequence": old.sequence} + " " + diffwords.summary(diff))
         return _write_and_record(made, key, web_root, user, now)
 
 
@@ -145,8 +186,9 @@ def _write_and_record(made: Draft, key, web_root: Path, user, now: datetime) -> 
             diff="\n".join(made.diff_lines), feed_json=made.data.decode("utf-8"),
             feed_sha256=hashlib.sha256(made.data).hexdigest())
     except IntegrityError:
-        raise PublishRefused(f"Nothing was published: someone else published sequence {made.feed['sequence']} "
-                             "a moment ago; look at the changes again and publish once more.") from None
+        raise PublishRefused(_("Nothing was published: someone else published sequence %(sequence)s a moment ago; "
+                               "look at the changes again and publish once more.")
+                             % {"sequence": made.feed["sequence"]}) from None
     web_root.mkdir(parents=True, exist_ok=True)
     # the feed first, then its signature: a terminal between the two refuses the pair and retries
     write_bytes_atomically(web_root / FEED_NAME, made.data)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 EDITOR, PUBLISHER, ADMIN = "editor", "publisher", "admin"
-CONTENT = ("event", "notice", "campaign", "page", "placeoverlay")
+CONTENT = ("event", "notice", "campaign", "page", "helpcontact", "placeoverlay")
 ROLES = {
     EDITOR: [f"{action}_{model}" for model in CONTENT for action in ("add", "change", "delete", "view")]
     + ["view_kiosk"],

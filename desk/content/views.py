@@ -12,9 +12,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from desk.content import checks, feedmap, previews
-from desk.content.models import Publication
+from desk.content.models import Kiosk, Publication
 from desk.content.publish import PublishRefused, preview, publish_again
 from desk.content.publish import publish as publish_feed
+from sync.preview import PreviewError
 
 def publish(request):
     if not request.user.has_perm("content.publish_feed"):
@@ -44,12 +45,14 @@ def preview_screens(request):
         raise PermissionDenied(_("Only editors and publishers may preview."))
     zone = feedmap.city_zone()
     now = timezone.now()
+    kiosks = list(Kiosk.objects.all())
     context = {**admin.site.each_context(request), "title": _("Preview"), "locales": feedmap.city_locales(),
-               "screens": previews.SCREENS}
+               "screens": previews.SCREENS, "kiosks": kiosks}
     at_text = request.GET.get("at") or timezone.localtime(now, zone).strftime("%Y-%m-%dT%H:%M")
     lang = request.GET.get("lang") or context["locales"][0]
     chosen = tuple(s for s in request.GET.getlist("screen") if s in previews.SCREENS) or ("home", "today")
-    context.update(at=at_text, lang=lang, chosen=chosen)
+    kiosk = request.GET.get("kiosk") or (kiosks[0].feed_id if kiosks else "")
+    context.update(at=at_text, lang=lang, chosen=chosen, kiosk=kiosk)
     if "at" in request.GET:
         try:
             at = datetime.fromisoformat(at_text)
@@ -57,12 +60,14 @@ def preview_screens(request):
             context["problem"] = _("%(value)s is not a moment like 2026-12-05T10:00.") % {"value": at_text}
             return render(request, "desk/preview.html", context)
         at = at if at.tzinfo else at.replace(tzinfo=zone)
-        if lang not in context["locales"]:
+        if lang not in context["locales"] or (kiosk and kiosk not in {k.feed_id for k in kiosks}):
             raise Http404(lang)
         try:
-            context["result"] = previews.render(request.user, now, at, lang, chosen)
+            context["result"], context["draft"] = previews.render(request.user, now, at, lang, chosen, kiosk or None)
         except PublishRefused as exc:
             context["refused"] = exc
+        except PreviewError as exc:
+            context["problem"] = _("No preview could be made: %(reason)s.") % {"reason": exc}
     return render(request, "desk/preview.html", context)
 
 
@@ -91,3 +96,10 @@ def hours_check(request):
     if state.comment:
         words += f" ({state.comment})"
     return JsonResponse({"ok": True, "message": words})
+
+
+def city_map(request):
+    """The city's map from the sources (GeoJSON) for the kiosk map: the same streets the terminals draw."""
+    if not request.user.has_perm("content.view_kiosk"):
+        raise PermissionDenied(_("Only desk users may see the city map."))
+    return JsonResponse(feedmap.sources().map or {"type": "FeatureCollection", "features": []})
