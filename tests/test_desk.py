@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -288,6 +289,10 @@ def test_every_word_of_the_desk_has_a_german_translation():
     desk_dir = Path(__file__).resolve().parents[1] / "desk"
     words = {message for _file, _line, message, _comments, _context in extract_from_dir(
         str(desk_dir), method_map=[("**.py", "python")], keywords={"_": None, "gettext": None, "gettext_lazy": None})}
+    for template in desk_dir.glob("content/templates/**/*.html"):  # the pages' own words too
+        found = re.findall(r"""{% translate (?:"([^"]+)"|'([^']+)') %}""", template.read_text(encoding="utf-8"))
+        words |= {double or single for double, single in found}
+    assert "Drag the red pin" in " ".join(words)  # the templates were read
     with (desk_dir / "locale" / "de" / "LC_MESSAGES" / "django.po").open("rb") as stream:
         catalog = read_po(stream)
     untranslated = sorted(w for w in words if not (catalog.get(w) and catalog.get(w).string))
@@ -370,3 +375,11 @@ def test_every_page_carries_a_strict_content_security_policy(editor):
 def test_the_kiosk_map_gets_the_citys_own_map(editor):
     answer = editor.get("/admin/city-map.json").json()
     assert answer["type"] == "FeatureCollection" and len(answer["features"]) > 100
+
+
+def test_every_change_is_in_one_audit_trail_for_the_admin(editor, client, django_user_model):
+    assert editor.post("/admin/content/event/add/", event_form()).status_code == 302
+    client.force_login(user(django_user_model, "ina", "admin"))
+    trail = client.get("/admin/admin/logentry/").content.decode()
+    assert "erika" in trail and "wochenmarkt-test" in trail and "Added." in trail
+    assert client.get("/admin/admin/logentry/add/").status_code == 403  # the trail cannot be written by hand

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -129,4 +130,27 @@ class SourceContentAdmin(admin.ModelAdmin):
         return len(obj.events)
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LogEntry)
+class AuditTrailAdmin(admin.ModelAdmin):
+    """Every change made in the desk, by whom and when, in one list (each item's "History" shows its own)."""
+
+    list_display = ("action_time", "user", "content_type", "object_repr", "action_flag", "change_message_words")
+    list_filter = ("action_flag", "content_type", "user")
+    search_fields = ("object_repr", "change_message")
+    date_hierarchy = "action_time"
+
+    @admin.display(description=_("what changed"))
+    def change_message_words(self, obj) -> str:
+        return obj.get_change_message()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

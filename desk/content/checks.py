@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from kiosk import hours
 from kiosk.occurrences import occurrences_between
 from sync.feed import FORMAT, FORMAT_VERSION, problems
@@ -34,7 +36,7 @@ def repeat_problem(event: dict, zone, now: datetime) -> str | None:
     try:
         occurrences_between(event, zone, now, now + timedelta(days=400))
     except Exception as exc:  # the terminal's own code refuses it: say so in the editor's words
-        return f"The terminal could not repeat this event: {exc}"
+        return _("The terminal could not repeat this event: %(reason)s") % {"reason": exc}
     return None
 
 
