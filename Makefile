@@ -12,7 +12,8 @@ run: $(SETUP)
 	$(VENV)/bin/kiosk run
 
 # The catalogs are compiled on every run: after a pull the .po files may be newer than the .mo files.
-CATALOGS := $(PY) -m babel.messages.frontend compile --domain kiosk --directory locales --use-fuzzy >/dev/null 2>&1
+CATALOGS := $(PY) -m babel.messages.frontend compile --domain kiosk --directory locales --use-fuzzy >/dev/null 2>&1; \
+	$(PY) -m babel.messages.frontend compile --domain django --directory desk/locale >/dev/null 2>&1
 
 test: $(SETUP)
 	$(CATALOGS)
@@ -67,6 +68,7 @@ demo: $(SETUP)
 
 # The content desk on 127.0.0.1:8000 with the demo content; prints a one-time admin password (docs/desk.md).
 desk: $(SETUP)
+	$(CATALOGS)
 	DESK_DATA_DIR=$${DESK_DATA_DIR:-desk-data} $(VENV)/bin/kiosk-desk desk_demo --port $${DESK_PORT:-8000}
 
 clean:
