@@ -102,6 +102,9 @@ def test_a_calendar_url_and_the_shop_csv_are_imported_through_the_builder(desk, 
     assert len(events) == len({event["id"] for event in events}) == 36  # nothing twice, nothing lost
     assert next(e for e in events if e["id"] == "weihnachtsbaum-illumination")["title"]["de"].endswith("Redaktion")
     assert calendar.url in source.origin and source.imported_at is not None
+    assert "Left out: nothing" in source.report  # the CSV's images were found among the desk's
+    shop = next(p for p in source.places if p["id"] == "buchhandlung-seitenwind")
+    assert (desk / "media" / shop["image"]["url"]).is_file()
     made = publish(publisher(django_user_model), NOW)  # what was imported publishes through the same builder
     live = json.loads((desk / "site" / "feed.json").read_bytes())
     assert made.sequence == live["sequence"] and "weihnachtsmarkt-nov-do" in {e["id"] for e in live["events"]}

@@ -7,6 +7,7 @@ opens the pages an editor and a publisher use.
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -18,10 +19,13 @@ OUT = ROOT / "docs" / "screenshots"
 
 def main() -> int:
     from tests.browser import headless_chromium
-    from tests.desk_server import log_in, running_desk
+    from tests.desk_server import desk_command, log_in, running_desk
 
     with tempfile.TemporaryDirectory() as tmp, running_desk(Path(tmp)) as desk, headless_chromium() as browser:
         url = desk["url"]
+        os.chdir(ROOT)  # the sources page after a re-import, as the timer runs it; paths shown as in the repository
+        desk_command({**os.environ, "DESK_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "desk.settings"}, "import_sources",
+                     "--calendar", "assets/demo/source/events.ics", "--places", "assets/demo/source/places.csv")
         first = browser.new_page()
         log_in(first, url, "paul", "paul-secret-1")
         first.goto(url + "/admin/publish/")
@@ -53,9 +57,26 @@ def main() -> int:
             log_in(publisher, url, "paul", "paul-secret-1")
             publisher.goto(url + "/admin/publish/")
             publisher.screenshot(path=str(OUT / f"desk-publish-{lang}.png"))
-            publisher.goto(url + f"/admin/preview/?at=2026-12-12T09:00&lang={lang}&screen=home&screen=today")
-            publisher.screenshot(path=str(OUT / f"desk-preview-{lang}.png"))
+            publisher.goto(url + f"/admin/preview/?at=2026-12-12T09:00&lang={lang}&kiosk=alter-markt"
+                           "&screen=home&screen=today")
+            publisher.screenshot(path=str(OUT / f"desk-preview-{lang}.png"), full_page=True)
             publisher.close()
+            admin = browser.new_page(locale=locale, timezone_id="Europe/Berlin", viewport={"width": 1280, "height": 900})
+            log_in(admin, url, "admin", desk["admin_password"])
+            admin.goto(url + "/admin/content/kiosk/?q=alter-markt")
+            admin.click("#result_list a:text-is('alter-markt')")
+            admin.locator("#desk-kiosk-map[data-ready='1']").wait_for()
+            admin.screenshot(path=str(OUT / f"desk-kiosk-map-{lang}.png"))
+            admin.goto(url + "/admin/content/page/?q=help")
+            admin.click("#result_list a:text-is('help')")
+            admin.locator("#contacts-group").scroll_into_view_if_needed()
+            admin.evaluate("document.getElementById('contacts-group').scrollIntoView()")
+            admin.screenshot(path=str(OUT / f"desk-help-contacts-{lang}.png"))
+            admin.goto(url + "/admin/content/sourcecontent/")
+            admin.click("#result_list tbody th a")
+            admin.wait_for_url("**/change/")
+            admin.screenshot(path=str(OUT / f"desk-sources-{lang}.png"))
+            admin.close()
     print(f"wrote {OUT}/desk-*.png")
     return 0
 

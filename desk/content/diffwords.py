@@ -62,8 +62,8 @@ def summary(diff: FeedDiff) -> str:
             parts.append(f"{SECTION_NAMES[section]}: {', '.join(done)}")
     parts += [_("%(what)s changed") % {"what": SECTION_NAMES.get(name, name)} for name in diff.other]
     old, new = diff.sequence
-    sequence = (_("sequence %(old)s → %(new)s") % {"old": old, "new": new} if old != new
-                else _("sequence %(new)s") % {"new": new})
+    sequence = (_("sequence %(old)s → %(new)s") % {"old": old, "new": new} if old not in (None, new)
+                else _("sequence %(new)s") % {"new": new})  # the first publication has no old sequence
     if not parts:
         return _("No content changes (%(sequence)s).") % {"sequence": sequence}
     return _("Changes: %(parts)s (%(sequence)s).") % {"parts": "; ".join(parts), "sequence": sequence}

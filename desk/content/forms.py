@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -104,7 +105,7 @@ class EventForm(ImageForm):
     count = forms.IntegerField(label=_("or this many times"), min_value=1, required=False)
     exceptions = forms.CharField(label=_("left-out days"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text=_("One date per line, e.g. 2026-12-24: the event does not take place then."))
-    place_id = forms.ChoiceField(label=_("place"), required=False)
+    place_id = forms.ChoiceField(label=capfirst(_("place")), required=False)
     url = forms.URLField(label=_("web page"), required=False, assume_scheme="https")  # the feed allows https only
 
     class Meta:
@@ -204,7 +205,7 @@ class NoticeForm(LocalizedForm):
 
 
 class PlaceOverlayForm(LocalizedForm):
-    place_id = forms.ChoiceField(label=_("place"))
+    place_id = forms.ChoiceField(label=capfirst(_("place")))
 
     class Meta:
         model = PlaceOverlay
@@ -225,7 +226,8 @@ class PlaceOverlayForm(LocalizedForm):
 
 
 class HelpContactForm(LocalizedForm):
-    place_id = forms.ChoiceField(label=_("place"), required=False)
+    place_id = forms.ChoiceField(label=capfirst(_("place")), required=False,
+                                 help_text=_("Where a visitor finds them, if they can be visited."))
 
     class Meta:
         model = HelpContact

@@ -7,12 +7,15 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from desk.content.publish import Draft, draft
 from sync.build.assemble import FEED_NAME
 from sync.preview import PreviewResult, preview
 
 SCREENS = ("attract", "home", "today", "shops", "map")
+SCREEN_NAMES = {"attract": gettext_lazy("waiting (attract loop)"), "home": gettext_lazy("start screen"),
+                "today": gettext_lazy("today"), "shops": gettext_lazy("shops"), "map": gettext_lazy("map")}
 
 
 def folder_for(user) -> Path:

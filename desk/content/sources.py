@@ -6,7 +6,6 @@ the map, the places and the calendars' events. What the build left out is kept i
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -82,8 +81,11 @@ def reimport(sources_list: SourceList, now: datetime, fetcher: Fetcher | None = 
         base_path = work / "base.json"
         base_path.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
         media_images = Path(settings.DESK_MEDIA_DIR) / "images"
-        if media_images.is_dir():  # the base's images (events, campaigns) are the desk's uploads
-            (work / "images").symlink_to(media_images.resolve(), target_is_directory=True)
+        media_images.mkdir(parents=True, exist_ok=True)
+        # the base's images are the desk's; a source's images are looked for beside it, then among the desk's
+        (work / "images").symlink_to(media_images.resolve(), target_is_directory=True)
+        (work / "out").mkdir()
+        (work / "out" / "images").symlink_to(media_images.resolve(), target_is_directory=True)
         calendars = [_calendar_file(where, work, index, now, sources_list.allow_insecure_http, fetcher)
                      for index, where in enumerate(sources_list.calendars)]
         try:
@@ -95,12 +97,7 @@ def reimport(sources_list: SourceList, now: datetime, fetcher: Fetcher | None = 
             raise ImportFailed(f"Nothing was imported: {exc}.", exc.problems) from None
         except (SourceError, ValueError) as exc:
             raise ImportFailed(f"Nothing was imported: {exc}.") from None
-        written = build.images.write()
-        media_images.mkdir(parents=True, exist_ok=True)
-        for image in written:  # images are named by their hash: an existing file holds the same bytes
-            target = media_images / image.name
-            if not target.exists():
-                shutil.copyfile(image, target)
+        build.images.write()  # into work/out/images, which is the desk's image folder
     taken = _desk_event_ids()
     events = [event for event in build.feed["events"] if event["id"] not in taken]
     report = build.report.render()

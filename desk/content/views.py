@@ -47,7 +47,7 @@ def preview_screens(request):
     now = timezone.now()
     kiosks = list(Kiosk.objects.all())
     context = {**admin.site.each_context(request), "title": _("Preview"), "locales": feedmap.city_locales(),
-               "screens": previews.SCREENS, "kiosks": kiosks}
+               "screens": previews.SCREEN_NAMES.items(), "kiosks": kiosks}
     at_text = request.GET.get("at") or timezone.localtime(now, zone).strftime("%Y-%m-%dT%H:%M")
     lang = request.GET.get("lang") or context["locales"][0]
     chosen = tuple(s for s in request.GET.getlist("screen") if s in previews.SCREENS) or ("home", "today")

@@ -6,7 +6,7 @@
   const lat = document.getElementById("id_lat"), lon = document.getElementById("id_lon");
   const heading = document.getElementById("id_heading");
   if (!box || !lat || !lon || !heading || !window.L) return;
-  const AIM_M = 40, M_PER_DEG = 111320;
+  const AIM_M = 60, M_PER_DEG = 111320;
   const colours = {street: "#8a8a8a", footway: "#b5a27a", steps: "#a0522d", square: "#c9c1b0", building: "#7b6f63",
                    park: "#6aa84f", water: "#4a86c5", rail: "#555555"};
   const map = L.map(box, {zoomSnap: 0.5});
@@ -57,7 +57,7 @@
                           fillOpacity: 0.25, fillColor: colours[feature.properties.layer] || "#ccc"}),
       pointToLayer: (feature, point) => L.circleMarker(point, {radius: 3, color: "#555"}),
     }).addTo(map);
-    if (known()) map.setView(here(), 18);
+    if (known()) map.setView(here(), 17);
     else if (layer.getLayers().length) map.fitBounds(layer.getBounds());
     else map.setView([51.5136, 7.4653], 16);
     draw();
