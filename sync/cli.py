@@ -206,7 +206,9 @@ def diff(old: Path, new: Path) -> None:
 @click.option("--at", "moments", multiple=True, help="Moment shown (ISO; city time without offset); repeatable [default: now].")
 @click.option("--lang", "langs", multiple=True, help="Language; repeatable [default: the feed's default and en].")
 @click.option("--screen", "screens", multiple=True, help="Screen; repeatable [default: attract home today shops map route].")
-def preview(feed: Path, out_dir: Path, moments: tuple[str, ...], langs: tuple[str, ...], screens: tuple[str, ...]) -> None:
+@click.option("--kiosk", "kiosk_id", help="Draw the screens as this kiosk of the feed shows them [default: the first].")
+def preview(feed: Path, out_dir: Path, moments: tuple[str, ...], langs: tuple[str, ...], screens: tuple[str, ...],
+            kiosk_id: str | None) -> None:
     """Render what the terminals will show from FEED, as PNGs plus DIR/index.html."""
     from datetime import datetime
 
@@ -218,7 +220,7 @@ def preview(feed: Path, out_dir: Path, moments: tuple[str, ...], langs: tuple[st
         instants = [previews.parse_moment(text, city["timezone"]) for text in moments] or [
             datetime.now(previews.zoneinfo.ZoneInfo(city["timezone"])).replace(microsecond=0)]
         result = previews.preview(feed, out_dir, moments=instants, langs=list(langs) or None,
-                                  screens=tuple(screens) or previews.DEFAULT_SCREENS)
+                                  screens=tuple(screens) or previews.DEFAULT_SCREENS, kiosk_id=kiosk_id)
     except previews.PreviewError as exc:
         raise FileProblem(str(exc)) from None
     for shot in result.failed:

@@ -81,6 +81,20 @@ def test_the_feed_is_applied_as_a_terminal_applies_it(tmp_path, feed_file, fake_
     assert store.content_path(Path("x")).name in seen["data"]  # the applied content, as a terminal keeps it
 
 
+def test_the_screens_are_drawn_for_the_chosen_kiosk(tmp_path, fake_kiosk):
+    command, log = fake_kiosk
+    doc = feedkit.feed()
+    doc["kiosks"].append({**doc["kiosks"][0], "id": "alter-markt", "name": "Alter Markt"})
+    two = tmp_path / "two" / "feed.json"
+    two.parent.mkdir()
+    two.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    preview(two, tmp_path / "out", moments=[AT], langs=["de"], screens=("home",), command=command,
+            kiosk_id="alter-markt")
+    assert 'kiosk_id = "alter-markt"' in json.loads(log.read_text().splitlines()[0])["config"]
+    with pytest.raises(PreviewError, match="the feed has no kiosk 'gibt-es-nicht'; it has reinoldikirche, alter-markt"):
+        preview(two, tmp_path / "out", moments=[AT], command=command, kiosk_id="gibt-es-nicht")
+
+
 def test_an_invalid_feed_is_not_previewed(tmp_path):
     bad = tmp_path / "feed.json"
     bad.write_text(json.dumps(feedkit.feed(sequence=0)))
