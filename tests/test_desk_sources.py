@@ -151,3 +151,20 @@ def test_a_failed_import_changes_nothing_and_says_why(desk, calendar):
 def test_without_any_source_the_command_says_which_settings_to_set(desk):
     with pytest.raises(CommandError, match="DESK_SOURCE_OSM"):
         call_command("import_sources", stdout=QUIET)
+
+
+def test_what_a_calendar_cannot_give_is_left_out_and_reported_and_the_rest_publishes(desk, django_user_model):
+    from desk.content.feedmap import sources
+    from desk.content.publish import publish
+
+    call_command("import_feed", str(DEMO / "feed.json"), stdout=QUIET)
+    calendar = REPO / "tests" / "fixtures" / "ical" / "kiosk_events.ics"
+    call_command("import_sources", "--calendar", str(calendar), stdout=QUIET)
+    source = sources()
+    ids = {event["id"] for event in source.events}
+    assert len(ids) == 6 and not ids & {"ohne-beginn", "ohne-titel", "kaputte-regel"}
+    for reason in ("kiosk_events.ics ohne-beginn: it has no DTSTART", "kaputte-regel: its RRULE"):
+        assert reason in source.report
+    publish(publisher(django_user_model), NOW)  # what the import kept is whole: nothing more is left out
+    live = {event["id"] for event in json.loads((desk / "site" / "feed.json").read_bytes())["events"]}
+    assert ids <= live
