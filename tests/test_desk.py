@@ -383,3 +383,14 @@ def test_every_change_is_in_one_audit_trail_for_the_admin(editor, client, django
     trail = client.get("/admin/admin/logentry/").content.decode()
     assert "erika" in trail and "wochenmarkt-test" in trail and "Added." in trail
     assert client.get("/admin/admin/logentry/add/").status_code == 403  # the trail cannot be written by hand
+
+
+def test_only_who_may_change_a_kiosk_gets_the_map_to_move_it(editor, client, django_user_model):
+    from desk.content.models import Kiosk
+
+    kiosk = Kiosk.objects.get(feed_id="alter-markt")
+    viewed = editor.get(f"/admin/content/kiosk/{kiosk.pk}/change/").content.decode()
+    assert viewed.count("desk-kiosk-map") == 0 and "Alter Markt" in viewed  # editors see it, read-only
+    client.force_login(user(django_user_model, "ina", "admin"))
+    changed = client.get(f"/admin/content/kiosk/{kiosk.pk}/change/").content.decode()
+    assert 'id="desk-kiosk-map"' in changed and "/static/leaflet/leaflet.js" in changed

@@ -22,7 +22,7 @@ class SourceContent(models.Model):
     places = models.JSONField(_("places"), default=list)
     share = models.JSONField(_("sharing links"), default=dict, blank=True)
     events = models.JSONField(_("events from calendars"), default=list, blank=True)
-    report = models.TextField(_("what the last import left out, and why"), blank=True)
+    report = models.TextField(_("last import: what was read, what was built, what was left out and why"), blank=True)
     origin = models.CharField(_("imported from"), max_length=500, blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

@@ -77,7 +77,9 @@ def preview_image(request, name: str):
     path = previews.folder_for(request.user) / name
     if not path.is_file():
         raise Http404(name)
-    return FileResponse(path.open("rb"), content_type="image/png")
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "no-store"  # the next preview (another kiosk, another moment) reuses the name
+    return response
 
 
 def hours_check(request):

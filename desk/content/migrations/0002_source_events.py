@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sourcecontent',
             name='report',
-            field=models.TextField(blank=True, verbose_name='what the last import left out, and why'),
+            field=models.TextField(blank=True, verbose_name='last import: what was read, what was built, what was left out and why'),
         ),
     ]
