@@ -64,6 +64,10 @@ def preview_screens(request):
             raise Http404(lang)
         try:
             context["result"], context["draft"] = previews.render(request.user, now, at, lang, chosen, kiosk or None)
+            status = {"unavailable": _("not available in this terminal software yet"),
+                      "failed": _("could not be drawn:")}
+            context["shots"] = [(shot, previews.SCREEN_NAMES.get(shot.screen, shot.screen), status.get(shot.status, ""))
+                                for shot in context["result"].shots]
         except PublishRefused as exc:
             context["refused"] = exc
         except PreviewError as exc:
