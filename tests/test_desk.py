@@ -394,3 +394,10 @@ def test_only_who_may_change_a_kiosk_gets_the_map_to_move_it(editor, client, dja
     client.force_login(user(django_user_model, "ina", "admin"))
     changed = client.get(f"/admin/content/kiosk/{kiosk.pk}/change/").content.decode()
     assert 'id="desk-kiosk-map"' in changed and "/static/leaflet/leaflet.js" in changed
+
+
+def test_arabic_is_typed_right_to_left_in_its_own_input(editor):
+    page = editor.get("/admin/content/event/add/").content.decode()
+    assert re.search(r'<input[^>]*name="title_ar"[^>]*>', page).group(0).count('dir="rtl"') == 1
+    assert 'lang="ar"' in page and 'name="title_de"' in page and 'dir="rtl"' not in re.search(
+        r'<input[^>]*name="title_de"[^>]*>', page).group(0)

@@ -5,7 +5,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 
 def language_name(code: str, in_language: str) -> str:
@@ -31,6 +31,14 @@ class LocalizedTextField(models.JSONField):
         return name, path, args, kwargs
 
 
+def writing_direction(code: str) -> str:
+    """"rtl" for Arabic and every other language CLDR writes right to left, else "ltr"."""
+    try:
+        return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+
+
 class LocalizedTextWidget(forms.MultiWidget):
     template_name = "desk/localized_text.html"
 
@@ -38,9 +46,11 @@ class LocalizedTextWidget(forms.MultiWidget):
         self.locales = locales
         self.ui_language = ui_language
         # the blank placeholder lets CSS hide "translation missing" as soon as something is typed
-        make = (lambda: forms.Textarea(attrs={"rows": 3, "cols": 48, "placeholder": " "})) if multiline else \
-            (lambda: forms.TextInput(attrs={"size": 48, "placeholder": " "}))
-        super().__init__({locale: make() for locale in locales})
+        make = (lambda attrs: forms.Textarea(attrs={"rows": 3, "cols": 48, "placeholder": " ", **attrs})) \
+            if multiline else (lambda attrs: forms.TextInput(attrs={"size": 48, "placeholder": " ", **attrs}))
+        # Arabic (and any right-to-left language) is typed and read from the right, with its language marked
+        super().__init__({locale: make({"lang": locale, "dir": writing_direction(locale)})
+                          for locale in locales})
 
     def decompress(self, value):
         value = value or {}
