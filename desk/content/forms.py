@@ -29,6 +29,8 @@ class LocalizedForm(forms.ModelForm):
                     ui_language=get_language() or "en", label=old.label, help_text=old.help_text)
                 if self.instance.pk:
                     self.initial[model_field.name] = getattr(self.instance, model_field.name)
+        for field in self.fields.values():  # the admin capitalises model fields' labels; the form's own ones too
+            field.label = capfirst(field.label)
 
     def add_feed_problems(self, found: dict[str, list[str]], fields: dict[str, str]) -> None:
         """Put each problem of the feed's rules at the form field it is about, the rest at the top."""
@@ -49,7 +51,7 @@ class ImageForm(LocalizedForm):
         super().__init__(*args, **kwargs)
         self.fields["image_alt"] = LocalizedTextFormField(
             feedmap.city_locales(), required=False, ui_language=get_language() or "en",
-            label=_("image description (alt text)"),
+            label=capfirst(_("image description (alt text)")),
             help_text=_("What the image shows, for people who cannot see it."))
         self.initial["image_alt"] = (self.instance.extra.get("image") or {}).get("alt", {})
 
@@ -105,7 +107,7 @@ class EventForm(ImageForm):
     count = forms.IntegerField(label=_("or this many times"), min_value=1, required=False)
     exceptions = forms.CharField(label=_("left-out days"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text=_("One date per line, e.g. 2026-12-24: the event does not take place then."))
-    place_id = forms.ChoiceField(label=capfirst(_("place")), required=False)
+    place_id = forms.ChoiceField(label=_("place"), required=False)
     url = forms.URLField(label=_("web page"), required=False, assume_scheme="https")  # the feed allows https only
 
     class Meta:
@@ -205,7 +207,7 @@ class NoticeForm(LocalizedForm):
 
 
 class PlaceOverlayForm(LocalizedForm):
-    place_id = forms.ChoiceField(label=capfirst(_("place")))
+    place_id = forms.ChoiceField(label=_("place"))
 
     class Meta:
         model = PlaceOverlay
@@ -226,7 +228,7 @@ class PlaceOverlayForm(LocalizedForm):
 
 
 class HelpContactForm(LocalizedForm):
-    place_id = forms.ChoiceField(label=capfirst(_("place")), required=False,
+    place_id = forms.ChoiceField(label=_("place"), required=False,
                                  help_text=_("Where a visitor finds them, if they can be visited."))
 
     class Meta:
