@@ -251,3 +251,10 @@ def test_a_terminals_outbox_uploader_and_heartbeat_land_rows_in_the_desk(live_se
     assert list(ScreenOpen.objects.values_list("screen", "count")) == [("today", 5)]
     terminal = Terminal.objects.get(kiosk_id="stadtgarten")
     assert terminal.content_sequence == 202611261700 and terminal.status["free_disk_bytes"] > 0
+
+
+def test_the_database_is_the_one_database_url_names(db):
+    """tests/test_fleet_postgresql.py runs this file with DATABASE_URL set: then every test here ran on PostgreSQL."""
+    from django.db import connection
+
+    assert connection.vendor == ("postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
