@@ -48,8 +48,9 @@ def store(kiosk_id: str, kind: str, items: list[dict[str, Any]], received: datet
 
 
 def _seen(kiosk_id: str, received: datetime) -> None:
+    if Terminal.objects.filter(kiosk_id=kiosk_id, last_seen__lt=received).update(last_seen=received):
+        return  # the common case: one query
     if Terminal.objects.filter(kiosk_id=kiosk_id).exists():
-        Terminal.objects.filter(kiosk_id=kiosk_id, last_seen__lt=received).update(last_seen=received)
         return
     try:
         with transaction.atomic():  # two first posts of one terminal at once: the second finds the row
