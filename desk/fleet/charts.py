@@ -17,6 +17,13 @@ def _rating_colour(average: float) -> str:
     return "#c0392b" if average < 2.5 else "#d68910" if average < 3.5 else "#1e8449"
 
 
+def _short(count: int) -> str:
+    """A count that fits a 26-pixel cell: 950, 1.5k, 12k."""
+    if count < 1000:
+        return str(count)
+    return f"{count / 1000:.1f}k" if count < 10_000 else f"{count // 1000}k"
+
+
 def week_bars(title: str, weeks: Sequence, *, number: Callable[[float], str], answers_word: Callable[[int], str],
               no_answers: str) -> SafeString:
     """Average rating (1-5) per week as bars, with the number of answers under each week."""
@@ -93,6 +100,6 @@ def hour_grid(title: str, screens: Sequence[str], cells: dict[tuple[str, int], i
             if count:
                 ink = "#ffffff" if share > 0.5 else INK
                 parts.append(f'<text x="{left + hour * cell + cell / 2}" y="{y + cell / 2 + 4}" font-size="9" '
-                             f'text-anchor="middle" fill="{ink}">{count if count < 1000 else f"{count // 1000}k"}</text>')
+                             f'text-anchor="middle" fill="{ink}">{_short(count)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

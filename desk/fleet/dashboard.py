@@ -106,7 +106,7 @@ def feedback_by_week(now: datetime, zone: ZoneInfo, weeks: int = 8) -> dict[str,
     return {topic: [WeekFigure(label, *found.get((topic, label), (0, None))) for label in labels] for topic in topics}
 
 
-def recent_answers(now: datetime, days: int = 7, limit: int = 200):
+def recent_answers(now: datetime, days: int = 7, limit: int = 50):
     return Feedback.objects.filter(hour__gt=now - timedelta(days=days), hour__lte=now).order_by("-hour", "kiosk_id")[:limit]
 
 
