@@ -37,6 +37,7 @@ from bench.report import Row, print_table, write_results  # noqa: E402
 from kiosk.feedback import TOPICS, FeedbackAnswer  # noqa: E402
 from sync.heartbeat import heartbeat_item  # noqa: E402
 from sync.uploader import UploadFailed, post_batch  # noqa: E402
+from tests.desk_server import desk_command, free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TOKEN = "bench-fleet-token-0123456789"
@@ -45,21 +46,6 @@ HEARTBEAT_EVERY_S = 60.0
 FEEDBACK_PER_S = 50
 PAGE_BUDGET_MS = 1000.0
 PAGES = ("/admin/fleet/", "/admin/fleet/feedback/", "/admin/fleet/usage/")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _desk(env: dict, *args: str) -> str:
-    done = subprocess.run([str(BIN / "kiosk-desk"), *args], env=env, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise RuntimeError(f"kiosk-desk {' '.join(args)} failed: {done.stderr[-2000:]}")
-    return done.stdout
 
 
 def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
@@ -73,6 +59,8 @@ def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: {log.read_text()[-2000:]}")
             time.sleep(0.1)
+    server.terminate()
+    server.wait(timeout=30)
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
@@ -199,9 +187,9 @@ def main() -> int:
             database = "PostgreSQL"
         else:
             stack.enter_context(nullcontext())
-        _desk(env, "migrate", "--noinput")
-        _desk(env, "desk_user", "bench-publisher", "--role", "publisher", "--password", "bench-secret-1")
-        port = _free_port()
+        desk_command(env, "migrate", "--noinput")
+        desk_command(env, "desk_user", "bench-publisher", "--role", "publisher", "--password", "bench-secret-1")
+        port = free_port()
         server = start_gunicorn(env, port, tmp / "gunicorn.log")
         url = f"http://127.0.0.1:{port}"
         try:

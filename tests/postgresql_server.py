@@ -9,12 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from tests.desk_server import free_port
 
 
 class PostgresUnavailable(Exception):
@@ -46,12 +47,6 @@ def _runner() -> list[str]:
     return ["runuser", "-u", "postgres", "--"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def throwaway_postgresql() -> Iterator[str]:
     """Start a new cluster; yields its DATABASE_URL (superuser `postgres`, trust on 127.0.0.1); removed afterwards."""
@@ -59,7 +54,7 @@ def throwaway_postgresql() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="kiosk-postgresql-"))
     if runner:
         shutil.chown(root, "postgres", "postgres")
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
 
     def run(*args: str) -> None:
         done = subprocess.run([*runner, *args], capture_output=True, text=True, timeout=120)

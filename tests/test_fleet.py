@@ -26,18 +26,11 @@ from sync.heartbeat import Heartbeat  # noqa: E402
 from sync.outbox import Outbox  # noqa: E402
 from sync.status import write_status  # noqa: E402
 from sync.uploader import Uploader  # noqa: E402
+from tests.test_collector import Clock  # noqa: E402 - the collector's tests move their clock the same way
 
 TOKEN = "fleet-token-0123456789"
 NOW = datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc)  # a Thursday in ISO week 48
 AT = "2026-11-26T18:30"  # NOW in Dortmund's local time, as the pages' ?at= takes it
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
