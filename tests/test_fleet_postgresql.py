@@ -24,6 +24,8 @@ def test_the_fleet_and_the_desk_pass_their_tests_on_a_real_postgresql():
     try:
         server_binaries()
     except PostgresUnavailable as exc:
+        if os.environ.get("CI") or os.geteuid() == 0:  # tools/setup.sh installs it there: missing is a failure
+            pytest.fail(str(exc))
         pytest.skip(str(exc))
     with throwaway_postgresql() as url:
         env = {**os.environ, "DATABASE_URL": url}
