@@ -178,6 +178,14 @@ def test_the_dashboard_flags_a_terminal_that_stopped_sending_heartbeats_with_how
     assert "kein Lebenszeichen seit 2 Std. 14 Min." in german
 
 
+def test_a_moment_that_is_no_moment_is_said_and_the_page_shows_now(publisher, arrival):
+    beat(publisher, "markt-sued", arrival, NOW)
+    for wrong in ("yesterday", "0001-01-01T00:00"):
+        page = publisher.get("/admin/fleet/feedback/", {"at": wrong}).content.decode()
+        assert f"{wrong} is not a moment like 2026-12-05T10:00." in page
+    assert "markt-sued" in publisher.get("/admin/fleet/", {"at": "0001-01-01T00:00"}).content.decode()
+
+
 def test_kiosks_of_the_content_that_never_reported_are_listed_as_silent(publisher, arrival):
     from desk.content.models import Kiosk
 

@@ -24,7 +24,7 @@ from desk.fleet.receive import receive
 from sync import fleet_posts
 
 log = logging.getLogger("desk.fleet")
-clock = timezone.now  # when a post arrived; tests replace it, nothing else reads the clock here
+clock = timezone.now  # the desk's clock: when a post arrived, and "now" on a page without ?at=; tests replace it
 WEEKS = 8
 
 
@@ -68,11 +68,13 @@ def _moment(request, zone: ZoneInfo) -> tuple[datetime, str | None]:
     """The instant the page is about: ?at=2026-11-26T09:00 (local time) to look at a past morning, else now."""
     text = request.GET.get("at")
     if not text:
-        return timezone.now(), None
+        return clock(), None
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        return timezone.now(), _("%(value)s is not a moment like 2026-12-05T10:00.") % {"value": text}
+        at = None
+    if at is None or not fleet_posts.FIRST_YEAR <= at.year <= fleet_posts.LAST_YEAR:
+        return clock(), _("%(value)s is not a moment like 2026-12-05T10:00.") % {"value": text}
     return (at if at.tzinfo else at.replace(tzinfo=zone)), None
 
 
