@@ -1,8 +1,9 @@
 """What the fleet pages show, computed for an instant that is passed in (the pages take ?at=, tests pass theirs).
 
 Terminals: silent ones first, longest silent at the top, with how long; then the rest by name. Feedback: answers and
-average rating per ISO week and topic. Usage: screens opened per screen and hour of the day. Sums are made by the
-database (FeedbackTopic, ScreenOpen rows), so a year of answers from 500 terminals is not read into Python.
+average rating per ISO week and topic. Usage: screens opened per screen and hour of the day. The database sums per
+hour (FeedbackTopic, ScreenOpen rows), so a year of answers from 500 terminals is not read into Python; the few
+hundred hourly sums fold into local weeks and hours of the day here, the same on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, Sum
-from django.db.models.functions import ExtractHour, TruncWeek
+from django.db.models import Count, Sum
 
 from desk.fleet.models import Feedback, FeedbackTopic, ScreenOpen, Terminal
 from kiosk.feedback import TOPICS
@@ -94,16 +94,26 @@ def feedback_by_week(now: datetime, zone: ZoneInfo, weeks: int = 8) -> dict[str,
     starts = week_starts(now, zone, weeks)
     end = starts[-1] + timedelta(days=7)  # aware arithmetic in a ZoneInfo is wall-clock: next Monday 00:00
     labels = [week_label(s, zone) for s in starts]
-    found: dict[tuple[str, str], tuple[int, float]] = {}
-    week = TruncWeek("hour", tzinfo=zone)
-    for row in (Feedback.objects.filter(hour__gte=starts[0], hour__lt=end).annotate(week=week)
-                .values("week").annotate(n=Count("id"), avg=Avg("rating"))):
-        found[(ALL, week_label(row["week"], zone))] = (row["n"], row["avg"])
-    for row in (FeedbackTopic.objects.filter(hour__gte=starts[0], hour__lt=end).annotate(week=week)
-                .values("week", "topic").annotate(n=Count("id"), avg=Avg("rating"))):
-        found[(row["topic"], week_label(row["week"], zone))] = (row["n"], row["avg"])
-    topics = [ALL, *TOPICS] + sorted({t for t, _w in found} - {ALL, *TOPICS})
-    return {topic: [WeekFigure(label, *found.get((topic, label), (0, None))) for label in labels] for topic in topics}
+    sums: dict[tuple[str, str], list[int]] = {}  # (topic, week) -> [answers, sum of ratings]
+
+    def add(topic: str, hour: datetime, n: int, total: int) -> None:
+        figure = sums.setdefault((topic, week_label(hour, zone)), [0, 0])
+        figure[0] += n
+        figure[1] += total
+
+    # The database sums per hour (plain GROUP BY on every backend); the hours fold into local weeks here.
+    for row in (Feedback.objects.filter(hour__gte=starts[0], hour__lt=end).order_by()
+                .values("hour").annotate(n=Count("id"), total=Sum("rating"))):
+        add(ALL, row["hour"], row["n"], row["total"])
+    for row in (FeedbackTopic.objects.filter(hour__gte=starts[0], hour__lt=end).order_by()
+                .values("hour", "topic").annotate(n=Count("id"), total=Sum("rating"))):
+        add(row["topic"], row["hour"], row["n"], row["total"])
+    topics = [ALL, *TOPICS] + sorted({t for t, _w in sums} - {ALL, *TOPICS})
+    return {topic: [WeekFigure(label, *_figure(sums.get((topic, label)))) for label in labels] for topic in topics}
+
+
+def _figure(found: list[int] | None) -> tuple[int, float | None]:
+    return (found[0], found[1] / found[0]) if found else (0, None)
 
 
 def recent_answers(now: datetime, days: int = 7, limit: int = 50):
@@ -112,8 +122,11 @@ def recent_answers(now: datetime, days: int = 7, limit: int = 50):
 
 def usage_by_screen_and_hour(now: datetime, zone: ZoneInfo, days: int = 7) -> tuple[list[tuple[str, int]], dict[tuple[str, int], int]]:
     """(screens with their totals, most used first; (screen, local hour 0-23) -> opens) over the last `days` days."""
-    opens = ScreenOpen.objects.filter(hour__gt=now - timedelta(days=days), hour__lte=now)
-    totals = [(r["screen"], r["n"]) for r in opens.values("screen").annotate(n=Sum("count")).order_by("-n", "screen")]
-    cells = {(r["screen"], r["h"]): r["n"] for r in
-             opens.annotate(h=ExtractHour("hour", tzinfo=zone)).values("screen", "h").annotate(n=Sum("count"))}
-    return totals, cells
+    cells: dict[tuple[str, int], int] = {}
+    totals: dict[str, int] = {}
+    for row in (ScreenOpen.objects.filter(hour__gt=now - timedelta(days=days), hour__lte=now).order_by()
+                .values("screen", "hour").annotate(n=Sum("count"))):
+        key = (row["screen"], row["hour"].astimezone(zone).hour)
+        cells[key] = cells.get(key, 0) + row["n"]
+        totals[row["screen"]] = totals.get(row["screen"], 0) + row["n"]
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0])), cells
