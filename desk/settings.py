@@ -65,7 +65,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
                          # IMMEDIATE: gunicorn's workers queue for the write lock instead of failing a terminal's post.
                          "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
                                      "init_command": "PRAGMA journal_mode=WAL;"}}}
-if os.environ.get("DATABASE_URL"):  # a city-wide fleet: postgres://user:password@host:5432/desk (docs/operating.md)
+if os.environ.get("DATABASE_URL"):  # a city-wide fleet: postgres://user:password@host:5432/desk (docs/desk.md)
     import dj_database_url
 
     DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
