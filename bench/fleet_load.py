@@ -48,8 +48,9 @@ PAGE_BUDGET_MS = 1000.0
 PAGES = ("/admin/fleet/", "/admin/fleet/feedback/", "/admin/fleet/usage/")
 
 
-def start_gunicorn(env: dict, port: int, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "3", "desk.wsgi"],
+def start_gunicorn(env: dict, port: int, log: Path, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "3",
+                               "--threads", str(threads), "desk.wsgi"],
                               env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT)
     for _ in range(300):  # up to 30 s for the workers to boot
         try:
@@ -175,6 +176,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--postgresql", action="store_true", help="run the desk on a throw-away PostgreSQL server")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
     args = parser.parse_args()
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fleet-bench-")))
@@ -190,14 +192,14 @@ def main() -> int:
         desk_command(env, "migrate", "--noinput")
         desk_command(env, "desk_user", "bench-publisher", "--role", "publisher", "--password", "bench-secret-1")
         port = free_port()
-        server = start_gunicorn(env, port, tmp / "gunicorn.log")
+        server = start_gunicorn(env, port, tmp / "gunicorn.log", args.threads)
         url = f"http://127.0.0.1:{port}"
+        load = Load(url, args.seconds)
         try:
             pages = logged_in(url, "bench-publisher", "bench-secret-1")
             samples: dict[str, list[float]] = {}
             stop = threading.Event()
             prober = threading.Thread(target=probe_pages, args=(url, pages, stop, samples), daemon=True)
-            load = Load(url, args.seconds)
             print(f"loading the desk on {url} ({database}) for {args.seconds:.0f} s …", file=sys.stderr, flush=True)
             prober.start()
             took = load.run()
@@ -206,11 +208,16 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if load.failures:  # the server's side of a failed post outlives the temporary folder
+                kept = ROOT / "bench" / "fleet-gunicorn.log"
+                kept.write_bytes((tmp / "gunicorn.log").read_bytes())
+                print(f"posts failed: the server's log is in {kept}", file=sys.stderr)
         rows_found = count_rows(env)
 
     lost_feedback = load.acknowledged["feedback"] - rows_found["feedback"]
     stale = sum(1 for kiosk, sent in load.last_beat.items() if rows_found["beats"].get(kiosk) != sent)
-    label = f"fleet on {database}, {TERMINALS} terminals + {FEEDBACK_PER_S} feedback/s, {args.seconds:.0f} s"
+    label = (f"fleet on {database}, {TERMINALS} terminals + {FEEDBACK_PER_S} feedback/s, {args.seconds:.0f} s, "
+             f"3 workers x {args.threads} threads")
     rows = [
         Row(f"{label}: posts not acknowledged", len(load.failures), len(load.failures), "", 0, not load.failures),
         Row(f"  feedback posts sent / rows stored", load.sent["feedback"], rows_found["feedback"], "", None, None),
