@@ -33,6 +33,7 @@ INSTALLED_APPS = [  # auth before desk.content: its permissions exist when the r
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "desk.content",  # before admin: its templates extend the admin's
+    "desk.fleet",  # the terminals' heartbeats, feedback and usage (docs/desk.md, "The fleet")
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -61,7 +62,14 @@ TEMPLATES = [{
     ]},
 }]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
-                         "NAME": os.environ.get("DESK_DATABASE", str(DATA_DIR / "desk.sqlite3"))}}
+                         "NAME": os.environ.get("DESK_DATABASE", str(DATA_DIR / "desk.sqlite3")),
+                         # IMMEDIATE: gunicorn's workers queue for the write lock instead of failing a terminal's post.
+                         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                                     "init_command": "PRAGMA journal_mode=WAL;"}}}
+if os.environ.get("DATABASE_URL"):  # a city-wide fleet: postgres://user:password@host:5432/desk (docs/desk.md)
+    import dj_database_url
+
+    DATABASES["default"] = dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "de"
@@ -100,3 +108,5 @@ DESK_SOURCE_BBOX = os.environ.get("DESK_SOURCE_BBOX", "")
 DESK_SOURCE_BOUNDARY = os.environ.get("DESK_SOURCE_BOUNDARY", "")
 DESK_SOURCE_CALENDARS = os.environ.get("DESK_SOURCE_CALENDARS", "").split()
 DESK_SOURCE_PLACES_CSV = os.environ.get("DESK_SOURCE_PLACES_CSV", "")
+# The fleet (desk/fleet): the token terminals send as fleet_token; without it the desk accepts no posts.
+DESK_FLEET_TOKEN = os.environ.get("DESK_FLEET_TOKEN", "")

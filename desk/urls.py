@@ -1,6 +1,6 @@
 """The desk is its admin: content forms, the publish page and the live opening-hours check."""
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from desk.content import views
@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/preview/<str:name>", admin.site.admin_view(views.preview_image), name="desk-preview-image"),
     path("admin/city-map.json", admin.site.admin_view(views.city_map), name="desk-city-map"),
     path("admin/hours-check/", admin.site.admin_view(views.hours_check), name="desk-hours-check"),
+    path("", include("desk.fleet.urls")),  # the terminals' posts and the fleet's pages
     path("admin/", admin.site.urls),
 ]

@@ -15,26 +15,20 @@ or run it alone with `kiosk-feed collect DB --token T` (make_server below).
 """
 from __future__ import annotations
 
-import hmac
 import json
 import logging
-import re
 import sqlite3
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
 
+from sync import fleet_posts
+from sync.fleet_posts import MAX_BODY_BYTES, BadRequest, check_post, kind_for_path, token_matches  # noqa: F401
 from sync.http_limits import REQUEST_TIMEOUT_S, BoundedThreadingHTTPServer
 
 log = logging.getLogger("sync.collector")
 
-PATHS = {"/feedback": "feedback", "/usage": "usage", "/heartbeat": "heartbeat"}
-MAX_BODY_BYTES = 2 * 1024 * 1024
-MAX_ITEMS = 500
-KEY_PATTERN = re.compile(r"[A-Za-z0-9-]{8,64}\Z")  # \Z: "$" would let a trailing newline through
-KIOSK_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}\Z")
-FIRST_YEAR, LAST_YEAR = 2000, 2199  # a terminal's clock outside these is broken, and year 1 overflows UTC
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
     key TEXT PRIMARY KEY,
@@ -56,10 +50,6 @@ CREATE TABLE IF NOT EXISTS terminals (
 """
 
 
-class BadRequest(Exception):
-    """The whole post is unusable; the message tells the sender what to fix."""
-
-
 def ensure_collector_db(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
 
@@ -74,29 +64,6 @@ def connect(db_path: Path) -> sqlite3.Connection:
 
 def _utc(at: datetime) -> str:
     return at.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _item_problem(item: Any, kind: str) -> str | None:
-    if not isinstance(item, dict):
-        return "an item must be a JSON object"
-    if item.get("kind") != kind:
-        return f"the item's kind {item.get('kind')!r} does not match the path /{kind}"
-    try:
-        created = datetime.fromisoformat(str(item.get("created_at")))
-    except ValueError:
-        return f"created_at {item.get('created_at')!r} is not an ISO date-time"
-    if created.tzinfo is None:
-        return "created_at has no UTC offset"
-    if not FIRST_YEAR <= created.year <= LAST_YEAR:
-        return f"created_at {item.get('created_at')!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}"
-    payload = item.get("payload")
-    if not isinstance(payload, dict):
-        return "payload must be a JSON object"
-    if kind == "feedback":
-        rating = payload.get("rating")
-        if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-            return f"a feedback rating must be a whole number from 1 to 5, not {rating!r}"
-    return None
 
 
 class Collector:
@@ -115,44 +82,18 @@ class Collector:
             conn.close()
 
     def authorized(self, authorization: str | None) -> bool:
-        expected = f"Bearer {self.token}".encode("utf-8")
-        return hmac.compare_digest((authorization or "").encode("utf-8"), expected)
+        return token_matches(self.token, authorization)
 
     def receive(self, kind: str, body: bytes, authorization: str | None) -> tuple[int, dict[str, Any]]:
-        """(HTTP status, JSON answer) for one posted batch."""
+        """(HTTP status, JSON answer) for one posted batch (the rules: sync/fleet_posts.py)."""
         if not self.authorized(authorization):
-            return 401, {"error": "The fleet token is missing or wrong; set fleet_token in kiosk.toml to the collector's token."}
+            return 401, {"error": fleet_posts.WRONG_TOKEN}
         try:
-            kiosk_id, items = self._parse(body)
+            batch = check_post(kind, body)
         except BadRequest as exc:
             return 400, {"error": str(exc)}
-        good, rejected = [], []
-        for item in items:
-            key = item.get("key") if isinstance(item, dict) else None
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
-                rejected.append({"key": key if isinstance(key, str) else None, "reason": "the key must be 8 to 64 letters, digits or dashes"})
-            elif problem := _item_problem(item, kind):
-                rejected.append({"key": key, "reason": problem})
-            else:
-                good.append(item)
-        self._store(kiosk_id, kind, good)
-        return 200, {"accepted": [item["key"] for item in good], "rejected": rejected}
-
-    def _parse(self, body: bytes) -> tuple[str, list]:
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest("The body is not JSON; send {\"kiosk_id\": ..., \"items\": [...]}.") from None
-        except RecursionError:
-            raise BadRequest("The body is nested too deeply to read; items are flat JSON objects.") from None
-        if not isinstance(document, dict):
-            raise BadRequest("The body must be a JSON object with kiosk_id and items.")
-        kiosk_id, items = document.get("kiosk_id"), document.get("items")
-        if not isinstance(kiosk_id, str) or not KIOSK_ID_PATTERN.match(kiosk_id):
-            raise BadRequest("kiosk_id must be 1 to 64 letters, digits, dots, dashes or underscores.")
-        if not isinstance(items, list) or len(items) > MAX_ITEMS:
-            raise BadRequest(f"items must be a list of at most {MAX_ITEMS} items.")
-        return kiosk_id, items
+        self._store(batch.kiosk_id, kind, batch.good)
+        return 200, batch.answer()
 
     def _store(self, kiosk_id: str, kind: str, items: list[dict]) -> None:
         received = _utc(self.clock())
@@ -193,17 +134,17 @@ class Collector:
 
     def handle_collect(self, handler: BaseHTTPRequestHandler, path: str, body: bytes) -> bool:
         """Answer a POST to /feedback, /usage or /heartbeat; False (nothing sent) for any other path."""
-        kind = PATHS.get(path.split("?", 1)[0].rstrip("/") or "/")
+        kind = kind_for_path(path)
         if kind is None:
             return False
         try:
             code, answer = self.receive(kind, body, handler.headers.get("Authorization"))
         except sqlite3.Error as exc:
             log.error("The collector database %s could not be written: %s", self.db_path, exc)
-            code, answer = 503, {"error": "The collector could not store the items; send them again later."}
+            code, answer = 503, {"error": fleet_posts.NOT_STORED}
         except Exception:  # a post this code did not foresee still gets an answer, and the server lives on
             log.exception("The collector failed on a post to %s.", path)
-            code, answer = 500, {"error": "The collector failed on this post; it was logged, nothing was stored."}
+            code, answer = 500, {"error": fleet_posts.FAILED}
         send_json(handler, code, answer)
         return True
 
@@ -223,12 +164,12 @@ def read_body(handler: BaseHTTPRequestHandler) -> bytes | None:
         length = int(handler.headers.get("Content-Length", ""))
     except ValueError:
         handler.close_connection = True
-        send_json(handler, 411, {"error": "Send a Content-Length header."})
+        send_json(handler, 411, {"error": fleet_posts.NO_LENGTH})
         return None
     if length < 0 or length > MAX_BODY_BYTES:
         # The unread body would be taken for the next request on a kept-alive connection.
         handler.close_connection = True
-        send_json(handler, 413, {"error": f"The body is over {MAX_BODY_BYTES} bytes; send smaller batches."})
+        send_json(handler, 413, {"error": fleet_posts.too_large(MAX_BODY_BYTES)})
         return None
     return handler.rfile.read(length)
 
@@ -244,10 +185,10 @@ class CollectorHandler(BaseHTTPRequestHandler):
         if body is None:
             return
         if not self.server.collector.handle_collect(self, self.path, body):  # type: ignore[attr-defined]
-            send_json(self, 404, {"error": f"There is nothing at {self.path}; post to /feedback, /usage or /heartbeat."})
+            send_json(self, 404, {"error": fleet_posts.nothing_here(self.path)})
 
     def do_GET(self) -> None:  # noqa: N802
-        send_json(self, 404 if self.path != "/" else 200, {"collects": sorted(PATHS)})
+        send_json(self, 404 if self.path != "/" else 200, {"collects": sorted(fleet_posts.PATHS)})
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         log.info("%s %s", self.address_string(), format % args)

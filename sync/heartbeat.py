@@ -6,6 +6,7 @@ status instead, because an old status is worth nothing once a newer one exists.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import uuid
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ class Heartbeat:
         status = read_status(self.data_dir)
         status["kiosk_id"] = self.kiosk_id
         status["sent_at"] = now.astimezone(timezone.utc).isoformat(timespec="seconds")
+        try:  # the fleet dashboard warns before a full disk stops content updates
+            status["free_disk_bytes"] = shutil.disk_usage(self.data_dir).free
+        except OSError as exc:
+            log.warning("The free disk space of %s cannot be read: %s", self.data_dir, exc)
         if self.extra:
             status.update(self.extra())
         try:

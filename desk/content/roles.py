@@ -6,9 +6,9 @@ CONTENT = ("event", "notice", "campaign", "page", "helpcontact", "placeoverlay")
 ROLES = {
     EDITOR: [f"{action}_{model}" for model in CONTENT for action in ("add", "change", "delete", "view")]
     + ["view_kiosk"],
-    PUBLISHER: [f"view_{model}" for model in CONTENT] + ["view_kiosk", "view_publication", "publish_feed"],
+    PUBLISHER: [f"view_{model}" for model in CONTENT] + ["view_kiosk", "view_publication", "publish_feed", "view_fleet"],
     ADMIN: [f"{action}_{model}" for model in ("kiosk", "sourcecontent", "user", "group")
-            for action in ("add", "change", "delete", "view")] + ["view_publication"],
+            for action in ("add", "change", "delete", "view")] + ["view_publication", "view_fleet"],
 }
 
 
