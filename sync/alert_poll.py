@@ -47,8 +47,13 @@ class AlertPoller:
         self.signature_url = url + ".sig"
         self.public_keys = list(public_keys)
         self.data_dir = Path(data_dir)
-        self.fetcher = fetcher or Fetcher(allow_insecure_http=allow_insecure_http, connect_timeout_s=TIMEOUT_S,
-                                          read_timeout_s=TIMEOUT_S)
+        if fetcher is None:
+            fetcher = Fetcher(allow_insecure_http=allow_insecure_http, connect_timeout_s=TIMEOUT_S,
+                              read_timeout_s=TIMEOUT_S)
+            # A fresh connection per request: an idle one held for 15 s by each of 500 terminals fills a small
+            # server's connection limit, and a NAT that silently drops it turns the next poll into a timeout.
+            fetcher.session.headers["Connection"] = "close"
+        self.fetcher = fetcher
         self.interval_s = interval_s
         self.clock = clock
         self.rand = rand
@@ -91,10 +96,18 @@ class AlertPoller:
                 log.exception("The emergency notice callback failed")
         return self.interval_s
 
+    def _get(self, url: str, **kwargs):
+        try:
+            return self.fetcher.get(url, **kwargs)
+        finally:
+            # Never reuse the connection: the server closes it after answering (Connection: close), and a
+            # pooled socket it is still closing would fail the next request.
+            self.fetcher.session.close()
+
     def _refresh(self, now: datetime) -> bool:
         try:
-            fetched = self.fetcher.get(self.url, what="the emergency notices", limit=MAX_BYTES, now=now,
-                                       validators=self._validators)
+            fetched = self._get(self.url, what="the emergency notices", limit=MAX_BYTES, now=now,
+                                validators=self._validators)
         except FetchError as exc:
             if exc.status_code == 404:  # the desk has never published a notice: nothing to show, nothing wrong
                 return False
@@ -106,8 +119,8 @@ class AlertPoller:
         if data == self._held_data:
             self._validators = fetched.validators
             return False
-        signature = self.fetcher.get(self.signature_url, what="the signature of the emergency notices",
-                                     limit=MAX_SIGNATURE_BYTES, now=now).body or b""
+        signature = self._get(self.signature_url, what="the signature of the emergency notices",
+                              limit=MAX_SIGNATURE_BYTES, now=now).body or b""
         document = verified_document(data, signature, self.public_keys, source=self.url)
         with self._lock:
             refuse_replay(document, data, self._held, self._held_data)
