@@ -27,6 +27,19 @@ BACKOFF_CAP_S = 120.0
 TIMEOUT_S = 5.0
 
 
+def keep_alive_with_one_retry(session) -> None:
+    """One connection kept open from poll to poll (no TLS handshake of a few KiB every 15 s on a metered
+    line), and one immediate retry of the GET on a fresh connection when the kept one was closed or
+    dropped by the server or a NAT in the meantime, so that is not a failed poll."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    retry = Retry(total=1, connect=1, read=1, status=0, other=0, redirect=0, allowed_methods=frozenset({"GET"}),
+                  raise_on_status=False, backoff_factor=0)
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=1))
+
+
 def alerts_url_beside(feed_url: str) -> str:
     """alerts.json in the feed's folder."""
     return urljoin(feed_url, ALERTS_NAME)
@@ -50,9 +63,7 @@ class AlertPoller:
         if fetcher is None:
             fetcher = Fetcher(allow_insecure_http=allow_insecure_http, connect_timeout_s=TIMEOUT_S,
                               read_timeout_s=TIMEOUT_S)
-            # A fresh connection per request: an idle one held for 15 s by each of 500 terminals fills a small
-            # server's connection limit, and a NAT that silently drops it turns the next poll into a timeout.
-            fetcher.session.headers["Connection"] = "close"
+            keep_alive_with_one_retry(fetcher.session)
         self.fetcher = fetcher
         self.interval_s = interval_s
         self.clock = clock
@@ -96,18 +107,10 @@ class AlertPoller:
                 log.exception("The emergency notice callback failed")
         return self.interval_s
 
-    def _get(self, url: str, **kwargs):
-        try:
-            return self.fetcher.get(url, **kwargs)
-        finally:
-            # Never reuse the connection: the server closes it after answering (Connection: close), and a
-            # pooled socket it is still closing would fail the next request.
-            self.fetcher.session.close()
-
     def _refresh(self, now: datetime) -> bool:
         try:
-            fetched = self._get(self.url, what="the emergency notices", limit=MAX_BYTES, now=now,
-                                validators=self._validators)
+            fetched = self.fetcher.get(self.url, what="the emergency notices", limit=MAX_BYTES, now=now,
+                                       validators=self._validators)
         except FetchError as exc:
             if exc.status_code == 404:  # the desk has never published a notice: nothing to show, nothing wrong
                 return False
@@ -119,8 +122,8 @@ class AlertPoller:
         if data == self._held_data:
             self._validators = fetched.validators
             return False
-        signature = self._get(self.signature_url, what="the signature of the emergency notices",
-                              limit=MAX_SIGNATURE_BYTES, now=now).body or b""
+        signature = self.fetcher.get(self.signature_url, what="the signature of the emergency notices",
+                                     limit=MAX_SIGNATURE_BYTES, now=now).body or b""
         document = verified_document(data, signature, self.public_keys, source=self.url)
         with self._lock:
             refuse_replay(document, data, self._held, self._held_data)
