@@ -26,8 +26,9 @@ DEFAULT_LENGTH = timedelta(hours=2)
 class EmergencyNoticeAdmin(admin.ModelAdmin):
     form = EmergencyNoticeForm
     change_form_template = "desk/alerts/change_form.html"
-    list_display = (localized("text", _("text")), "where", "valid_until", "state", "published_by", "published_at",
-                    "ended_by", "end_button")
+    # The button beside the state: the one thing a publisher comes here for is never scrolled out of view.
+    list_display = (localized("text", _("text")), "state", "end_button", "where", "valid_until", "published_by",
+                    "published_at")
     readonly_fields = ("published_at", "published_by", "ended_at", "ended_by")
 
     def get_fields(self, request, obj=None):
@@ -105,7 +106,8 @@ class EmergencyNoticeAdmin(admin.ModelAdmin):
         if not obj.active(timezone.now()):
             return ""
         # Submits the list's own form (with its CSRF token) to the end address.
-        return format_html('<button type="submit" class="button desk-end" formmethod="post" formaction="{}">{}</button>',
+        return format_html('<button type="submit" class="button desk-end" style="white-space:nowrap" formmethod="post" '
+                           'formaction="{}">{}</button>',
                            reverse("admin:alerts_emergencynotice_end", args=[obj.pk]), _("End now"))
 
 

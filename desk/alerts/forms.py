@@ -18,10 +18,10 @@ BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
 class EmergencyNoticeForm(LocalizedForm):
-    template = forms.ChoiceField(label=_("start from"), required=False, choices=templates.choices,
+    template = forms.ChoiceField(label=_("Start from"), required=False, choices=templates.choices,
                                  help_text=_("Fills in every language; change what differs today."))
     all_kiosks = forms.TypedChoiceField(
-        label=_("where"), coerce=lambda value: value == "True", initial=True, widget=forms.RadioSelect,
+        label=_("Where"), coerce=lambda value: value == "True", initial=True, widget=forms.RadioSelect,
         choices=[(True, _("on every terminal")), (False, _("only on the terminals chosen below"))])
 
     class Meta:

@@ -51,7 +51,7 @@ class AlertRelease(models.Model):
     document = models.TextField(_("document"))
 
     class Meta:
-        verbose_name, verbose_name_plural = _("alerts.json written"), _("alerts.json written")
+        verbose_name, verbose_name_plural = _("document sent to the terminals"), _("sent to the terminals")
         ordering = ["-sequence"]
 
     def __str__(self) -> str:
