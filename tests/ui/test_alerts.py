@@ -9,7 +9,7 @@ import pytest
 from sync.alert_poll import AlertPoller
 from sync.alerts import document_bytes, write_signed
 from sync.signing import load_private_key
-from tests.ui.harness import START, advance, find_button, frames, tap, tap_at
+from tests.ui.harness import START, advance, frames
 
 UNTIL = START + timedelta(minutes=20)
 
@@ -28,8 +28,7 @@ def offline_alerts(app, keypair, tmp_path):
 
 
 def test_the_desks_notice_takes_over_in_the_visitors_language_and_ends_on_time_offline(app, clock, offline_alerts):
-    tap_at(540, 1300)  # into home, out of the attract loop
-    tap(find_button(app.current(), "English"))
+    app.set_language("en")  # the visitor chose English
     app.notices_changed()
     frames(2)
     assert app.emergency_shown
@@ -42,7 +41,6 @@ def test_the_desks_notice_takes_over_in_the_visitors_language_and_ends_on_time_o
 
 
 def test_a_language_without_the_text_falls_back_to_german(app, offline_alerts):
-    tap_at(540, 1300)
-    tap(find_button(app.current(), "Türkçe"))
+    app.set_language("tr")
     app.notices_changed()
     assert app._emergency.text.txt == "Bitte verlassen Sie den Friedensplatz."
