@@ -227,6 +227,10 @@ class Services:
         extra: dict[str, Any] = {"version": app_version(), "uptime_s": round(self.uptime_s())}
         if self._outbox is not None:
             extra["outbox"] = self._outbox.summary()
+        if self.alerts is not None:  # so the fleet view can tell which terminals hold the newest notices
+            document = self.alerts.document()
+            extra["alert_sequence"] = document.sequence if document is not None else None
+            extra["alert_problem"] = self.alerts.last_problem
         return extra
 
     # -- the outbox ---------------------------------------------------------------------------

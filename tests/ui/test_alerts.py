@@ -44,3 +44,10 @@ def test_a_language_without_the_text_falls_back_to_german(app, offline_alerts):
     app.set_language("tr")
     app.notices_changed()
     assert app._emergency.text.txt == "Bitte verlassen Sie den Friedensplatz."
+
+
+def test_the_heartbeat_says_which_notices_the_terminal_holds(app, offline_alerts):
+    offline_alerts.poll_once(START)  # nobody answers: the kept copy stays, the reason is reported
+    extra = app.services._heartbeat_extra()
+    assert extra["alert_sequence"] == 7
+    assert "127.0.0.1:9" in extra["alert_problem"]
