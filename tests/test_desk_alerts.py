@@ -73,6 +73,7 @@ def test_a_publisher_publishes_then_ends_a_notice_and_every_write_is_signed_and_
     assert [n.id for n in first.notices] == [notice.feed_id]
     assert first.notices[0].text == {"de": "Die Kampstraße ist gesperrt.", "en": "Kampstraße is closed."}
     assert first.notices[0].kiosk_ids is None and first.default_locale == "de"
+    assert first.notices[0].start is None  # shown at once, even by a terminal whose clock runs behind
     ended = client.post(f"{LIST}{notice.pk}/end/", follow=True)
     assert "takes it down within a minute" in ended.content.decode()
     second = live(desk)

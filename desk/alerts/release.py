@@ -32,8 +32,8 @@ def next_sequence(now: datetime) -> int:
 
 
 def entry(notice: EmergencyNotice) -> dict:
+    # No "from": it starts now, and a terminal whose clock runs behind the desk's would wait for it.
     item = {"id": notice.feed_id, "level": "emergency", "text": notice.text,
-            "from": notice.published_at.isoformat(timespec="seconds"),
             "until": notice.valid_until.isoformat(timespec="seconds")}
     if not notice.all_kiosks:
         item["kiosk_ids"] = sorted(kiosk.feed_id for kiosk in notice.kiosks.all())
