@@ -140,7 +140,7 @@ def test_the_sequence_grows_even_when_the_clock_goes_back(desk, django_user_mode
 
 
 def test_the_templates_exist_in_every_language_of_the_terminals():
-    from desk.alerts.templates import TEMPLATES
+    from desk.alerts.wording import TEMPLATES
 
     for _label, texts in TEMPLATES.values():
         assert sorted(texts) == sorted(["de", "en", "tr", "ar", "uk", "pl", "nl"])

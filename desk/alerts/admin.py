@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from desk.alerts import release, templates
+from desk.alerts import release, wording
 from desk.alerts.forms import EmergencyNoticeForm
 from desk.alerts.models import AlertRelease, EmergencyNotice
 from desk.content import feedmap
@@ -50,7 +50,7 @@ class EmergencyNoticeAdmin(admin.ModelAdmin):
         return {"valid_until": until, "all_kiosks": True}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra = {"alert_templates": templates.texts(feedmap.city_locales()),
+        extra = {"alert_templates": wording.texts(feedmap.city_locales()),
                  "can_end": object_id and request.user.has_perm("alerts.publish_alert")}
         return super().changeform_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from desk.alerts import release, templates
+from desk.alerts import release, wording
 from desk.alerts.models import EmergencyNotice
 from desk.content.forms import LocalizedForm
 from desk.content.publish import PublishRefused
@@ -18,7 +18,7 @@ BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
 class EmergencyNoticeForm(LocalizedForm):
-    template = forms.ChoiceField(label=_("Start from"), required=False, choices=templates.choices,
+    template = forms.ChoiceField(label=_("Start from"), required=False, choices=wording.choices,
                                  help_text=_("Fills in every language; change what differs today."))
     all_kiosks = forms.TypedChoiceField(
         label=_("Where"), coerce=lambda value: value == "True", initial=True, widget=forms.RadioSelect,
