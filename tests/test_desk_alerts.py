@@ -74,6 +74,7 @@ def test_a_publisher_publishes_then_ends_a_notice_and_every_write_is_signed_and_
     assert first.notices[0].text == {"de": "Die Kampstraße ist gesperrt.", "en": "Kampstraße is closed."}
     assert first.notices[0].kiosk_ids is None and first.default_locale == "de"
     assert first.notices[0].start is None  # shown at once, even by a terminal whose clock runs behind
+    assert 'id="desk-alert-end"' in client.get(f"{LIST}{notice.pk}/change/").content.decode()
     ended = client.post(f"{LIST}{notice.pk}/end/", follow=True)
     assert "takes it down within a minute" in ended.content.decode()
     second = live(desk)
@@ -81,6 +82,7 @@ def test_a_publisher_publishes_then_ends_a_notice_and_every_write_is_signed_and_
     assert [r.reason for r in AlertRelease.objects.order_by("sequence")] == [f"published {notice.feed_id}",
                                                                             f"ended {notice.feed_id}"]
     notice.refresh_from_db()
+    assert 'id="desk-alert-end"' not in client.get(f"{LIST}{notice.pk}/change/").content.decode()
     assert notice.ended_by.username == "paul" and notice.published_by.username == "paul"
     history = client.get(f"{LIST}{notice.pk}/history/").content.decode()
     assert "Added" in history and "Changed ended at." in history

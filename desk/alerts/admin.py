@@ -50,8 +50,10 @@ class EmergencyNoticeAdmin(admin.ModelAdmin):
         return {"valid_until": until, "all_kiosks": True}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        notice = EmergencyNotice.objects.filter(pk=object_id).first() if object_id else None
         extra = {"alert_templates": wording.texts(feedmap.city_locales()),
-                 "can_end": object_id and request.user.has_perm("alerts.publish_alert")}
+                 "can_end": notice is not None and notice.active(timezone.now())
+                 and request.user.has_perm("alerts.publish_alert")}
         return super().changeform_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def save_model(self, request, obj, form, change):
