@@ -50,7 +50,7 @@ class EmergencyNoticeAdmin(admin.ModelAdmin):
         return {"valid_until": until, "all_kiosks": True}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        notice = EmergencyNotice.objects.filter(pk=object_id).first() if object_id else None
+        notice = self.get_object(request, object_id) if object_id else None  # None for an unknown id
         extra = {"alert_templates": wording.texts(feedmap.city_locales()),
                  "can_end": notice is not None and notice.active(timezone.now())
                  and request.user.has_perm("alerts.publish_alert")}
