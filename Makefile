@@ -31,6 +31,9 @@ fuzz: $(SETUP)
 
 bench: $(SETUP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	@# nginx serves alerts.json to 500 simulated terminals in bench/alert_fleet.py; only the bench needs it.
+	@if [ "$$(id -u)" = 0 ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; fi
 	$(PY) bench/run.py
 
 # Translations: extract the UI's words, merge them into every catalog, compile (docs/ui.md).

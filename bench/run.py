@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import domain, osm, ui  # noqa: E402
+from bench import alert_fleet, domain, osm, ui  # noqa: E402
 from bench.large_feed import write_large_feed  # noqa: E402
 from bench.report import Row, print_table, write_results  # noqa: E402
 
@@ -61,6 +61,7 @@ def main() -> int:
         rows += domain.apply_figures(feed, key, work)
         rows += domain.sync_304_figure(feed, key, work / "sync304")
         content.close()
+        rows += step("emergency notices, 500 terminals polling", alert_fleet.fleet_figures)
         rows += step("OpenStreetMap build and routes, Kaiserslautern", osm.osm_figures)
         rows += step("CPU with the attract loop", ui.idle_figure, demo)
         rows += step("soak", ui.soak_figures, demo, work / "soak")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [  # auth before desk.content: its permissions exist when the r
     "django.contrib.auth",
     "desk.content",  # before admin: its templates extend the admin's
     "desk.fleet",  # the terminals' heartbeats, feedback and usage (docs/desk.md, "The fleet")
+    "desk.alerts",  # after desk.content: it adds its permissions to the roles desk.content makes
     "django.contrib.admin",
     "django.contrib.sessions",
     "django.contrib.messages",

@@ -58,6 +58,9 @@ class Config:
     warnings_url: str | None = None
     warnings_ars: str | None = None
     warnings_interval_s: int = 120
+    # The desk's emergency notices (docs/emergency.md): alerts.json beside the feed unless set ("" for none).
+    alerts_url: str | None = None
+    alert_interval_s: int = 15
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -104,6 +107,23 @@ def warnings_poller(config: Config, data_dir: Path | None = None):
     folder = Path(data_dir) if data_dir is not None else config.resolved_data_dir()
     return NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
                               interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE)
+
+
+def alert_poller(config: Config, data_dir: Path | None = None):
+    """The background poller of the desk's emergency notices, or None in demo mode and for a feed on a
+    USB stick (file://), which has no server to ask every few seconds."""
+    url = config.alerts_url
+    if url is None and config.feed_url and urlparse(config.feed_url).scheme in ("https", "http"):
+        from sync.alert_poll import alerts_url_beside
+
+        url = alerts_url_beside(config.feed_url)
+    if not url:
+        return None
+    from sync.alert_poll import AlertPoller
+
+    folder = Path(data_dir) if data_dir is not None else config.resolved_data_dir()
+    return AlertPoller(url, config.public_keys, folder, interval_s=config.alert_interval_s,
+                       allow_insecure_http=config.allow_insecure_http)
 
 
 def _live_fetcher(config: Config):
@@ -178,6 +198,13 @@ def _problems(values: dict[str, Any]) -> list[str]:
         if not (isinstance(ars, str) and len(ars) == 12 and ars.isascii() and ars.isdigit()):
             problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
                             "(Dortmund: \"059130000000\") when 'warnings_url' is set")
+    alerts = values.get("alerts_url")
+    if isinstance(alerts, str) and alerts:  # "" turns the polling off
+        scheme = urlparse(alerts).scheme
+        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+            problems.append("'alerts_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+        if not values.get("public_keys"):
+            problems.append("'public_keys' must list at least one key when 'alerts_url' is set")
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")
     locales = values.get("locales", UI_LOCALES)
@@ -192,6 +219,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "idle_timeout_s": (5, 3600), "screen_diagonal_in": (5, 200), "walking_speed_kmh": (0.5, 20),
     "step_free_speed_kmh": (0.5, 20), "live_interval_s": (5, 3600), "live_timeout_s": (0.1, 120),
     "live_max_age_s": (10, 86400), "warnings_interval_s": (10, 86400),
+    "alert_interval_s": (5, 60),  # over a minute would break the promise of docs/emergency.md
 }
 
 

@@ -386,17 +386,24 @@ class KioskApp(App):
         place = ", ".join(part for part in (here.name, here.address) if part)
         return tr._("You are here: {place}").format(place=place)
 
+    def notices_changed(self) -> None:
+        """The desk's emergency notices changed: show it now, not at the next tick."""
+        self._show_notices(self.now(), self.content)
+
     def _show_notices(self, now: datetime, content: Content | None) -> None:
+        # The desk's emergency notice first: it is the newest word, and it shows even without content.
+        alert = self.services.alert_notice(now, self.language)
         if content is None:
             self.banner = None
+            self._show_emergency(alert, None)
             return
         notices = content.notices(now, self.language, self.settings.kiosk_id)
         emergency = next((n for n in notices if n.level == "emergency"), None)
         others = [n for n in notices if n.level != "emergency"]
         self.banner = (others[0].level, others[0].text) if others else None
-        self._show_emergency(emergency, content)
+        self._show_emergency(alert or emergency, content)
 
-    def _show_emergency(self, notice, content: Content) -> None:
+    def _show_emergency(self, notice, content: Content | None) -> None:
         if not hasattr(self, "root_layout"):
             return
         from kiosk.ui.widgets.overlays import EmergencyOverlay
@@ -408,7 +415,7 @@ class KioskApp(App):
         if self._emergency is None:
             self._emergency = EmergencyOverlay()
         until = ""
-        if notice.until is not None:
+        if notice.until is not None and content is not None:
             until = tr._("Until {time}").format(time=formatting.time_text(notice.until, self.language, content.timezone))
         self._emergency.show(notice.id, notice.text, until)
         if self._emergency.parent is None:

@@ -67,10 +67,19 @@ class Services:
         self._logged: set[str] = set()
         self._events: list = []
         self.trip_updates = None  # the live departures poller, when trip_updates_url is configured
+        self.alerts = None  # the desk's emergency notices (sync/alert_poll.py), beside the content sync
 
     def live_predictions(self):
         """The latest live departure predictions, or None (no provider, or none yet): never waits."""
         return self.trip_updates.latest() if self.trip_updates is not None else None
+
+    def alert_notice(self, now: datetime, lang: str):
+        """The desk's emergency notice to show now (kiosk/alerts.py), or None; never waits."""
+        if self.alerts is None:
+            return None
+        from kiosk.alerts import emergency_notice
+
+        return emergency_notice(self.alerts.document(), now, lang, self.settings.kiosk_id)
 
     @property
     def settings(self):
@@ -103,6 +112,7 @@ class Services:
         self._start_sync()
         self._start_uploads()
         self._start_live()
+        self._start_alerts()
         Window.fbind("on_flip", self._first_frame)
         Window.canvas.ask_update()  # the attract loop no longer redraws every frame: ask for the one READY waits for
 
@@ -122,6 +132,9 @@ class Services:
         if self.trip_updates is not None:
             self.trip_updates.stop()
             self.trip_updates = None
+        if self.alerts is not None:
+            self.alerts.stop()
+            self.alerts = None
         for thread in self._threads:
             thread.join(THREAD_JOIN_S)
         alive = [t.name for t in self._threads if t.is_alive()]
@@ -164,6 +177,16 @@ class Services:
             self.trip_updates.clock = self.app.clock
             self.trip_updates.start()
 
+    def _start_alerts(self) -> None:
+        from kiosk.config import alert_poller
+
+        # Its own thread: a 304 every few seconds, never behind a long content sync or the UI.
+        self.alerts = alert_poller(self.settings, self.data_dir)
+        if self.alerts is not None:
+            self.alerts.clock = self.app.clock
+            self.alerts.on_change = lambda document: Clock.schedule_once(lambda dt: self.app.notices_changed(), 0)
+            self.alerts.start()
+
     def _content_arrived(self, result) -> None:
         # On the worker's thread: only schedule; the UI thread reopens the content and redraws.
         Clock.schedule_once(lambda dt: self.app.content_changed(), 0)
@@ -204,6 +227,10 @@ class Services:
         extra: dict[str, Any] = {"version": app_version(), "uptime_s": round(self.uptime_s())}
         if self._outbox is not None:
             extra["outbox"] = self._outbox.summary()
+        if self.alerts is not None:  # so the fleet view can tell which terminals hold the newest notices
+            document = self.alerts.document()
+            extra["alert_sequence"] = document.sequence if document is not None else None
+            extra["alert_problem"] = self.alerts.last_problem
         return extra
 
     # -- the outbox ---------------------------------------------------------------------------
