@@ -58,6 +58,14 @@ class Config:
     warnings_url: str | None = None
     warnings_ars: str | None = None
     warnings_interval_s: int = 120
+    # The weather from a Bright Sky server (DWD open data) for one position; off without a URL.
+    weather_url: str | None = None
+    weather_lat: float | None = None
+    weather_lon: float | None = None
+    weather_interval_s: int = 600
+    weather_max_age_s: int = 5400  # older observations and forecasts are hidden, never shown as now
+    # Destinations at least this many minutes' walk away get "or take U43 from …" on the route screen.
+    transit_hint_walk_min: int = 12
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -106,6 +114,16 @@ def warnings_poller(config: Config, data_dir: Path | None = None):
                               interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE)
 
 
+def weather_poller(config: Config):
+    """The background fetcher of the weather, or None when no Bright Sky server is configured."""
+    if config.weather_url is None or config.weather_lat is None or config.weather_lon is None:
+        return None
+    from kiosk.live.brightsky import BrightSkyPoller
+
+    return BrightSkyPoller(config.weather_url, config.weather_lat, config.weather_lon, _live_fetcher(config),
+                           interval_s=config.weather_interval_s)
+
+
 def _live_fetcher(config: Config):
     from sync.fetch import Fetcher
 
@@ -125,7 +143,7 @@ def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
 _TYPES: dict[str, tuple[type, ...]] = {}
 for _f in fields(Config):
     _TYPES[_f.name] = {
-        "str": (str,), "str | None": (str,), "int": (int,), "bool": (bool,), "float": (float, int),
+        "str": (str,), "str | None": (str,), "int": (int,), "bool": (bool,), "float": (float, int), "float | None": (float, int),
         "list[str]": (list,),
     }[str(_f.type)]
 
@@ -178,6 +196,7 @@ def _problems(values: dict[str, Any]) -> list[str]:
         if not (isinstance(ars, str) and len(ars) == 12 and ars.isascii() and ars.isdigit()):
             problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
                             "(Dortmund: \"059130000000\") when 'warnings_url' is set")
+    problems += _weather_problems(values)
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")
     locales = values.get("locales", UI_LOCALES)
@@ -192,7 +211,24 @@ RANGES: dict[str, tuple[float, float]] = {
     "idle_timeout_s": (5, 3600), "screen_diagonal_in": (5, 200), "walking_speed_kmh": (0.5, 20),
     "step_free_speed_kmh": (0.5, 20), "live_interval_s": (5, 3600), "live_timeout_s": (0.1, 120),
     "live_max_age_s": (10, 86400), "warnings_interval_s": (10, 86400),
+    "weather_interval_s": (60, 86400), "weather_max_age_s": (600, 7 * 86400), "weather_lat": (-90, 90),
+    "weather_lon": (-180, 180), "transit_hint_walk_min": (1, 120),
 }
+
+
+def _weather_problems(values: dict[str, Any]) -> list[str]:
+    url = values.get("weather_url")
+    if not isinstance(url, str):
+        return []
+    problems = []
+    scheme = urlparse(url).scheme
+    if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+        problems.append("'weather_url' must be an https:// address such as \"https://api.brightsky.dev\" "
+                        "(http:// only with allow_insecure_http = true)")
+    if values.get("weather_lat") is None or values.get("weather_lon") is None:
+        problems.append("'weather_lat' and 'weather_lon' must give the terminal's position in degrees "
+                        "(Dortmund: 51.514, 7.468) when 'weather_url' is set")
+    return problems
 
 
 def _is_language(tag: object) -> bool:
