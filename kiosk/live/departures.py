@@ -131,7 +131,26 @@ def _stop_update(trip: TripPrediction, row: dict) -> tuple[StopPrediction | None
 def place_board(content: Content, place_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
                 limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
     """The next departures from all the stops of a transit place (its platforms) as one board; None without stops."""
-    stops = stops_of_place(content, place_id)
+    return merged_board(content, stops_of_place(content, place_id), at, lang, predictions=predictions, limit=limit,
+                        max_live_age=max_live_age)
+
+
+def kiosk_board(content: Content, kiosk_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
+                limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
+    """The next departures at the stop nearest the kiosk, all its platforms (stops of the same name) together;
+    None when no stop is within walking distance."""
+    stops = stops_near_kiosk(content, kiosk_id)
+    if not stops:
+        return None
+    nearest = stops[0]["name"]
+    return merged_board(content, [s for s in stops if s["name"] == nearest], at, lang, predictions=predictions,
+                        limit=limit, max_live_age=max_live_age)
+
+
+def merged_board(content: Content, stops: list[dict], at: datetime, lang: str, *,
+                 predictions: Predictions | None = None, limit: int = DEFAULT_LIMIT,
+                 max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
+    """One board for several stops (the platforms of one place), soonest first; None without stops."""
     if not stops:
         return None
     boards = [next_departures(content, stop, at, lang, predictions=predictions, limit=limit, max_live_age=max_live_age)

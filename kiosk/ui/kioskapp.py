@@ -98,6 +98,9 @@ class KioskApp(App):
         self._ticker = None
         super().__init__(**kwargs)
         self.services = Services(self)  # threads, systemd, usage counts, survey session, admin PIN, night
+        from kiosk.ui.official_warnings import OfficialWarnings
+
+        self.official_warnings = OfficialWarnings(self)  # NINA/DWD warnings: the banner or a takeover
         self.title = "Dortmund"
         self.language = settings.default_locale
         self.rtl = is_right_to_left(self.language)
@@ -370,6 +373,7 @@ class KioskApp(App):
             self.clock_time, self.clock_date = formatting.clock_texts(now, self.language, tz)
         self.terminal_line = self._terminal_line(content)
         self._show_notices(now, content)
+        self.official_warnings.update(now, content)
         self._check_idle(now)
         if hasattr(self, "sm"):
             self.sm.pos = burn_in_shift(now)
