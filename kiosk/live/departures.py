@@ -30,6 +30,9 @@ class Departure:
     cancelled: bool
     source: str  # TIMETABLE or LIVE
     trip_id: str
+    service_date: str = ""  # the run's service day (YYYYMMDD): a trip id alone names a run on every day
+    stop_sequence: int | None = None
+    start_time: str = ""  # a frequency-based trip's run: its first departure ("17:20:00")
 
     @property
     def delay_min(self) -> int:
@@ -96,7 +99,8 @@ def _departure(row: dict, routes: dict[str, dict], predictions: Predictions | No
     scheduled = datetime.fromisoformat(row["time"])
     route = routes.get(row["route_id"], {}).get("name", row["route_id"])
     base = dict(stop_id=row["stop_id"], route=route, headsign=row.get("headsign", ""), scheduled=scheduled,
-                trip_id=row["trip_id"])
+                trip_id=row["trip_id"], service_date=row["service_date"], stop_sequence=row.get("stop_sequence"),
+                start_time=row.get("start_time") or "")
     trip = predictions.for_run(row["trip_id"], row["service_date"], row.get("start_time")) if predictions else None
     if trip is None:
         return Departure(**base, expected=scheduled, cancelled=False, source=TIMETABLE)

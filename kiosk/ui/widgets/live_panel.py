@@ -13,11 +13,11 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import formatting
 from kiosk.i18n import N_
-from kiosk.live.departures import LIVE, kiosk_board
+from kiosk.live.departures import kiosk_board
 from kiosk.live.weather import WeatherView
 from kiosk.ui.follow import followers
 from kiosk.ui.translate import tr
-from kiosk.ui.widgets.departures import departure_rows
+from kiosk.ui.widgets.departures import departure_rows, source_tag
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.text import KLabel
 
@@ -69,11 +69,7 @@ def weather_heading(view: WeatherView, lang: str) -> str:
 
 def board_heading(board, lang: str) -> str:
     """The stop's name and where the times come from: 'timetable', or 'live' with the predictions' age."""
-    if board.source == LIVE and board.live_age_s is not None:
-        tag = tr._("live, {age} ago").format(age=formatting.duration_text(board.live_age_s, lang))
-    else:
-        tag = tr._("timetable")
-    return f"{board.stop_name} · {tag}"
+    return f"{board.stop_name} · {source_tag(board.source, board.live_age_s, lang)}"
 
 
 class _Column(BoxLayout):
