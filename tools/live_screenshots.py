@@ -3,7 +3,10 @@ made-up U43/U47 timetable of the UI tests on the demo content (tests/live_kit.py
 recorded example weather, and a warning takeover made from the recorded DWD warning of
 tests/fixtures/warnings with its severity raised to Severe (the recording is Moderate).
 
-    .venv/bin/python tools/live_screenshots.py OUT.png --screen home|place|warning --lang de [--size 1080x1920]
+    .venv/bin/python tools/live_screenshots.py OUT.png --screen home|place|route|warning --lang de [--size 1080x1920]
+
+The route screen goes to Stadtgarten (about seven minutes' walk) with transit_hint_walk_min = 5, so
+its "Or take U47 …" line shows.
 
 One screenshot a process: Kivy opens one window per process.
 """
@@ -51,20 +54,24 @@ class ShownWarning:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
-    parser.add_argument("--screen", choices=("home", "place", "warning"), required=True)
+    parser.add_argument("--screen", choices=("home", "place", "route", "warning"), required=True)
     parser.add_argument("--lang", default="de")
     parser.add_argument("--size", default="1080x1920")
+    parser.add_argument("--large-text", action="store_true")
     args = parser.parse_args()
     width, height = (int(side) for side in args.size.split("x"))
     data_dir = demo_with_departures(Path(tempfile.mkdtemp()) / "data", AT)
-    app = shoot.start_headless(Config(), data_dir, size=(width, height), clock=lambda: AT)
+    app = shoot.start_headless(Config(transit_hint_walk_min=5), data_dir, size=(width, height), clock=lambda: AT)
     app.services.weather = RecordedWeather(app.clock)
     if args.screen == "warning":
         app.services.warnings = ShownWarning(AT)
     if args.lang != app.language:
         app.set_language(args.lang)
+    app.large_text = args.large_text
     if args.screen == "place":
         app.go("place", item="u-reinoldikirche")
+    elif args.screen == "route":
+        app.go("route", item="u-stadtgarten")
     else:
         app.go("home")
     app._tick(0)

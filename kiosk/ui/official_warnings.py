@@ -32,7 +32,7 @@ def warning_lines(view: WarningView, now: datetime, lang: str, tz: tzinfo) -> li
     lines = []
     if not view.in_visitor_language:
         lines.append(tr._("This warning is only available in German."))
-    issued = tr._("Official warning from {sender}").format(sender=view.provider)
+    issued = tr._("Issued by {sender}").format(sender=view.provider)
     if view.expires is not None:
         issued += " · " + tr._("Until {time}").format(time=moment_text(view.expires, now, lang, tz))
     lines.append(issued)
@@ -58,7 +58,8 @@ class WarningTakeover(EmergencyOverlay):
         column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         column.bind(minimum_height=column.setter("height"))
         column.add_widget(self.details)
-        scroller = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect")
+        # Most of the room the spacers around it would take, up to what the text needs.
+        scroller = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect", size_hint_y=12)
         column.bind(height=lambda c, h: setattr(scroller, "size_hint_max_y", h))
         scroller.add_widget(column)
         self.add_widget(scroller, index=1)

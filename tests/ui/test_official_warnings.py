@@ -54,10 +54,10 @@ def test_a_moderate_warning_is_the_banner_in_the_visitors_language(app, clock, n
     level, text = app.banner
     assert level == "warning" and not app.official_warnings.shown
     assert text.splitlines()[:2] == ["Official WARNING of STORM-FORCE GUSTS",
-                                     "Official warning from Deutscher Wetterdienst · Until Monday 21 September, 08:00"]
+                                     "Issued by Deutscher Wetterdienst · Until Monday 21 September, 08:00"]
     assert text in texts(app.current().frame.banner)
     show(app, clock, DURING, "de")
-    assert app.banner[1].startswith("Amtliche WARNUNG vor SCHWEREN STURMBÖEN\nAmtliche Warnung von Deutscher Wetterdienst")
+    assert app.banner[1].startswith("Amtliche WARNUNG vor SCHWEREN STURMBÖEN\nHerausgeber: Deutscher Wetterdienst")
 
 
 def test_a_severe_warning_takes_over_updates_and_ends_with_its_cancel(app, clock, nina, warned):

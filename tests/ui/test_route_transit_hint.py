@@ -37,7 +37,7 @@ def test_a_long_walk_gets_the_next_ride_there_and_a_short_one_none(app, route_ap
     settings = route_app.settings
     route_app.settings = replace(settings, transit_hint_walk_min=5)  # Stadtgarten is about seven minutes away
     try:
-        assert hint(route_app, "u-stadtgarten") == "Or take U47 towards Aplerbeck from Reinoldikirche in 7 min · timetable"
+        assert hint(route_app, "u-stadtgarten") == "Or take U47 towards Aplerbeck from Reinoldikirche in 7 mins · timetable"
         assert hint(route_app, "u-stadtgarten", "de").endswith("· Fahrplan")
     finally:
         route_app.settings = settings

@@ -21,9 +21,10 @@ from kiosk.ui.widgets.departures import departure_rows, source_tag
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.text import KLabel
 
-ROWS = 3
-LANDSCAPE_ROWS = 2  # the landscape panel's column also holds the clock, the notices and the welcome
-HOURS = 3  # "18:00 20 °C · 19:00 20 °C · 20:00 19 °C" is one line of a column
+# Two lines a part: the tiles and the language bar under the corner must stay in view (the place card
+# lists six departures).
+ROWS = 2
+HOURS = 2  # "18:00 20°   19:00 20°" fits one line of a portrait column in every language
 REFRESH_S = 30  # while Home is shown: times count down, live data arrives
 KIND_WORDS = {
     "clear": N_("clear"), "partly-cloudy": N_("partly cloudy"), "cloudy": N_("cloudy"), "fog": N_("fog"),
@@ -48,8 +49,8 @@ def weather_lines(view: WeatherView, lang: str, tz) -> list[str]:
         lines.append(tr._("Now {weather}").format(weather=text))
     hours = [h for h in view.hours if h.temperature_c is not None][:HOURS]
     if hours:
-        # "18:00 20°": short enough for one line of a column, and no letters for the bidi algorithm to move.
-        lines.append(" · ".join(f"{formatting.time_text(h.at, lang, tz)} {round(h.temperature_c)}°" for h in hours))
+        # "18:00 20°": no letters for the bidi algorithm to move; a no-break space keeps each pair on one line.
+        lines.append("   ".join(f"{formatting.time_text(h.at, lang, tz)}\u00a0{round(h.temperature_c)}°" for h in hours))
     wet = next((h for h in view.hours if h.kind in WET), None)
     if wet is not None:
         lines.append(tr._("From {time}: {weather}").format(time=formatting.time_text(wet.at, lang, tz),
@@ -74,7 +75,7 @@ def board_heading(board, lang: str) -> str:
 
 class _Column(BoxLayout):
     def __init__(self):
-        super().__init__(orientation="vertical", size_hint_y=None, spacing=4)
+        super().__init__(orientation="vertical", size_hint_y=None, spacing=4, pos_hint={"top": 1})
         self.bind(minimum_height=self.setter("height"))
         self.heading = KLabel(size_role="small", bold=True, tone="accent")
         self.lines = [KLabel(size_role="small") for _ in range(ROWS)]
@@ -114,7 +115,7 @@ class LivePanel(MirrorBox):
         self.clear_widgets()
         self._mirrored = False
         board = None
-        rows = LANDSCAPE_ROWS if app.landscape else ROWS
+        rows = ROWS
         if content is not None:
             board = kiosk_board(content, app.settings.kiosk_id, now, lang,
                                 limit=rows,
