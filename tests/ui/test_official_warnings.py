@@ -10,19 +10,12 @@ import pytest
 
 from kiosk.live.nina import NinaWarningsPoller
 from sync.fetch import Fetcher
-from tests.test_warnings import ARS, DWD_ORIGINAL, DWD_UPDATE, Nina, original_of
+from tests.test_warnings import ARS, DWD_ORIGINAL, DWD_UPDATE, nina, original_of  # noqa: F401 (nina: the fixture)
 from tests.ui.harness import frames, texts
 
 # During the recorded DWD gale warning (effective 19 September 2026 14:59, expires 21 September 08:00).
 DURING = datetime.fromisoformat("2026-09-20T12:00:00+02:00")
 EXPIRES = datetime.fromisoformat("2026-09-21T08:00:00+02:00")
-
-
-@pytest.fixture
-def nina():
-    served = Nina()
-    yield served
-    served.close()
 
 
 @pytest.fixture
