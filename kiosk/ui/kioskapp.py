@@ -397,7 +397,8 @@ class KioskApp(App):
         notices = content.notices(now, self.language, self.settings.kiosk_id)
         emergency = next((n for n in notices if n.level == "emergency"), None)
         others = [n for n in notices if n.level != "emergency"]
-        self.banner = (others[0].level, others[0].text) if others else None
+        feed_banner = (others[0].level, others[0].text) if others else None
+        self.banner = self.official_warnings.banner_over(feed_banner, now, content)  # set once a tick
         self._show_emergency(emergency, content)
 
     def _show_emergency(self, notice, content: Content) -> None:

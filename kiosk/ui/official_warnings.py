@@ -83,15 +83,22 @@ class OfficialWarnings:
     def shown(self) -> bool:
         return self.takeover is not None and self.takeover.parent is not None
 
-    def update(self, now: datetime, content) -> None:
+    def _views(self, now: datetime, content) -> list[WarningView]:
         app = self.app
-        views = app.services.live_warnings(now, app.language) if content is not None else []
-        tz = content.timezone if content is not None else None
-        urgent = next((v for v in views if v.takeover), None)
-        others = [v for v in views if not v.takeover]
-        # An official warning is more than the feed's information notices, but a feed warning stays.
-        if others and (app.banner is None or app.banner[0] == "info"):
-            app.banner = ("warning", banner_text(others[0], now, app.language, tz))
+        return app.services.live_warnings(now, app.language) if content is not None else []
+
+    def banner_over(self, feed_banner: tuple[str, str] | None, now: datetime, content) -> tuple[str, str] | None:
+        """The banner to show: the first official warning below takeover severity outranks the feed's
+        information notices, never a feed warning."""
+        others = [v for v in self._views(now, content) if not v.takeover]
+        if others and (feed_banner is None or feed_banner[0] == "info"):
+            return "warning", banner_text(others[0], now, self.app.language, content.timezone)
+        return feed_banner
+
+    def update(self, now: datetime, content) -> None:
+        """The takeover for the most severe Extreme or Severe warning, or none."""
+        app = self.app
+        urgent = next((v for v in self._views(now, content) if v.takeover), None)
         root = getattr(app, "root_layout", None)
         if urgent is None or root is None or app.emergency_shown:
             # The city's own emergency notice, when there is one, is shown instead.
@@ -100,6 +107,6 @@ class OfficialWarnings:
             return
         if self.takeover is None:
             self.takeover = WarningTakeover()
-        self.takeover.show_warning(urgent, now, app.language, tz)
+        self.takeover.show_warning(urgent, now, app.language, content.timezone)
         if self.takeover.parent is None:
             root.add_widget(self.takeover)
