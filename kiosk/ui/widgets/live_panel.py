@@ -9,6 +9,7 @@ from babel import units as bunits
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics import Color, RoundedRectangle
+from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import formatting
@@ -94,6 +95,8 @@ class _Column(BoxLayout):
 class LivePanel(MirrorBox):
     """Departures beside the weather in portrait, one above the other in a landscape panel's narrow column."""
 
+    has_content = BooleanProperty(False)  # Home shows its tap hint while this is False
+
     def __init__(self, **kwargs):
         app = App.get_running_app()
         super().__init__(orientation="vertical" if app.landscape else "horizontal", size_hint_y=None,
@@ -107,7 +110,6 @@ class LivePanel(MirrorBox):
         self.bind(pos=self._sync, size=self._sync)
         followers.follow(app, self, palette=self._repaint)
         self._ticker = Clock.schedule_interval(self._refresh, REFRESH_S)
-        self.has_content = False
 
     def fill(self, now: datetime, lang: str) -> None:
         app = App.get_running_app()
