@@ -155,3 +155,22 @@ def test_the_demo_replays_recorded_weather_as_example_data_for_the_coming_hours(
     assert shown.current.temperature_c == 19.7
     assert [h.at for h in shown.hours][:2] == [now.replace(minute=0) + timedelta(hours=1),
                                                now.replace(minute=0) + timedelta(hours=2)]
+
+
+def test_kiosk_weather_fetches_once_and_prints_what_a_terminal_would_show(brightsky, tmp_path):
+    from click.testing import CliRunner
+
+    from kiosk.cli import main as kiosk_main
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'allow_insecure_http = true\nweather_url = "{brightsky.url}"\n'
+                      "weather_lat = 51.514\nweather_lon = 7.468\n", encoding="utf-8")
+    shown = CliRunner().invoke(kiosk_main, ["--config", str(config), "weather", "--at", "2026-03-23T13:40+00:00"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0] == "2026-03-23T14:00:00+00:00  19.6 °C  cloudy  rain 17 %"
+    stale = CliRunner().invoke(kiosk_main, ["--config", str(config), "weather", "--at", "2026-03-25T13:40+00:00",
+                                            "--json"])
+    assert json.loads(stale.output) is None  # two days later nothing of it is fresh
+    off = tmp_path / "off.toml"
+    off.write_text("", encoding="utf-8")
+    assert "No weather is configured" in CliRunner().invoke(kiosk_main, ["--config", str(off), "weather"]).output

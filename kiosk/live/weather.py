@@ -55,6 +55,14 @@ class WeatherView:
     example: bool
     observed_age_s: int | None = field(default=None)
 
+    def as_json(self) -> dict[str, Any]:
+        def reading(r: Reading) -> dict[str, Any]:
+            return {"at": r.at.isoformat(), "temperature_c": r.temperature_c, "kind": r.kind,
+                    "precipitation_probability": r.precipitation_probability}
+
+        return {"current": reading(self.current) if self.current else None, "hours": [reading(h) for h in self.hours],
+                "station": self.station, "example": self.example, "observed_age_s": self.observed_age_s}
+
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
