@@ -23,7 +23,8 @@ def moment_text(moment: datetime, now: datetime, lang: str, tz: tzinfo) -> str:
     time = formatting.time_text(moment, lang, tz)
     if moment.astimezone(tz).date() == now.astimezone(tz).date():
         return time
-    return f"{formatting.date_text(moment.astimezone(tz).date(), lang)}, {time}"
+    comma = "، " if lang == "ar" else ", "  # the Arabic comma, as in the date itself
+    return f"{formatting.date_text(moment.astimezone(tz).date(), lang)}{comma}{time}"
 
 
 def warning_lines(view: WarningView, now: datetime, lang: str, tz: tzinfo) -> list[str]:
