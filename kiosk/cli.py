@@ -318,6 +318,43 @@ def show_warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str 
                    f"{'' if r['in_visitor_language'] else '  (German only)'}  until {r['expires'] or 'cancelled'}")
 
 
+@main.command("weather")
+@click.option("--at", help="The moment to ask about (ISO, with offset) [default: now].")
+@json_option
+@click.pass_obj
+def show_weather(ctx: Context, at: str | None, as_json: bool) -> None:
+    """The weather for the configured position (DWD through Bright Sky): fetched once, and what a
+    terminal would show of it at that moment (nothing when it is older than weather_max_age_s)."""
+    from datetime import timedelta
+
+    from kiosk.config import weather_poller
+    from kiosk.live.weather import weather_view
+
+    config = ctx.config()
+    poller = weather_poller(config)
+    if poller is None:
+        raise click.ClickException("No weather is configured: set weather_url, weather_lat and weather_lon "
+                                   "(docs/live.md).")
+    moment = parse_at(at)
+    poller.poll_once(moment)
+    poller.fetcher.close()
+    if poller.last_problem:
+        click.echo(poller.last_problem, err=True)
+    shown = weather_view(poller.latest(), moment, max_age=timedelta(seconds=config.weather_max_age_s))
+    if as_json:
+        click.echo(json.dumps(shown.as_json() if shown else None, ensure_ascii=False, indent=2))
+        return
+    if shown is None:
+        click.echo("Nothing fresh enough to show: the terminal shows no weather now.")
+        return
+    if shown.current is not None:
+        click.echo(f"now    {shown.current.temperature_c} °C  {shown.current.kind or ''}  "
+                   f"(measured {shown.observed_age_s // 60} min ago at {shown.station})")
+    for hour in shown.hours:
+        rain = f"  rain {hour.precipitation_probability} %" if hour.precipitation_probability is not None else ""
+        click.echo(f"{hour.at.isoformat()}  {hour.temperature_c} °C  {hour.kind or ''}{rain}")
+
+
 @main.command()
 @click.argument("query")
 @data_dir_option

@@ -61,6 +61,14 @@ class Config:
     # The desk's emergency notices (docs/emergency.md): alerts.json beside the feed unless set ("" for none).
     alerts_url: str | None = None
     alert_interval_s: int = 15
+    # The weather from a Bright Sky server (DWD open data) for one position; off without a URL.
+    weather_url: str | None = None
+    weather_lat: float | None = None
+    weather_lon: float | None = None
+    weather_interval_s: int = 600
+    weather_max_age_s: int = 5400  # older observations and forecasts are hidden, never shown as now
+    # Destinations at least this many minutes' walk away get "or take U43 from …" on the route screen.
+    transit_hint_walk_min: int = 12
     source_path: str | None = None  # where these settings came from, for status and error messages
 
     @property
@@ -125,6 +133,15 @@ def alert_poller(config: Config, data_dir: Path | None = None):
     return AlertPoller(url, config.public_keys, folder, interval_s=config.alert_interval_s,
                        allow_insecure_http=config.allow_insecure_http)
 
+def weather_poller(config: Config):
+    """The background fetcher of the weather, or None when no Bright Sky server is configured."""
+    if config.weather_url is None or config.weather_lat is None or config.weather_lon is None:
+        return None
+    from kiosk.live.brightsky import BrightSkyPoller
+
+    return BrightSkyPoller(config.weather_url, config.weather_lat, config.weather_lon, _live_fetcher(config),
+                           interval_s=config.weather_interval_s)
+
 
 def _live_fetcher(config: Config):
     from sync.fetch import Fetcher
@@ -145,7 +162,7 @@ def resolve_data_dir(explicit: str | os.PathLike | None) -> Path:
 _TYPES: dict[str, tuple[type, ...]] = {}
 for _f in fields(Config):
     _TYPES[_f.name] = {
-        "str": (str,), "str | None": (str,), "int": (int,), "bool": (bool,), "float": (float, int),
+        "str": (str,), "str | None": (str,), "int": (int,), "bool": (bool,), "float": (float, int), "float | None": (float, int),
         "list[str]": (list,),
     }[str(_f.type)]
 
@@ -205,6 +222,7 @@ def _problems(values: dict[str, Any]) -> list[str]:
             problems.append("'alerts_url' must be an https:// address (http:// only with allow_insecure_http = true)")
         if not values.get("public_keys"):
             problems.append("'public_keys' must list at least one key when 'alerts_url' is set")
+    problems += _weather_problems(values)
     if values.get("orientation") not in (None, "portrait", "landscape"):
         problems.append("'orientation' must be 'portrait' or 'landscape'")
     locales = values.get("locales", UI_LOCALES)
@@ -220,7 +238,24 @@ RANGES: dict[str, tuple[float, float]] = {
     "step_free_speed_kmh": (0.5, 20), "live_interval_s": (5, 3600), "live_timeout_s": (0.1, 120),
     "live_max_age_s": (10, 86400), "warnings_interval_s": (10, 86400),
     "alert_interval_s": (5, 60),  # over a minute would break the promise of docs/emergency.md
+    "weather_interval_s": (60, 86400), "weather_max_age_s": (600, 7 * 86400), "weather_lat": (-90, 90),
+    "weather_lon": (-180, 180), "transit_hint_walk_min": (1, 120),
 }
+
+
+def _weather_problems(values: dict[str, Any]) -> list[str]:
+    url = values.get("weather_url")
+    if not isinstance(url, str):
+        return []
+    problems = []
+    scheme = urlparse(url).scheme
+    if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+        problems.append("'weather_url' must be an https:// address such as \"https://api.brightsky.dev\" "
+                        "(http:// only with allow_insecure_http = true)")
+    if values.get("weather_lat") is None or values.get("weather_lon") is None:
+        problems.append("'weather_lat' and 'weather_lon' must give the terminal's position in degrees "
+                        "(Dortmund: 51.514, 7.468) when 'weather_url' is set")
+    return problems
 
 
 def _is_language(tag: object) -> bool:

@@ -101,8 +101,8 @@ class LocalProvider:
 
 def city_centre_gtfs(path: Path) -> Path:
     """A small made-up GTFS timetable on the demo's real stop position (Reinoldikirche, U-Bahn):
-    U43 and U47 every 10 minutes in both directions, every day of 2026 and 2027 (for the UI tests;
-    the rules are tested on the real sample feed)."""
+    U43 and U47 every 10 minutes in both directions, every day of 2026 and 2027, U47 towards Aplerbeck
+    calling at Stadtgarten too (for the UI tests; the rules are tested on the real sample feed)."""
     import zipfile
 
     files = {
@@ -110,7 +110,8 @@ def city_centre_gtfs(path: Path) -> Path:
         "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
                      "REI1,Reinoldikirche,51.51432,7.46760\nREI2,Reinoldikirche,51.51436,7.46768\n"
                      "WEST,Dorstfeld,51.5120,7.4200\nEAST,Wickede,51.5300,7.6200\n"
-                     "NORTH,Westerfilde,51.5600,7.3900\nSOUTH,Aplerbeck,51.4900,7.5500\n",
+                     "NORTH,Westerfilde,51.5600,7.3900\nSOUTH,Aplerbeck,51.4900,7.5500\n"
+                     "STG,Stadtgarten,51.50945,7.46585\n",
         "routes.txt": "route_id,route_short_name,route_type,route_color\nU43,U43,1,0066B3\nU47,U47,1,0066B3\n",
         "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
                         "ALL,1,1,1,1,1,1,1,20260101,20271231\n",
@@ -120,7 +121,8 @@ def city_centre_gtfs(path: Path) -> Path:
                           "U43W,05:00:00,05:00:00,EAST,1\nU43W,05:12:00,05:12:00,REI1,2\nU43W,05:20:00,05:20:00,WEST,3\n"
                           "U43E,05:03:00,05:03:00,WEST,1\nU43E,05:11:00,05:11:00,REI2,2\nU43E,05:23:00,05:23:00,EAST,3\n"
                           "U47N,05:04:00,05:04:00,SOUTH,1\nU47N,05:15:00,05:15:00,REI1,2\nU47N,05:30:00,05:30:00,NORTH,3\n"
-                          "U47S,05:02:00,05:02:00,NORTH,1\nU47S,05:17:00,05:17:00,REI2,2\nU47S,05:28:00,05:28:00,SOUTH,3\n",
+                          "U47S,05:02:00,05:02:00,NORTH,1\nU47S,05:17:00,05:17:00,REI2,2\nU47S,05:19:00,05:19:00,STG,3\n"
+                          "U47S,05:28:00,05:28:00,SOUTH,4\n",
         "frequencies.txt": "trip_id,start_time,end_time,headway_secs\nU43W,05:00:00,24:00:00,600\n"
                            "U43E,05:03:00,24:00:00,600\nU47N,05:04:00,24:00:00,600\nU47S,05:02:00,24:00:00,600\n",
     }

@@ -207,18 +207,49 @@ def test_a_broken_timetable_is_a_sentence_not_a_traceback(tmp_path):
     from sync.build.gtfs import Window, read_transit
     from sync.build.report import BuildReport
 
-    for name, change, message in (
-            ("stop_times.txt", lambda t: t.replace("STBA,6:00:00,6:00:00,STAGECOACH,1", "STBA,6:00:00,6:00:00,STAGECOACH,one"),
-             "has a value the build cannot read: invalid literal for int"),
-            ("calendar.txt", lambda t: t.replace("service_id", "service"), "lacks the required column 'service_id'")):
-        broken = tmp_path / f"broken-{name}.zip"
-        with zipfile.ZipFile(SAMPLE_GTFS) as src, zipfile.ZipFile(broken, "w") as dst:
-            for member in src.namelist():
-                text = src.read(member).decode()
-                dst.writestr(member, change(text) if member == name else text)
-        with pytest.raises(SourceError, match=message):
-            read_transit(broken, kiosks=[{"id": "k", "lat": 36.9152, "lon": -116.7525}], places=[],
-                         window=Window(at("00:00:00"), at("23:00:00")), report=BuildReport())
+    broken = tmp_path / "broken-calendar.zip"
+    with zipfile.ZipFile(SAMPLE_GTFS) as src, zipfile.ZipFile(broken, "w") as dst:
+        for member in src.namelist():
+            text = src.read(member).decode()
+            dst.writestr(member, text.replace("service_id", "service") if member == "calendar.txt" else text)
+    with pytest.raises(SourceError, match="lacks the required column 'service_id'"):
+        read_transit(broken, kiosks=[{"id": "k", "lat": 36.9152, "lon": -116.7525}], places=[],
+                     window=Window(at("00:00:00"), at("23:00:00")), report=BuildReport())
+
+
+def test_an_unreadable_row_is_left_out_and_reported_and_the_rest_kept(tmp_path):
+    """One bad row of a national feed's millions must not cost the whole timetable (as in the ical and CSV importers)."""
+    import zipfile
+
+    from sync.build.gtfs import UNREADABLE, Window, read_transit
+    from sync.build.report import BuildReport
+
+    changes = {
+        "stop_times.txt": lambda b: b.replace(b"STBA,6:00:00,6:00:00,STAGECOACH,1", b"STBA,6:00:00,6:00:00,STAGECOACH,one")
+                                     .replace(b"CITY1,6:12:00,6:14:00,NADAV,3", b"CITY1,6:12:00,6:14:00,NADAV,3x"),
+        "calendar.txt": lambda b: b.replace(b"WE,0,0,0,0,0,1,1,20070101,20101231", b"WE,0,0,0,0,0,1,1,20070101,2010-12-31")
+                        + b"\nBR\xffKEN,1,1,1,1,1,1,1,20070101,20101231\n",
+    }
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(SAMPLE_GTFS) as src, zipfile.ZipFile(broken, "w") as dst:
+        for member in src.namelist():
+            data = src.read(member)
+            dst.writestr(member, changes[member](data) if member in changes else data)
+    report, whole = BuildReport(), BuildReport()
+    kiosk = [{"id": "k", "lat": 36.9152, "lon": -116.7525}]
+    window = Window(at("00:00:00"), at("23:00:00"))
+    kept = read_transit(broken, kiosks=kiosk, places=[], window=window, report=report)
+    full = read_transit(SAMPLE_GTFS, kiosks=kiosk, places=[], window=window, report=whole)
+    lines = report.dropped[UNREADABLE]
+    assert any("stop_times.txt row 1: stop_sequence 'one' is not a number" in line for line in lines)
+    assert any("stop_times.txt row 5: stop_sequence '3x' is not a number" in line for line in lines)
+    assert any("calendar.txt row 2: the dates '20070101' to '2010-12-31' are not YYYYMMDD" in line for line in lines)
+    assert any("calendar.txt row 3: bytes that are not UTF-8" in line for line in lines)
+    assert len(lines) == len(set(lines)) == 4
+    # Monday's other runs are all still there; only the run whose first stop time was unreadable is gone.
+    assert kept["stops"] == full["stops"] and 0 < len(kept["departures"]) < len(full["departures"])
+    assert {d["trip_id"] for d in kept["departures"]} < {d["trip_id"] for d in full["departures"]}
+    assert UNREADABLE not in whole.dropped
 
 
 def test_a_busy_stop_still_shows_what_comes_next_whatever_ran_before(tmp_path):

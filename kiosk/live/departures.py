@@ -30,6 +30,9 @@ class Departure:
     cancelled: bool
     source: str  # TIMETABLE or LIVE
     trip_id: str
+    service_date: str = ""  # the run's service day (YYYYMMDD): a trip id alone names a run on every day
+    stop_sequence: int | None = None
+    start_time: str = ""  # a frequency-based trip's run: its first departure ("17:20:00")
 
     @property
     def delay_min(self) -> int:
@@ -96,7 +99,8 @@ def _departure(row: dict, routes: dict[str, dict], predictions: Predictions | No
     scheduled = datetime.fromisoformat(row["time"])
     route = routes.get(row["route_id"], {}).get("name", row["route_id"])
     base = dict(stop_id=row["stop_id"], route=route, headsign=row.get("headsign", ""), scheduled=scheduled,
-                trip_id=row["trip_id"])
+                trip_id=row["trip_id"], service_date=row["service_date"], stop_sequence=row.get("stop_sequence"),
+                start_time=row.get("start_time") or "")
     trip = predictions.for_run(row["trip_id"], row["service_date"], row.get("start_time")) if predictions else None
     if trip is None:
         return Departure(**base, expected=scheduled, cancelled=False, source=TIMETABLE)
@@ -131,7 +135,26 @@ def _stop_update(trip: TripPrediction, row: dict) -> tuple[StopPrediction | None
 def place_board(content: Content, place_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
                 limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
     """The next departures from all the stops of a transit place (its platforms) as one board; None without stops."""
-    stops = stops_of_place(content, place_id)
+    return merged_board(content, stops_of_place(content, place_id), at, lang, predictions=predictions, limit=limit,
+                        max_live_age=max_live_age)
+
+
+def kiosk_board(content: Content, kiosk_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
+                limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
+    """The next departures at the stop nearest the kiosk, all its platforms (stops of the same name) together;
+    None when no stop is within walking distance."""
+    stops = stops_near_kiosk(content, kiosk_id)
+    if not stops:
+        return None
+    nearest = stops[0]["name"]
+    return merged_board(content, [s for s in stops if s["name"] == nearest], at, lang, predictions=predictions,
+                        limit=limit, max_live_age=max_live_age)
+
+
+def merged_board(content: Content, stops: list[dict], at: datetime, lang: str, *,
+                 predictions: Predictions | None = None, limit: int = DEFAULT_LIMIT,
+                 max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
+    """One board for several stops (the platforms of one place), soonest first; None without stops."""
     if not stops:
         return None
     boards = [next_departures(content, stop, at, lang, predictions=predictions, limit=limit, max_live_age=max_live_age)

@@ -67,7 +67,8 @@ class BackgroundPoller:
     def start(self) -> None:
         if self._thread is not None:
             return
-        self._thread = threading.Thread(target=self._run, name="live-trip-updates", daemon=True)
+        name = "live-" + self.what.lower().replace(" ", "-")  # live-weather, live-official-warnings …
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:

@@ -98,6 +98,9 @@ class KioskApp(App):
         self._ticker = None
         super().__init__(**kwargs)
         self.services = Services(self)  # threads, systemd, usage counts, survey session, admin PIN, night
+        from kiosk.ui.official_warnings import OfficialWarnings
+
+        self.official_warnings = OfficialWarnings(self)  # NINA/DWD warnings: the banner or a takeover
         self.title = "Dortmund"
         self.language = settings.default_locale
         self.rtl = is_right_to_left(self.language)
@@ -370,6 +373,7 @@ class KioskApp(App):
             self.clock_time, self.clock_date = formatting.clock_texts(now, self.language, tz)
         self.terminal_line = self._terminal_line(content)
         self._show_notices(now, content)
+        self.official_warnings.update(now, content)
         self._check_idle(now)
         if hasattr(self, "sm"):
             self.sm.pos = burn_in_shift(now)
@@ -400,7 +404,8 @@ class KioskApp(App):
         notices = content.notices(now, self.language, self.settings.kiosk_id)
         emergency = next((n for n in notices if n.level == "emergency"), None)
         others = [n for n in notices if n.level != "emergency"]
-        self.banner = (others[0].level, others[0].text) if others else None
+        feed_banner = (others[0].level, others[0].text) if others else None
+        self.banner = self.official_warnings.banner_over(feed_banner, now, content)  # set once a tick
         self._show_emergency(alert or emergency, content)
 
     def _show_emergency(self, notice, content: Content | None) -> None:

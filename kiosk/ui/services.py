@@ -15,7 +15,7 @@ import importlib.metadata
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -68,6 +68,8 @@ class Services:
         self._events: list = []
         self.trip_updates = None  # the live departures poller, when trip_updates_url is configured
         self.alerts = None  # the desk's emergency notices (sync/alert_poll.py), beside the content sync
+        self.warnings = None  # the official warnings poller, when warnings_url is configured
+        self.weather = None  # the weather poller, or the demo's recorded example weather
 
     def live_predictions(self):
         """The latest live departure predictions, or None (no provider, or none yet): never waits."""
@@ -80,6 +82,17 @@ class Services:
         from kiosk.alerts import emergency_notice
 
         return emergency_notice(self.alerts.document(), now, lang, self.settings.kiosk_id)
+
+    def live_warnings(self, at: datetime, lang: str) -> list:
+        """The official warnings to show at `at` in `lang` (kiosk/live/cap.py WarningView): never waits."""
+        return self.warnings.views(at, lang) if self.warnings is not None else []
+
+    def live_weather(self, at: datetime):
+        """The weather still fresh enough to show at `at` (kiosk/live/weather.py WeatherView), or None."""
+        from kiosk.live.weather import weather_view
+
+        latest = self.weather.latest() if self.weather is not None else None
+        return weather_view(latest, at, max_age=timedelta(seconds=self.settings.weather_max_age_s))
 
     @property
     def settings(self):
@@ -129,12 +142,10 @@ class Services:
         self._stop.set()
         if self.worker is not None:
             self.worker.stop()
-        if self.trip_updates is not None:
-            self.trip_updates.stop()
-            self.trip_updates = None
-        if self.alerts is not None:
-            self.alerts.stop()
-            self.alerts = None
+        for source in (self.trip_updates, self.warnings, self.weather, self.alerts):
+            if source is not None:
+                source.stop()
+        self.trip_updates = self.warnings = self.weather = self.alerts = None
         for thread in self._threads:
             thread.join(THREAD_JOIN_S)
         alive = [t.name for t in self._threads if t.is_alive()]
@@ -169,13 +180,19 @@ class Services:
         self._threads.append(self.worker)
 
     def _start_live(self) -> None:
-        from kiosk.config import trip_updates_poller
+        from kiosk.config import trip_updates_poller, warnings_poller, weather_poller
+        from kiosk.live.recorded import RecordedWeather
 
-        # Its own thread and HTTP session: a slow provider never holds up the UI or the content sync.
+        # Each its own thread and HTTP session: a slow provider never holds up the UI or the content sync.
         self.trip_updates = trip_updates_poller(self.settings)
-        if self.trip_updates is not None:
-            self.trip_updates.clock = self.app.clock
-            self.trip_updates.start()
+        self.warnings = warnings_poller(self.settings, self.data_dir)
+        self.weather = weather_poller(self.settings)
+        if self.weather is None and self.settings.demo_mode:
+            self.weather = RecordedWeather(self.app.clock)  # labelled "example data" on screen
+        for source in (self.trip_updates, self.warnings, self.weather):
+            if source is not None:
+                source.clock = self.app.clock
+                source.start()
 
     def _start_alerts(self) -> None:
         from kiosk.config import alert_poller

@@ -77,6 +77,10 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
     if lang not in config.locales:
         raise ScreenshotError(f"The language '{lang}' is not offered; choose one of: {', '.join(config.locales)}.")
     app = start_headless(config, data_dir, size=size, clock=lambda: at)
+    if config.demo_mode and config.weather_url is None:
+        from kiosk.live.recorded import RecordedWeather
+
+        app.services.weather = RecordedWeather(app.clock)  # what the demo shows, labelled "example data"
     content = app.content
     if content is None:
         raise ScreenshotError(f"There is no readable content in {data_dir}.")

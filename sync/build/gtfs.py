@@ -50,7 +50,7 @@ def read_transit(path: Path, *, kiosks: list[dict], places: list[dict], window: 
         if "calendar.txt" not in names and "calendar_dates.txt" not in names:
             raise SourceError(f"the GTFS timetable {path} has neither calendar.txt nor calendar_dates.txt, "
                               "so no day has any service")
-        reader = _Reader(archive, path)
+        reader = _Reader(archive, path, report)
         tz = _agency_timezone(reader)
         try:
             stops = _nearby_stops(reader, kiosks, places, walk_m)
@@ -79,12 +79,25 @@ def read_transit(path: Path, *, kiosks: list[dict], places: list[dict], window: 
     }
 
 
-class _Reader:
-    """Rows of one member of the zip as dicts, decoded as UTF-8 with or without a byte order mark."""
+UNREADABLE = "GTFS rows that cannot be read (left out; the rest of the timetable is kept)"
 
-    def __init__(self, archive: zipfile.ZipFile, path: Path) -> None:
+
+class _Reader:
+    """Rows of one member of the zip as dicts, decoded as UTF-8 with or without a byte order mark.
+
+    A row that cannot be read (bytes that are not UTF-8, a sequence that is not a number) is left out
+    and reported, as the ical and CSV importers do: one bad row never costs the whole timetable."""
+
+    def __init__(self, archive: zipfile.ZipFile, path: Path, report: BuildReport) -> None:
         self.archive = archive
         self.path = path
+        self.report = report
+        self._skipped: set[tuple[str, int]] = set()  # stops.txt is read twice: each row reported once
+
+    def skip(self, name: str, row: int, why: str) -> None:
+        if (name, row) not in self._skipped:
+            self._skipped.add((name, row))
+            self.report.drop(UNREADABLE, f"{self.path}: {name} row {row}: {why}")
 
     def has(self, name: str) -> bool:
         return name in self.archive.namelist()
@@ -93,7 +106,7 @@ class _Reader:
         """Only some columns, as tuples ("" where the file lacks one), unstripped: stop_times.txt's tens of
         millions of rows are read twice, and any Python work per value would cost most of the time."""
         with self.archive.open(name) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
             try:
                 rows = csv.reader(text)
                 header = [column.strip() for column in next(rows, [])]
@@ -109,15 +122,30 @@ class _Reader:
                 raise SourceError(f"cannot read {name} in the GTFS timetable {self.path}: {exc}") from None
 
     def rows(self, name: str) -> Iterator[dict[str, str]]:
+        """Each row as a dict with its number ("_row", 1 for the first after the header)."""
         with self.archive.open(name) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
             try:
                 rows = csv.reader(text)
-                header = [name.strip() for name in next(rows, [])]
-                for values in rows:
-                    yield dict(zip(header, (value.strip() for value in values)))
+                header = [column.strip() for column in next(rows, [])]
+                for number, values in enumerate(rows, start=1):
+                    if not is_text(values):
+                        self.skip(name, number, "bytes that are not UTF-8")
+                        continue
+                    row = dict(zip(header, (value.strip() for value in values)))
+                    row["_row"] = number
+                    yield row
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise SourceError(f"cannot read {name} in the GTFS timetable {self.path}: {exc}") from None
+
+
+def is_text(values) -> bool:
+    """False when a row holds bytes that were not UTF-8 (kept as surrogates by the decoder)."""
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _agency_timezone(reader: _Reader) -> zoneinfo.ZoneInfo:
@@ -181,13 +209,22 @@ def _service_days(reader: _Reader, window: Window, tz: zoneinfo.ZoneInfo) -> dic
     weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
     if reader.has("calendar.txt"):
         for row in reader.rows("calendar.txt"):
-            start, end = _gtfs_date(row["start_date"]), _gtfs_date(row["end_date"])
+            try:
+                start, end = _gtfs_date(row["start_date"]), _gtfs_date(row["end_date"])
+            except ValueError:
+                reader.skip("calendar.txt", row["_row"], f"the dates {row['start_date']!r} to {row['end_date']!r} "
+                            "are not YYYYMMDD")
+                continue
             for day, services in days.items():
                 if start <= day <= end and row.get(weekdays[day.weekday()]) == "1":
                     services.add(row["service_id"])
     if reader.has("calendar_dates.txt"):
         for row in reader.rows("calendar_dates.txt"):
-            day = _gtfs_date(row["date"])
+            try:
+                day = _gtfs_date(row["date"])
+            except ValueError:
+                reader.skip("calendar_dates.txt", row["_row"], f"the date {row['date']!r} is not YYYYMMDD")
+                continue
             if day in days:
                 if row.get("exception_type") == "1":
                     days[day].add(row["service_id"])
@@ -227,20 +264,28 @@ def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[st
     # A national feed has tens of millions of stop times: the first pass keeps only those at the
     # kept stops, the second only the ends of those stops' trips, so memory follows what is kept.
     kept: list[tuple[str, int, str, int, str]] = []  # trip, sequence, stop, seconds, stop headsign
-    for trip_id, stop_id, seq, departure, arrival, pickup, headsign in reader.columns(
+    for number, (trip_id, stop_id, seq, departure, arrival, pickup, headsign) in enumerate(reader.columns(
             "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time", "pickup_type",
-            "stop_headsign"):
+            "stop_headsign"), start=1):
         if stop_id in stops and pickup != NO_PICKUP:
             seconds = _seconds(departure or arrival)
-            if seconds is not None:
-                kept.append((trip_id, int(seq), stop_id, seconds, headsign))
+            if seconds is None:
+                continue
+            if not seq.strip().isdigit() or not is_text((trip_id, headsign)):
+                why = f"stop_sequence {seq!r} is not a number" if is_text((seq,)) else "bytes that are not UTF-8"
+                reader.skip("stop_times.txt", number, why)
+                continue
+            kept.append((trip_id, int(seq), stop_id, seconds, headsign))
     wanted = {trip_id for trip_id, *_ in kept}
     trips = {row["trip_id"]: row for row in reader.rows("trips.txt") if row.get("trip_id") in wanted}
     first_time: dict[str, int] = {}  # a frequency trip's stop times count from its first departure
     last_stop: dict[str, tuple[int, str]] = {}  # each trip's final stop: no departure there, and its headsign
-    for trip_id, stop_id, seq_text, departure, arrival in reader.columns(
-            "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time"):
+    for number, (trip_id, stop_id, seq_text, departure, arrival) in enumerate(reader.columns(
+            "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time"), start=1):
         if trip_id not in trips:
+            continue
+        if not seq_text.strip().isdigit():
+            reader.skip("stop_times.txt", number, f"stop_sequence {seq_text!r} is not a number")
             continue
         seq = int(seq_text)
         if last_stop.get(trip_id, (-1, ""))[0] < seq:

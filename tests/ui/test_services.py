@@ -161,3 +161,43 @@ def test_opening_a_route_counts_one_route_and_its_qr_code(app, counted):
     counts = usage.snapshot()
     assert counts["routes"] == 1 and counts["qr_codes"] == 1
     assert "teehaus" not in json.dumps(counts)
+
+
+def test_configured_live_sources_run_on_their_own_threads_and_stop_with_the_app(app, tmp_path):
+    """Weather and warnings from servers on 127.0.0.1 (real recorded answers): each fetched on its own
+    thread as soon as the app starts, and ended by stop(); the demo's example weather needs no thread."""
+    from tests.live_kit import LocalProvider
+    from tests.test_warnings import ARS, DWD_UPDATE, Nina
+    from tests.test_weather import CURRENT, HOURLY
+
+    asked = threading.Event()
+
+    def respond(path):
+        if path.startswith("/weather"):
+            asked.set()
+        return 200, CURRENT if path.startswith("/current_weather") else HOURLY, {}
+
+    weather = LocalProvider(respond)
+    nina = Nina()
+    nina.serve(DWD_UPDATE)
+    settings = Config(allow_insecure_http=True, weather_url=weather.url, weather_lat=51.514, weather_lon=7.468,
+                      warnings_url=nina.url, warnings_ars=ARS)
+    services = Services(app, settings=settings, data_dir=tmp_path)
+    try:
+        services.start()
+        pollers = services.weather, services.warnings
+        assert {"live-weather", "live-official-warnings"} <= {t.name for t in threading.enumerate()}
+        assert asked.wait(WAIT_S), "the weather was not fetched at start"
+    finally:
+        services.stop()  # joins the threads: the fetch under way has finished
+        weather.close()
+        nina.close()
+    assert pollers[0].latest().station == "Berlin-Tempelhof"
+    assert services.weather is None and services.warnings is None
+    assert not {"live-weather", "live-official-warnings"} & {t.name for t in threading.enumerate()}
+    demo = Services(app, settings=Config(), data_dir=tmp_path)
+    demo.start()
+    try:
+        assert demo.weather.latest().example and demo.warnings is None and demo.trip_updates is None
+    finally:
+        demo.stop()

@@ -8,6 +8,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr, tr_txt
 from kiosk.ui.widgets.langbar import LanguageBar
+from kiosk.ui.widgets.live_panel import LivePanel
 from kiosk.ui.widgets.layout import MirrorGrid, fitted_row
 from kiosk.ui.widgets.scrolling import KScrollView
 from kiosk.ui.widgets.text import KButton, KLabel, wrapped_height
@@ -38,6 +39,9 @@ class HomeScreen(KioskScreen):
         self.frame.hero.add_widget(Widget())
         self.frame.hero.add_widget(self.welcome)
         self.frame.hero.add_widget(self.subtitle)
+        self.live = LivePanel()  # the next departures nearby and the weather, when there are any
+        self.frame.hero.add_widget(self.live)
+        self.live.bind(has_content=self._show_hint)
         # The tiles sit low, within reach; when larger text makes them taller than the zone, they scroll
         # (WCAG 1.4.10) instead of pushing the header out of the window.
         self.frame.body.add_widget(Widget(size_hint_y=0.001))  # takes only what the tiles leave
@@ -103,3 +107,11 @@ class HomeScreen(KioskScreen):
 
     def fill(self, content, now, lang) -> None:
         self.welcome.txt = tr._("Welcome to {city}").format(city=content.text(content.city_name, lang))
+        self.live.fill(now, lang)
+
+    def _show_hint(self, panel, has_content: bool) -> None:
+        """The live corner takes the tap hint's place, so the tiles keep their room."""
+        if has_content and self.subtitle.parent is not None:
+            self.frame.hero.remove_widget(self.subtitle)
+        elif not has_content and self.subtitle.parent is None:
+            self.frame.hero.add_widget(self.subtitle, index=1)  # above the (empty) live corner

@@ -11,12 +11,15 @@ from kiosk.ui.widgets.map_panel import MapPanel
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.route_parts import RouteSummary, StepList, TakeAlongCode, step_icon
 from kiosk.ui.widgets.text import KButton
+from kiosk.ui.widgets.transit_hint import TransitHint
 
 
 class RouteScreen(KioskScreen):
     def build(self) -> None:
         self.summary = RouteSummary()
         self.frame.hero.add_widget(self.summary)
+        self.transit_hint = TransitHint()  # "Or take U43 from Reinoldikirche, 3 min" for a long walk
+        self.frame.hero.add_widget(self.transit_hint)
         self.panel = MapPanel(size_hint_y=1.15)
         self.map = self.panel.map
         self.map.bind(on_marker=lambda _map, place_id: self.app.go("place", item=place_id))
@@ -78,6 +81,7 @@ class RouteScreen(KioskScreen):
             self.map.route, self.map.highlight, self.map.destination = [], "", None
             self.summary.show("", "", "")
             self.take_along.show("")
+            self.transit_hint.hide()
             self.steps.show([], tr._("This place is no longer listed."))
             return
         name, lat, lon, place_id = target
@@ -96,6 +100,7 @@ class RouteScreen(KioskScreen):
             why = (describe_step_free_gap(exc.gap, lang, default_locale=self.app.content.default_locale)
                    if exc.gap is not None else [])
         self.directions = found
+        self.transit_hint.show_for(lat, lon, found.duration_s if found is not None else None, now, lang)
         here = [scene.here] if scene and scene.here else []
         if found is None:
             self.map.route = []

@@ -22,6 +22,13 @@ def departure_rows(board: Board, lang: str, tz: tzinfo) -> list[tuple[str, str]]
     return rows
 
 
+def source_tag(source: str, live_age_s: int | None, lang: str) -> str:
+    """'timetable', or 'live, 1 min ago': the short label beside a time."""
+    if source == LIVE and live_age_s is not None:
+        return tr._("live, {age} ago").format(age=formatting.duration_text(live_age_s, lang))
+    return tr._("timetable")
+
+
 def source_line(board: Board, lang: str) -> str:
     if board.source == LIVE and board.live_age_s is not None:
         return tr._("Live times, updated {age} ago").format(age=formatting.duration_text(board.live_age_s, lang))
