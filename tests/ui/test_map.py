@@ -430,3 +430,24 @@ def test_no_step_free_route_says_which_steps_block_it_and_how_near_one_gets(demo
     assert ("Leider gibt es von hier keinen stufenlosen Weg dorthin. Die Karte zeigt, wo es ist. "
             "Nach Westenhellweg gibt es Stufen, die sich nicht umgehen lassen. "
             "Ohne Stufen kommen Sie bis auf 120 m heran, über Kampstraße.") in texts(route)
+
+
+def test_the_scan_caption_sits_right_under_the_code_not_above_the_map(demo, app):
+    from tests.ui.readability import cut_labels
+
+    for lang, text in (("de", "Scannen Sie den Code, um diesen Weg aufs Handy mitzunehmen"),
+                       ("en", "Scan to take this route to your phone")):
+        app.set_language(lang)
+        app.go("route", item="buchhandlung-seitenwind")
+        frames(3)
+        route = app.current()
+        qr, caption = route.take_along.qr, route.take_along.caption
+        assert caption.txt == text and text not in [w.txt for w in route.summary.lines.children if hasattr(w, "txt")]
+        qx, qy = qr.to_window(qr.x, qr.y)
+        cx, cy = caption.to_window(caption.x, caption.y)
+        assert qy - 40 <= cy + caption.height <= qy + 1  # just under the code
+        assert qx - 1 <= cx and cx + caption.width <= qx + qr.width + 1  # as wide as the code at most
+        map_bottom = route.panel.to_window(route.panel.x, route.panel.y)[1]
+        assert cy + caption.height < map_bottom  # below the map, beside the steps
+        assert not cut_labels(route)
+    app.set_language("de")
