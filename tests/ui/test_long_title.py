@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.ui.harness import START, frames
+from tests.ui.harness import START, frames, showing_content
 from tests.ui.readability import cut_labels, visible_labels
 
 EVENT = "weihnachtsmarkt-nov-do"  # on at 17:30 on 26 November, under the demo's notice banner
@@ -40,12 +40,8 @@ def long_title(kiosk, tmp_path_factory):
     folder = tmp_path_factory.mktemp("long-title")
     service.apply_from_file(source / "feed.json", public_keys=[signing.public_key_b64(key)], data_dir=folder,
                             now=START)
-    original = app.data_dir
-    app.data_dir = folder
-    app.content_changed()
-    yield app
-    app.data_dir = original
-    app.content_changed()
+    with showing_content(app, folder):
+        yield app
 
 
 def _window_rect(widget) -> tuple[float, float, float, float]:

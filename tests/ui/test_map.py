@@ -9,7 +9,7 @@ import pytest
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
-from tests.ui.harness import START, find_button, frames, tap, tap_at, texts
+from tests.ui.harness import START, find_button, frames, showing_content, tap, tap_at, texts
 
 STAIRS_PLACE = "u-reinoldikirche"  # the steps down to the underground, or round by the lift
 
@@ -22,12 +22,8 @@ def demo(kiosk, tmp_path_factory):
     app, _clock = kiosk
     folder = tmp_path_factory.mktemp("demo")
     service.ensure_demo_content(folder, now=START)
-    original = app.data_dir
-    app.data_dir = folder
-    app.content_changed()
-    yield app
-    app.data_dir = original
-    app.content_changed()
+    with showing_content(app, folder):
+        yield app
 
 
 def _home(app):
