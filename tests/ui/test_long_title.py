@@ -11,6 +11,9 @@ from tests.ui.harness import START, frames, showing_content
 from tests.ui.readability import cut_labels, visible_labels
 
 EVENT = "weihnachtsmarkt-nov-do"  # on at 17:30 on 26 November, under the demo's notice banner
+PLACE = "buchhandlung-seitenwind"
+PLACE_NAME = ("Buchhandlung Seitenwind – Inhabergeführte Fachbuchhandlung für Ruhrgebietsliteratur, "
+              "Kinderbücher, Lesungen und Vorlesestunden")
 LONG = {
     "de": "Großer Weihnachtsmarkt rund um die Reinoldikirche mit Kunsthandwerk, Glühwein, Kinderkarussell, "
           "Musik aus der Region und Lichtern bis spät",
@@ -32,6 +35,7 @@ def long_title(kiosk, tmp_path_factory):
     feed = json.loads((DEMO_DIR / "feed.json").read_text(encoding="utf-8"))
     event = next(e for e in feed["events"] if e["id"] == EVENT)
     event["title"] = dict(event["title"], **LONG)
+    next(p for p in feed["places"] if p["id"] == PLACE)["name"] = PLACE_NAME
     raw = json.dumps(feed, ensure_ascii=False).encode("utf-8")
     (source / "feed.json").write_bytes(raw)
     key = signing.generate_key()
@@ -85,8 +89,9 @@ def test_a_very_long_event_title_is_cut_in_the_header_and_given_whole_in_the_tex
         title = screen.frame.header.title
         assert title.txt == LONG[lang] and title.cut and title.shown_text().endswith("…")
         assert title._lines(title.shown_text(), title.font_size) <= TITLE_MAX_LINES
-        assert screen.full_title.parent is screen.details.column and screen.full_title.txt == LONG[lang]
-        assert screen.details.column.children[-1] is screen.full_title  # the first thing in the text
+        whole = screen.whole_title.label
+        assert whole.parent is screen.details.column and whole.txt == LONG[lang]
+        assert screen.details.column.children[-1] is whole  # the first thing in the text
         assert screen.frame.banner.txt and screen.hero.lines.children  # the banner and "now, until 21:00"
         assert not _top_zone_overlaps(screen)
         assert not cut_labels(screen)
@@ -102,4 +107,18 @@ def test_a_title_that_fits_is_neither_cut_nor_repeated(long_title, app):
     frames(4)
     screen = app.current()
     assert not screen.frame.header.title.cut and screen.frame.header.title.size_role == "title"
-    assert screen.full_title.parent is None and not _top_zone_overlaps(screen) and not cut_labels(screen)
+    assert screen.whole_title.label.parent is None and not _top_zone_overlaps(screen) and not cut_labels(screen)
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_a_very_long_place_name_is_cut_in_the_header_and_given_whole_in_the_text(long_title, app, lang):
+    app.set_language(lang)
+    try:
+        assert app.go("place", item=PLACE)
+        frames(4)
+        screen = app.current()
+        assert screen.frame.header.title.cut and screen.whole_title.label.txt == PLACE_NAME
+        assert screen.details.column.children[-1] is screen.whole_title.label
+        assert not _top_zone_overlaps(screen) and not cut_labels(screen)
+    finally:
+        app.set_language("de")

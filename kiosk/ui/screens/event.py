@@ -6,9 +6,8 @@ from kiosk.directions import NoRoute
 from kiosk.share import event_share_url
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
-from kiosk.ui.widgets.detail import DetailColumn, Hero
+from kiosk.ui.widgets.detail import DetailColumn, Hero, WholeTitle
 from kiosk.ui.widgets.route_parts import show_way, way_button
-from kiosk.ui.widgets.text import KLabel
 
 
 class EventScreen(KioskScreen):
@@ -21,16 +20,7 @@ class EventScreen(KioskScreen):
         self.frame.body.add_widget(self.way)
         self.way_to: dict = {}
         self.qr = None
-        # A title too long for the header's lines is cut there and given whole at the top of the text.
-        self.full_title = KLabel(size_role="heading", bold=True)
-        self.frame.header.title.bind(cut=self._show_full_title)
-
-    def _show_full_title(self, *args) -> None:
-        column = self.details.column
-        if self.frame.header.title.cut and self.full_title.txt and self.full_title.parent is None:
-            column.add_widget(self.full_title, index=len(column.children))
-        elif not self.frame.header.title.cut and self.full_title.parent is not None:
-            column.remove_widget(self.full_title)
+        self.whole_title = WholeTitle(self.frame.header.title, self.details)
 
     def _show_the_way(self) -> None:
         if self.way_to:
@@ -40,7 +30,7 @@ class EventScreen(KioskScreen):
         tz = content.timezone
         event = content.event(self.params.get("item", ""), now, lang)
         self.details.clear()
-        self.full_title.txt = ""
+        self.whole_title.show("")
         # Events with a place go to that place; with only a location, to the event's own point.
         has_place = bool(event and event.place_id and content.place(event.place_id, None, lang))
         self.way_to = ({"item": event.place_id} if has_place else {"item": event.id, "kind": "event"}
@@ -52,8 +42,7 @@ class EventScreen(KioskScreen):
             self.details.text(tr._("This event is no longer listed."), size_role="heading")
             return
         self.set_title(event.title)
-        self.full_title.txt = event.title
-        self._show_full_title()
+        self.whole_title.show(event.title)
         plausible = content.clock_is_plausible(now)
         when = formatting.event_when(event.start, event.end, event.all_day, event.now and plausible, now, lang, tz,
                                      say_today=plausible)
