@@ -1,10 +1,10 @@
 """What a QR code carries: the route or the place for the visitor's phone, and the QR itself.
 
-With the feed's `share.page_url` the route goes to the take-along page (kiosk/takealong.py writes it)
-in the URL fragment; else URLs come from the `share` templates, else OpenStreetMap's walking
-directions. Every URL
-is made plain ASCII (non-ASCII characters percent-encoded as UTF-8) because a QR code has no
-reliable way to say "UTF-8" and scanners guess Shift-JIS or Latin-1 for such bytes.
+With the feed's `share.page_url` (or the terminal's `share_page_url` setting) the route goes to the
+take-along page (kiosk/takealong.py writes it) in the URL fragment; else URLs come from the `share`
+templates, else OpenStreetMap's public walking directions. Every URL is made plain ASCII
+(non-ASCII characters percent-encoded as UTF-8) because a QR code has no reliable way to say
+"UTF-8" and scanners guess Shift-JIS or Latin-1 for such bytes.
 """
 from __future__ import annotations
 
@@ -239,7 +239,8 @@ def write_qr_png(text: str, path: str | os.PathLike, *, box_size: int = 10) -> P
 
 
 def _coordinate(value: float) -> str:
-    return f"{float(value):.6f}"
+    # 5 decimals (about 1 m) keep OpenStreetMap's directions link at 105 characters: QR version 6.
+    return f"{float(value):.5f}"
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -134,3 +135,17 @@ def test_hours_in_another_country_uses_no_german_region_and_errors_are_sentences
                         (["--timezone", "Mars/Base"], "'Mars/Base' is not an IANA time zone")):
         result = runner.invoke(main, ["hours", "Mo-Sa 10:00-20:00; PH off", "--at", "2026-06-03T12:00+02:00", *args])
         assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+
+
+def test_the_readmes_command_line_claims_hold():
+    # Issue 19: the README said every command takes --lang; `kiosk hours` does not, and now it says so.
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Asking the content from the command line", 1)[1].split("## ", 1)[0]
+    commands = re.findall(r"^\.venv/bin/kiosk (\w+)", block, flags=re.MULTILINE)
+    assert "All take `--json`; all but `hours`" in block and "hours" in commands and len(commands) >= 6
+    for name in commands:
+        options = {opt for param in main.commands[name].params for opt in param.opts}
+        assert "--json" in options, name
+        assert ("--lang" in options and "--data-dir" in options) == (name != "hours"), name

@@ -42,16 +42,23 @@ def scanned(path) -> str:
 def test_route_url_fills_every_placeholder():
     url = route_share_url(SHARE, **KIOSK, lang="tr", points=ROUTE)
     polyline = "".join(url.split("&p=")[1])
-    assert url.startswith("https://wege.dortmund.de/r?from=51.514012,7.465200&to=51.517030,7.460510&lang=tr&p=")
+    assert url.startswith("https://wege.dortmund.de/r?from=51.51401,7.46520&to=51.51703,7.46051&lang=tr&p=")
     assert decode_polyline(unquote(polyline)) == [(round(a, 5), round(b, 5)) for a, b in ROUTE]
     assert "|" not in polyline and "`" not in polyline and "\\" not in polyline
 
 
 def test_without_share_the_openstreetmap_walking_directions():
     expected = ("https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot"
-                "&route=51.514012,7.465200;51.517030,7.460510")
+                "&route=51.51401,7.46520;51.51703,7.46051")
     assert route_share_url(None, **KIOSK, lang="de", points=ROUTE) == expected
     assert route_share_url({"place_url": SHARE["place_url"]}, **KIOSK, lang="de", points=ROUTE) == expected
+
+
+def test_the_public_directions_link_fits_qr_version_6_anywhere_in_the_city():
+    # 5 decimals: with 6 the same link needed version 7, past the route screen's fixed size.
+    url = route_share_url(None, from_lat=51.519999, from_lon=7.499999, to_lat=51.500001, to_lon=7.400001,
+                          lang="de")
+    assert url.endswith("&route=51.52000,7.50000;51.50000,7.40000") and qr_version(url) <= 6
 
 
 def test_a_long_route_is_simplified_until_the_url_fits_a_qr_code():
@@ -71,7 +78,7 @@ def test_douglas_peucker_keeps_corners_and_drops_points_on_a_straight_line():
 
 def test_place_url_and_event_url():
     assert place_share_url(SHARE, id="buchhandlung-krueger", lat=51.5151, lon=7.4633, lang="en") == \
-        "https://wege.dortmund.de/ort/buchhandlung-krueger?at=51.515100,7.463300&lang=en"
+        "https://wege.dortmund.de/ort/buchhandlung-krueger?at=51.51510,7.46330&lang=en"
     assert place_share_url(None, id="x", lat=0, lon=0, lang="en") is None
     assert place_share_url({"route_url": SHARE["route_url"]}, id="x", lat=0, lon=0, lang="en") is None
     assert event_share_url({"url": "https://www.dortmund.de/weihnachtsmarkt"}) == \

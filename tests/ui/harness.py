@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -81,6 +82,19 @@ def tap_at(x: float, y: float) -> None:
     touch.touch_down()
     touch.touch_up()
     frames(2)
+
+
+@contextmanager
+def showing_content(app, data_dir: Path):
+    """The shared app on the content in `data_dir` for a while, then on what it showed before."""
+    original = app.data_dir
+    app.data_dir = data_dir
+    app.content_changed()
+    try:
+        yield app
+    finally:
+        app.data_dir = original
+        app.content_changed()
 
 
 def walk(widget):

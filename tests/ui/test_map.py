@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from dataclasses import replace
 
 import pytest
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
-from tests.ui.harness import START, find_button, frames, tap, tap_at, texts
+from tests.ui.harness import START, find_button, frames, showing_content, tap, tap_at, texts
 
 STAIRS_PLACE = "u-reinoldikirche"  # the steps down to the underground, or round by the lift
 
@@ -20,12 +22,8 @@ def demo(kiosk, tmp_path_factory):
     app, _clock = kiosk
     folder = tmp_path_factory.mktemp("demo")
     service.ensure_demo_content(folder, now=START)
-    original = app.data_dir
-    app.data_dir = folder
-    app.content_changed()
-    yield app
-    app.data_dir = original
-    app.content_changed()
+    with showing_content(app, folder):
+        yield app
 
 
 def _home(app):
@@ -112,27 +110,49 @@ def test_the_qr_module_is_at_least_0_8_mm_on_the_panel(demo, app):
     assert qr.module_px >= 8 and qr.width == 49 * qr.module_px  # always version 6: one fixed size
 
 
-def test_every_demo_destinations_code_scans_from_the_route_screen_at_version_6_at_most(demo, app):
+# The demo hosts no take-along page: its codes open OpenStreetMap's public walking directions; a
+# terminal with `share_page_url` (a tester's laptop on the LAN, docs/wayfinding.md) codes the page.
+LAN_PAGE = "http://192.168.1.20:8080/go/"
+DEMO_DIRECTIONS = "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route=51.51408,7.46825;"
+
+
+@contextmanager
+def take_along_page(app, page_url):
+    """The app with the terminal's `share_page_url` setting, as a tester's kiosk.toml would give it."""
+    settings = app.settings
+    app.settings = replace(settings, share_page_url=page_url)
+    app.content_changed()
+    try:
+        yield
+    finally:
+        app.settings = settings
+        app.content_changed()
+
+
+@pytest.mark.parametrize("page_url, expected_start", [(None, DEMO_DIRECTIONS), (LAN_PAGE, LAN_PAGE + "#1N*DE*")])
+def test_every_demo_destinations_code_scans_from_the_route_screen_at_version_6_at_most(
+        demo, app, page_url, expected_start):
     from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
     from PIL import Image
     from pyzbar.pyzbar import decode
 
     from kiosk.share import qr_version
 
-    versions = {}
-    for place_id in [p.id for p in app.content.places(START, "de")]:
-        app.go("route", item=place_id)
-        frames(2)
-        route = app.current()
-        qr = route.take_along.qr
-        x, y = (round(v) for v in qr.to_window(*qr.pos))
-        side = round(qr.width)
-        pixels = glReadPixels(x, y, side, side, GL_RGB, GL_UNSIGNED_BYTE)
-        image = Image.frombytes("RGB", (side, side), pixels).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-        url = route.directions.share_url
-        assert [c.data.decode("ascii") for c in decode(image)] == [url], place_id
-        assert url.startswith("https://www.dortmund.de/kiosk/go/#1N*DE*")
-        versions[place_id] = qr_version(url)
+    with take_along_page(app, page_url):
+        versions = {}
+        for place_id in [p.id for p in app.content.places(START, "de")]:
+            app.go("route", item=place_id)
+            frames(2)
+            route = app.current()
+            qr = route.take_along.qr
+            x, y = (round(v) for v in qr.to_window(*qr.pos))
+            side = round(qr.width)
+            pixels = glReadPixels(x, y, side, side, GL_RGB, GL_UNSIGNED_BYTE)
+            image = Image.frombytes("RGB", (side, side), pixels).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+            url = route.directions.share_url
+            assert [c.data.decode("ascii") for c in decode(image)] == [url], place_id
+            assert url.startswith(expected_start), url
+            versions[place_id] = qr_version(url)
     assert len(versions) == 70 and max(versions.values()) <= 6, versions
 
 
@@ -347,14 +367,21 @@ def test_the_routes_destination_is_never_under_the_maps_buttons(demo, app, panel
 
 
 def test_a_place_cards_code_takes_the_walk_there_along(demo, app):
+    with take_along_page(app, LAN_PAGE):
+        app.go("place", item="buchhandlung-seitenwind")
+        frames(2)
+        card = app.current()
+        place = app.content.place("buchhandlung-seitenwind", START, "de")
+        walk = app.walks.directions(place.lat, place.lon, step_free=False, lang="de",
+                                    destination_id="buchhandlung-seitenwind")
+        assert card.qr.data == walk.share_url and "*BUCHHANDLUNG-SEITENWIND*" in walk.share_url
+        assert card.qr.module_px >= 8 and card.qr.width == 49 * card.qr.module_px
+
+
+def test_without_a_take_along_page_a_place_cards_code_opens_it_on_openstreetmap(demo, app):
     app.go("place", item="buchhandlung-seitenwind")
     frames(2)
-    card = app.current()
-    place = app.content.place("buchhandlung-seitenwind", START, "de")
-    walk = app.walks.directions(place.lat, place.lon, step_free=False, lang="de",
-                                destination_id="buchhandlung-seitenwind")
-    assert card.qr.data == walk.share_url and "*BUCHHANDLUNG-SEITENWIND*" in walk.share_url
-    assert card.qr.module_px >= 8 and card.qr.width == 49 * card.qr.module_px
+    assert app.current().qr.data == "https://www.openstreetmap.org/?mlat=51.51345&mlon=7.46080#map=19/51.51345/7.46080"
 
 
 def test_a_lift_is_a_square_on_the_map_and_not_a_stroke():
@@ -399,3 +426,24 @@ def test_no_step_free_route_says_which_steps_block_it_and_how_near_one_gets(demo
     assert ("Leider gibt es von hier keinen stufenlosen Weg dorthin. Die Karte zeigt, wo es ist. "
             "Nach Westenhellweg gibt es Stufen, die sich nicht umgehen lassen. "
             "Ohne Stufen kommen Sie bis auf 120 m heran, über Kampstraße.") in texts(route)
+
+
+def test_the_scan_caption_sits_right_under_the_code_not_above_the_map(demo, app):
+    from tests.ui.readability import cut_labels
+
+    for lang, text in (("de", "Scannen Sie den Code, um diesen Weg aufs Handy mitzunehmen"),
+                       ("en", "Scan to take this route to your phone")):
+        app.set_language(lang)
+        app.go("route", item="buchhandlung-seitenwind")
+        frames(3)
+        route = app.current()
+        qr, caption = route.take_along.qr, route.take_along.caption
+        assert caption.txt == text and text not in [w.txt for w in route.summary.lines.children if hasattr(w, "txt")]
+        qx, qy = qr.to_window(qr.x, qr.y)
+        cx, cy = caption.to_window(caption.x, caption.y)
+        assert qy - 40 <= cy + caption.height <= qy + 1  # just under the code
+        assert qx - 1 <= cx and cx + caption.width <= qx + qr.width + 1  # as wide as the code at most
+        map_bottom = route.panel.to_window(route.panel.x, route.panel.y)[1]
+        assert cy + caption.height < map_bottom  # below the map, beside the steps
+        assert not cut_labels(route)
+    app.set_language("de")

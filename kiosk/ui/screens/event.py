@@ -6,7 +6,7 @@ from kiosk.directions import NoRoute
 from kiosk.share import event_share_url
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
-from kiosk.ui.widgets.detail import DetailColumn, Hero
+from kiosk.ui.widgets.detail import DetailColumn, Hero, WholeTitle
 from kiosk.ui.widgets.route_parts import show_way, way_button
 
 
@@ -20,6 +20,7 @@ class EventScreen(KioskScreen):
         self.frame.body.add_widget(self.way)
         self.way_to: dict = {}
         self.qr = None
+        self.whole_title = WholeTitle(self.frame.header.title, self.details)
 
     def _show_the_way(self) -> None:
         if self.way_to:
@@ -29,6 +30,7 @@ class EventScreen(KioskScreen):
         tz = content.timezone
         event = content.event(self.params.get("item", ""), now, lang)
         self.details.clear()
+        self.whole_title.show("")
         # Events with a place go to that place; with only a location, to the event's own point.
         has_place = bool(event and event.place_id and content.place(event.place_id, None, lang))
         self.way_to = ({"item": event.place_id} if has_place else {"item": event.id, "kind": "event"}
@@ -40,6 +42,7 @@ class EventScreen(KioskScreen):
             self.details.text(tr._("This event is no longer listed."), size_role="heading")
             return
         self.set_title(event.title)
+        self.whole_title.show(event.title)
         plausible = content.clock_is_plausible(now)
         when = formatting.event_when(event.start, event.end, event.all_day, event.now and plausible, now, lang, tz,
                                      say_today=plausible)

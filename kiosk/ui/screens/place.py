@@ -11,7 +11,7 @@ from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
 from kiosk.ui.widgets.departures import show_departures
-from kiosk.ui.widgets.detail import DetailColumn, Hero
+from kiosk.ui.widgets.detail import DetailColumn, Hero, WholeTitle
 from kiosk.ui.widgets.route_parts import show_way, way_button
 
 
@@ -24,11 +24,13 @@ class PlaceScreen(KioskScreen):
         self.way = way_button(lambda: self.app.go("route", item=self.params.get("item", "")))
         self.frame.body.add_widget(self.way)
         self.qr = None
+        self.whole_title = WholeTitle(self.frame.header.title, self.details)
 
     def fill(self, content, now, lang) -> None:
         tz = content.timezone
         place = content.place(self.params.get("item", ""), now, lang)
         self.details.clear()
+        self.whole_title.show("")
         show_way(self.frame.body, self.way, place is not None)
         if place is None:
             self.set_title(tr._("Not found"))
@@ -36,6 +38,7 @@ class PlaceScreen(KioskScreen):
             self.details.text(tr._("This place is no longer listed."), size_role="heading")
             return
         self.set_title(place.name)
+        self.whole_title.show(place.name)
         hours_now = formatting.opening_text(place.open, place.next_change, now, lang, tz)
         walk = self.app.walks.walk(place.lat, place.lon) if self.app.walks else None
         walk_line = formatting.walk_text(walk[0], walk[1], lang) if walk else ""

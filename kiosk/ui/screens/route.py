@@ -28,6 +28,8 @@ class RouteScreen(KioskScreen):
         # The code needs 392 px or more (docs/wayfinding.md): beside the steps, not in the short hero.
         self.take_along = TakeAlongCode()
         steps_row = MirrorBox(spacing=28)
+        # The row is never shorter than the code and its caption: the map gives way instead.
+        self.take_along.bind(needed_height=steps_row.setter("size_hint_min_y"))
         steps_row.add_logical(self.steps)
         steps_row.add_logical(self.take_along)
         steps_row.apply_direction()
@@ -79,7 +81,7 @@ class RouteScreen(KioskScreen):
             self.set_title(tr._("Not found"))
             self.directions = None
             self.map.route, self.map.highlight, self.map.destination = [], "", None
-            self.summary.show("", "", "")
+            self.summary.show("", "")
             self.take_along.show("")
             self.transit_hint.hide()
             self.steps.show([], tr._("This place is no longer listed."))
@@ -105,7 +107,7 @@ class RouteScreen(KioskScreen):
         if found is None:
             self.map.route = []
             self.map.home_points = here + ([scene.xy(lat, lon)] if scene else [])
-            self.summary.show("", "", "")
+            self.summary.show("", "")
             self.take_along.show("")
             self.steps.show([], " ".join([tr._("Sorry, there is no step-free way there from here. The map shows "
                                                 "where it is.") if self.step_free else
@@ -115,9 +117,8 @@ class RouteScreen(KioskScreen):
             self.map.route = list(found.route.points)
             self.map.home_points = here + [scene.xy(*p) for p in found.route.points] if scene else []
             note = tr._("Step-free: no steps on this way") if self.step_free else ""
-            self.summary.show(formatting.walk_text(found.distance_m, found.duration_s, lang), note,
-                              tr._("Scan to take this route to your phone"))
-            self.take_along.show(found.share_url)
+            self.summary.show(formatting.walk_text(found.distance_m, found.duration_s, lang), note)
+            self.take_along.show(found.share_url, tr._("Scan to take this route to your phone"))
             structured = describe_route_structured(found.route)
             self.steps.show([(step_icon(s.kind, s.direction), text) for s, text in zip(structured, found.steps)])
         self.map.reset_view()

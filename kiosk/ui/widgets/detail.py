@@ -107,6 +107,28 @@ class DetailColumn(KScrollView):
         return line.code
 
 
+class WholeTitle:
+    """A card's title in full at the top of its text, while the header has to cut it (issue 19)."""
+
+    def __init__(self, title: KLabel, details: DetailColumn):
+        self.title, self.details = title, details
+        self.label = KLabel(size_role="heading", bold=True)
+        title.bind(cut=self._place)
+
+    def show(self, text: str) -> None:
+        """After the card's text was cleared: `text` is the title just set ("" for none)."""
+        self.label.txt = text
+        self._place()
+
+    def _place(self, *args) -> None:
+        column = self.details.column
+        wanted = bool(self.title.cut and self.label.txt)
+        if wanted and self.label.parent is None:
+            column.add_widget(self.label, index=len(column.children))  # first, above everything
+        elif not wanted and self.label.parent is not None:
+            column.remove_widget(self.label)
+
+
 class Hero(BoxLayout):
     """The calm top of a detail card: a picture and a few lines."""
 

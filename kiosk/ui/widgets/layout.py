@@ -7,15 +7,21 @@ by side.
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.properties import BooleanProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from kiosk import bidi
 from kiosk.ui.follow import followers
 from kiosk.ui.translate import N_, tr_txt
-from kiosk.ui.widgets.text import KButton, KLabel
+from kiosk.ui.widgets.text import KButton, KLabel, has_rtl_letters
+
+# A screen's title never takes more of the top zone than this; a longer one is set smaller, then cut
+# (the screen shows it whole in its body, e.g. an event's 135-character title, issue 19).
+TITLE_MAX_LINES = 3
 
 
 class MirrorBox(BoxLayout):
@@ -105,6 +111,53 @@ class Background(BoxLayout):
         self._colour.rgba = palette[self.tone]
 
 
+class TitleLabel(KLabel):
+    """A screen title of at most TITLE_MAX_LINES lines: in the title size, else the heading size, else
+    cut at a word with "…". `txt` stays the whole title; `cut` says whether the reader sees less."""
+
+    cut = BooleanProperty(False)
+
+    def shown_text(self) -> str:
+        app = App.get_running_app()
+        full = self.txt
+        if app is None or self.width <= 10 or not full:
+            return full
+        for role in ("title", "heading"):
+            if self._lines(full, app.sizes[role]) <= TITLE_MAX_LINES:
+                self.size_role, self.cut = role, False
+                return full
+        self.size_role, self.cut = "heading", True
+        size = app.sizes["heading"]
+        # Cut at a space where there is one, else anywhere (one very long word).
+        ends = [i for i, char in enumerate(full) if char == " " and i > 0] or list(range(1, len(full)))
+        low, high = 0, len(ends) - 1
+        while low < high:  # the longest start with its "…" that still fits
+            middle = (low + high + 1) // 2
+            if self._lines(self._shortened(full, ends[middle]), size) <= TITLE_MAX_LINES:
+                low = middle
+            else:
+                high = middle - 1
+        return self._shortened(full, ends[low]) if ends else full
+
+    @staticmethod
+    def _shortened(text: str, end: int) -> str:
+        return text[:end].rstrip(" ,;:-–—") + "…"
+
+    def _lines(self, logical: str, font_size: float) -> int:
+        """How many lines `logical` takes at `font_size` in this label's width."""
+        def height(text: str) -> float:
+            label = CoreLabel(text=text, font_name=self.font_name, font_size=font_size, bold=self.bold,
+                              text_size=(max(1, self.width), None))
+            label.refresh()
+            return label.texture.height
+
+        text = logical
+        if has_rtl_letters(logical):
+            measure = CoreLabel(font_name=self.font_name, font_size=font_size, bold=self.bold).get_extents
+            text = bidi.wrap_display(logical, max(1, self.width) * 0.96, lambda t: measure(t)[0])
+        return round(height(text) / height("Ag"))
+
+
 class Header(MirrorBox):
     """The screen's title and the time and date in the visitor's language."""
 
@@ -113,7 +166,7 @@ class Header(MirrorBox):
         # In landscape the header's column is narrow: the clock goes above the title, not beside it.
         stacked = app.landscape
         super().__init__(size_hint_y=None, spacing=20, orientation="vertical" if stacked else "horizontal", **kwargs)
-        self.title = KLabel(size_role="title", bold=True, wrap=True)
+        self.title = TitleLabel(size_role="title", bold=True, wrap=True)
         clock = BoxLayout(orientation="vertical", size_hint=(1 if stacked else None, None),
                           width=app.sizes["title"] * 5.2)
         self.time = KLabel(size_role="title", align="end", wrap=False, bold=True)
@@ -208,6 +261,25 @@ def tr_txt_value(msgid: str) -> str:
     return tr._(msgid)
 
 
+class Zone(BoxLayout):
+    """A column whose boxes claim what their fixed parts need (a picture's caption lines), so the
+    zone's minimum height is true and its lines never run over the banner above (issue 19)."""
+
+    def add_widget(self, widget, *args, **kwargs):
+        if isinstance(widget, BoxLayout) and widget.size_hint_y is not None:
+            widget.fbind("minimum_height", _claim_minimum_height)
+            _claim_minimum_height(widget, widget.minimum_height)
+        super().add_widget(widget, *args, **kwargs)
+
+    def remove_widget(self, widget, *args, **kwargs):
+        widget.funbind("minimum_height", _claim_minimum_height)
+        super().remove_widget(widget, *args, **kwargs)
+
+
+def _claim_minimum_height(widget, value) -> None:
+    widget.size_hint_min_y = value
+
+
 class Frame(Background):
     """A screen's zones: `top` (header, banner, `hero`) and `reach` (`body`, nav bar)."""
 
@@ -229,7 +301,7 @@ class Frame(Background):
         app.fbind("terminal_line", lambda a, v: setattr(self.where, "txt", v))
         self.where.txt = app.terminal_line
         self.banner = NoticeBanner()
-        self.hero = BoxLayout(orientation="vertical", spacing=pad // 2)
+        self.hero = Zone(orientation="vertical", spacing=pad // 2)
         self.body = BoxLayout(orientation="vertical", spacing=pad // 2)
         # A zone never gets less than its fixed parts need (larger text): it takes room from the other zone
         # instead of letting its lines run over each other.

@@ -5,6 +5,7 @@ import math
 
 from kivy.app import App
 from kivy.core.window import Window
+from kivy.properties import NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -38,42 +39,81 @@ def min_module_px() -> int:
 
 
 class RouteSummary(MirrorBox):
-    """The distance, the time, the step-free note and what the route's QR code does."""
+    """The distance, the time and the step-free note."""
 
     def __init__(self, **kwargs):
         super().__init__(spacing=28, **kwargs)
         self.lines = BoxLayout(orientation="vertical", spacing=10)
         self.walk = KLabel(size_role="heading", bold=True, tone="accent")
         self.note = KLabel(size_role="body")
-        self.caption = KLabel(size_role="body", tone="muted")
-        for label in (self.walk, self.note, self.caption):
+        for label in (self.walk, self.note):
             self.lines.add_widget(label)
         self.lines.add_widget(Widget())
         self.add_logical(self.lines)
         self.apply_direction()
 
-    def show(self, walk: str, note: str, caption: str) -> None:
-        self.walk.txt, self.note.txt, self.caption.txt = walk, note, caption
+    def show(self, walk: str, note: str) -> None:
+        self.walk.txt, self.note.txt = walk, note
 
 
-class TakeAlongCode(BoxLayout):
-    """The route's QR code beside the steps, always version 6 at >= 8 px per module: one fixed size."""
+class TakeAlongCode(MirrorBox):
+    """The route's QR code beside the steps, always version 6 at >= 8 px per module: one fixed size.
+    What it does is said right with it, where the eye already is (not above the map): under it in
+    portrait, beside it in landscape, where the body is too short for both under each other."""
+
+    needed_height = NumericProperty(0)  # the code and its caption: the steps' row is never shorter
 
     def __init__(self, **kwargs):
-        super().__init__(orientation="vertical", size_hint_x=None, width=0, **kwargs)
+        app = App.get_running_app()
+        self.beside = bool(app and app.landscape)
+        super().__init__(orientation="horizontal" if self.beside else "vertical", size_hint_x=None, width=0,
+                         spacing=16, **kwargs)
         self.qr = QRCode(size_hint=(None, None))
-        self.add_widget(self.qr)
-        self.add_widget(Widget())
+        self.caption = KLabel(size_role="body", tone="muted", align="center")
+        self.caption_width = round((app.sizes["body"] if app else 36) * 6.5)
+        if self.beside:
+            words = BoxLayout(orientation="vertical")
+            words.add_widget(self.caption)
+            words.add_widget(Widget())
+            self.code = BoxLayout(orientation="vertical", size_hint_x=None)
+            self.code.add_widget(self.qr)
+            self.code.add_widget(Widget())
+            self.add_logical(words)
+            self.add_logical(self.code)
+            self.apply_direction()
+        else:
+            self.add_widget(self.qr)
+            self.add_widget(self.caption)
+            self.add_widget(Widget())
+        self.qr.bind(height=self._need)
+        self.caption.bind(height=self._need)
 
-    def show(self, url: str) -> None:
+    def _need(self, *args) -> None:
+        shown = self.qr.opacity > 0
+        if self.beside or not self.caption.txt:
+            self.needed_height = self.qr.height if shown else 0
+        else:
+            self.needed_height = self.qr.height + self.spacing + self.caption.height
+
+    def show(self, url: str, caption: str = "") -> None:
         self.qr.data = url
+        self.caption.txt = caption if url else ""
         if not url:
             self.width, self.qr.opacity = 0, 0
+            self._need()
             return
         self.qr.module_px = max(MIN_MODULE_PX, min_module_px())
         self.qr.opacity = 1
-        self.width = self.qr.side_for(len(qr_matrix(url, FIXED_VERSION)))
+        side = self.qr.side_for(len(qr_matrix(url, FIXED_VERSION)))
+        if self.beside:
+            # Narrow, but never narrower than its longest word ("mitzunehmen" must not break).
+            longest = max((self.caption._measure(word) for word in self.caption.txt.split()), default=0)
+            self.code.width = side
+            self.width = side + self.spacing + max(self.caption_width, math.ceil(longest / 0.94) + 4)
+        else:
+            self.width = side
         self.qr._draw()
+        self._need()
 
 
 class StepList(KScrollView):

@@ -122,22 +122,27 @@ class KLabel(Label):
         self.text_size = (inner, None) if self.wrap else (inner, self.height if not self.auto_height else None)
         self.shorten = not self.wrap
         self.shorten_from = "right"  # keep the start of a name
-        # Arabic is shaped and reordered wherever it appears (a shop name in a German screen too).
-        if has_rtl_letters(self.txt):
-            if self.wrap and self.width > 10:
-                # A small margin: Kivy must never re-wrap a line that is already in display order.
-                # Kivy wraps inside the padding: lines wider than that would be wrapped again, out of order.
-                room = inner - self.padding[0] - self.padding[2]
-                self.text = bidi.wrap_display(self.txt, room * 0.96, self._measure)
-            elif self.width > 10:
-                self.shorten = False  # cut in reading order before reordering, not by Kivy afterwards
-                room = inner - self.padding[0] - self.padding[2]
-                self.text = bidi.truncate_display(self.txt, room * 0.96, self._measure)
-            else:
-                self.text = bidi.display(self.txt)
-        else:
-            self.text = self.txt
+        self.text = self._display(self.shown_text())
         self.valign = "middle"
+
+    def shown_text(self) -> str:
+        """The logical text to draw: `txt` itself (a title cut to its lines says otherwise)."""
+        return self.txt
+
+    def _display(self, logical: str) -> str:
+        """`logical` as Kivy must draw it: Arabic shaped and reordered, wherever it appears."""
+        if not has_rtl_letters(logical):
+            return logical
+        inner = max(1, self.width)
+        room = inner - self.padding[0] - self.padding[2]
+        if self.wrap and self.width > 10:
+            # A small margin: Kivy must never re-wrap a line that is already in display order.
+            # Kivy wraps inside the padding: lines wider than that would be wrapped again, out of order.
+            return bidi.wrap_display(logical, room * 0.96, self._measure)
+        if self.width > 10:
+            self.shorten = False  # cut in reading order before reordering, not by Kivy afterwards
+            return bidi.truncate_display(logical, room * 0.96, self._measure)
+        return bidi.display(logical)
 
 
 class KButton(ButtonBehavior, KLabel):
