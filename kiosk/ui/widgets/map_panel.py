@@ -17,7 +17,7 @@ from kiosk.ui.labels import kind_label
 from kiosk.ui.translate import N_, tr_txt
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.map_markers import MarkerIcon
-from kiosk.ui.widgets.map_style import MAP_COLOURS
+from kiosk.ui.widgets.map_style import map_colours
 from kiosk.ui.widgets.mapview import MapView
 from kiosk.ui.widgets.text import KButton, KLabel
 
@@ -44,7 +44,7 @@ class NorthArrow(ButtonBehavior, Widget):
         nx, ny = rotate(0, r * 0.62, self.rotation)
         self.canvas.clear()
         with self.canvas:
-            Color(*MAP_COLOURS["label_halo"][:3], 0.85)
+            Color(*map_colours(False)["label_halo"][:3], 0.85)
             Ellipse(pos=(cx - r, cy - r), size=(2 * r, 2 * r))
             PushMatrix()
             Rotate(angle=self.rotation, origin=(cx, cy), axis=(0, 0, 1))
@@ -83,6 +83,7 @@ class MapPanel(FloatLayout):
                                     size=(round(touch * 2.6), touch), pos_hint={"x": 0.015, "y": 0.03},
                                     on_release=self.map.reset_view), N_("Reset view"))
         self.add_widget(self.reset)
+        self.map.keep_clear = [self.north, zoom, self.reset]
         self.map.fbind("scene", self._north)
         self.map.fbind("view", self._north)
 
@@ -141,5 +142,5 @@ class HereIcon(Widget):
         with self.canvas:
             Color(1, 1, 1, 1)
             Ellipse(pos=(x, y), size=(side, side))
-            Color(*MAP_COLOURS["here"])
+            Color(*map_colours(False)["here"])
             Ellipse(pos=(x + side * 0.15, y + side * 0.15), size=(side * 0.7, side * 0.7))
