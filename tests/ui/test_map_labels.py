@@ -58,6 +58,21 @@ def test_landmarks_are_named_and_no_name_overlaps_another_or_you_are_here(demo, 
     assert len(named & landmarks) >= 3, named
 
 
+def test_no_marker_or_place_name_covers_a_street_name(demo, app):  # noqa: F811
+    from kiosk.map_placement import Box
+
+    screen, mapview = _open_map(app)
+    counts = []
+    for factor in (1.0, 2.0, 2.0):
+        mapview.zoom_by(factor)
+        frames(2)
+        counts.append(len(mapview.street_names))
+        covers = [Box.around(x, y, r) for x, y, r, _ids in mapview.shown] + [b for _i, b in mapview.name_boxes]
+        for a, b, half in mapview.street_names:
+            assert all(box.distance_to_segment(a, b) >= half for box in covers)
+    assert min(counts) >= 3 and counts[-1] >= counts[0]  # closer in, more streets have room for their name
+
+
 def test_names_are_in_the_visitors_language_with_the_name_on_the_sign(demo, app):  # noqa: F811
     app.set_language("uk")
     screen, mapview = _open_map(app)

@@ -103,4 +103,5 @@ KIND_STYLE = {
     "transit": _style("#3377e0", "U", dark_glyph=False),  # 3.7:1 on the map (the old #1f63c6 was 2.8:1)
     "destination": _style("#ffcc33", "★"),
 }
-CLUSTER_STYLE = _style("#e3e7eb", "")  # a group of places of several kinds: a neutral disc with their count
+# A group of places of several kinds: a slate disc with their count, unlike any one kind's marker.
+CLUSTER_STYLE = _style("#3d4a57", "", dark_glyph=False)

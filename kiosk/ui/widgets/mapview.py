@@ -65,6 +65,7 @@ class MapView(StencilView):
         self.shown: list[tuple[float, float, float, list[str]]] = []  # markers drawn: x, y, radius, place ids
         self.name_boxes: list[tuple[str, Box]] = []  # place names written: place id, box (overlay pixels)
         self.here_box: Box | None = None
+        self.street_names: list[tuple] = []  # street names written: the line along each, its half height
         self.keep_clear: list = []  # widgets over the map (its buttons) that names must not go under
         self._relayout = Clock.create_trigger(self._layout_overlay, -1)
         super().__init__(**kwargs)
@@ -225,7 +226,7 @@ class MapView(StencilView):
             return
         overlay.clear()
         self._overlay_laid_out = key
-        self.shown, self.name_boxes, self.here_box = [], [], None
+        self.shown, self.name_boxes, self.here_box, self.street_names = [], [], None, []
         if key is None:
             return
         self.layouts += 1
@@ -393,6 +394,7 @@ class MapView(StencilView):
             texture = textures[spot.key]
             a, b = label_segment(spot, texture.width, scale, scene.rotation)
             occupied.add_capsule(a, b, height / 2)
+            self.street_names.append((a, b, height / 2))
             x, y = px(spot.x, spot.y)
             overlay.add(PushMatrix())
             overlay.add(Translate(x, y))
