@@ -127,8 +127,8 @@ class Occupied:
 
 def place_name(x: float, y: float, marker_radius: float, width: float, height: float, occupied: Occupied,
                *, rtl: bool = False, gap: float = 6.0, within: Box | None = None, insist: bool = False) -> Box | None:
-    """A box for a place's name beside its marker: after it in reading order, else before, above or
-    below; None when each of them would touch something already drawn, or leave `within` (the map's
+    """A box for a place's name beside its marker: after it in reading order, else before, above,
+    below or at a corner; None when each of them would touch something already drawn, or leave `within` (the map's
     edges: a name cut by them cannot be read). `insist`: a name that must be there (a destination's)
     takes the first box inside the edges that touches no other name, over a marker if need be. The box
     found is taken."""
@@ -137,7 +137,11 @@ def place_name(x: float, y: float, marker_radius: float, width: float, height: f
     before = Box(x - reach - width, y - height / 2, x - reach, y + height / 2)
     above = Box(x - width / 2, y + reach, x + width / 2, y + reach + height)
     below = Box(x - width / 2, y - reach - height, x + width / 2, y - reach)
-    candidates = ((before, after) if rtl else (after, before)) + (above, below)
+    # Then the corners: beside the marker but above or below its middle.
+    lift = marker_radius * 0.7 + gap
+    corners = tuple(Box(b.x0, b.y0 + dy, b.x1, b.y1 + dy) for b in ((before, after) if rtl else (after, before))
+                    for dy in (height / 2 + lift, -height / 2 - lift))
+    candidates = ((before, after) if rtl else (after, before)) + (above, below) + corners
     for box in candidates:
         inside = within is None or (within.x0 <= box.x0 and box.x1 <= within.x1
                                     and within.y0 <= box.y0 and box.y1 <= within.y1)

@@ -42,6 +42,16 @@ def test_a_name_goes_after_its_marker_else_before_above_below_and_never_over_any
     assert place_name(0, 0, 20, 100, 30, taken) is None  # no room left
 
 
+def test_a_name_takes_a_corner_when_the_sides_are_taken():
+    taken = Occupied()
+    taken.add_box(Box(26, -14, 126, 14))  # names right and left of the marker
+    taken.add_box(Box(-126, -14, -26, 14))
+    for y in (45, -45):  # small markers straight above and below
+        taken.add_box(Box.around(0, y, 10), soft=True)
+    box = place_name(0, 0, 20, 100, 30, taken)
+    assert box is not None and box.x0 >= 26 and (box.y0 > 15 or box.y1 < -15)
+
+
 def test_a_name_keeps_clear_of_street_names_and_the_maps_edges():
     taken = Occupied()
     taken.add_capsule((20, 0), (300, 0), 15)  # a street name written along the x axis

@@ -40,6 +40,7 @@ class MapScreen(KioskScreen):
         self.frame.body.add_widget(self.filters)
         self.frame.body.add_widget(self.panel)
         self._kinds: set[str] = set()
+        self._home_kind = None  # the kind the map's home view was fitted to
 
     def fill(self, content, now, lang) -> None:
         scene = self.app.map_scene
@@ -48,10 +49,14 @@ class MapScreen(KioskScreen):
             self.map.scene = scene
             # Once per scene: with 2,000 places these two walks over the markers were 5 ms of every visit.
             self._kinds = {marker.kind for marker in scene.markers} if scene else set()
-            if scene is not None:
-                self.map.home_points = home_points(scene)
+            self._home_kind = None
         if self.kind not in self._kinds:
             self.kind = ALL
+        if scene is not None and self._home_kind != self.kind:
+            # A chosen kind's home view shows all its places with the terminal; else the neighbourhood.
+            self._home_kind = self.kind
+            self.map.home_points = home_points(scene, self.kind)
+            self.map.reset_view()
         self.legend.show(self._kinds)
         self.filters.show(self._kinds, self.kind)
         self.map.kinds = {self.kind} if self.kind else None
@@ -108,8 +113,11 @@ def nearest(scene, kind: str, walks) -> tuple[str, float, float | None] | None:
     return best
 
 
-def home_points(scene) -> list[tuple[float, float]]:
-    """Home is the neighbourhood of the terminal: the places within a short walk, readable at once."""
+def home_points(scene, kind: str = ALL) -> list[tuple[float, float]]:
+    """Home is the neighbourhood of the terminal: the places within a short walk, readable at once; with
+    a kind chosen, every place of that kind and the terminal."""
     here = scene.here or scene.bounds.centre
+    if kind:
+        return [(m.x, m.y) for m in scene.markers if m.kind == kind] + [here]
     near = [(m.x, m.y) for m in scene.markers if math.dist((m.x, m.y), here) <= HOME_RADIUS_M]
     return near + [here] if near else [(m.x, m.y) for m in scene.markers] + [here]

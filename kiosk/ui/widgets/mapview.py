@@ -282,9 +282,16 @@ class MapView(StencilView):
             # The destination's name before the streets': what the map is about is named even where places
             # crowd (over a marker when there is no free spot beside it).
             names.append(self._name(subject[0], subject[1], HIGHLIGHT_PX / 2 + 6, subject[3], occupied, rtl, True))
-        self._labels(overlay, scene, s, px, occupied)
-        for x, y, radius, ids in self._labelled(scene, px):
+        labelled = self._labelled(scene)
+        kinds = {m.place_id: m.kind for m in scene.markers} if labelled else {}
+        chosen = [item for item in labelled if kinds[item[3][0]] in (self.kinds or ())]
+        # The places a visitor chose to see are named before the streets, landmarks after them.
+        for x, y, radius, ids in chosen:
             names.append(self._name(x, y, radius, ids[0], occupied, rtl))
+        self._labels(overlay, scene, s, px, occupied)
+        for x, y, radius, ids in labelled:
+            if kinds[ids[0]] not in (self.kinds or ()):
+                names.append(self._name(x, y, radius, ids[0], occupied, rtl))
         overlay.add(Color(1, 1, 1, 1))
         for mesh in marker_meshes(by_sprite, size, high_contrast):
             overlay.add(mesh)
@@ -313,7 +320,7 @@ class MapView(StencilView):
             return (*px(*scene.xy(*self.destination)), "destination", "")
         return None
 
-    def _labelled(self, scene, px):
+    def _labelled(self, scene):
         """Markers whose place gets its name written: landmarks (a group they lead too), and every place of
         a chosen kind; those nearest the middle of the view first, and only those within a view's reach."""
         view, wanted = self.view, {"landmark", *(self.kinds or ())}
