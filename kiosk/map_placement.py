@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from kiosk.map_projection import XY, _segment_distance
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):  # a tuple: thousands are made per layout, and a frozen dataclass is slow to make
     x0: float
     y0: float
     x1: float
@@ -47,23 +46,28 @@ class Group:
     members: list[int] = field(default_factory=list)  # indices into the points, most important first
 
 
-def group_markers(points: Sequence[XY], order: Sequence[int], distance_px: float) -> list[Group]:
-    """Markers nearer than `distance_px` to a shown marker join it, most important first (`order`), so no
-    two shown markers are closer than `distance_px`: on a grid of that size, linear in the markers."""
+def group_markers(points: Sequence[XY], order: Sequence[int], distance_px: float,
+                  grid: dict | None = None) -> list[Group]:
+    """Markers nearer than `distance_px` to a shown marker join one of them (their own cell's first),
+    most important first (`order`), so no two shown markers are closer than `distance_px`: on a grid of
+    that size, linear in the markers. `grid` (cell -> groups) is filled for Occupied.add_markers."""
     cell = max(distance_px, 1.0)
-    grid: dict[tuple[int, int], list[Group]] = {}
+    limit = distance_px * distance_px
+    grid = {} if grid is None else grid
     groups: list[Group] = []
+    floor, get = math.floor, grid.get
     for i in order:
         x, y = points[i]
-        cx, cy = int(math.floor(x / cell)), int(math.floor(y / cell))
+        cx, cy = floor(x / cell), floor(y / cell)
         near = None
-        best = distance_px
-        for gx in (cx - 1, cx, cx + 1):
-            for gy in (cy - 1, cy, cy + 1):
-                for group in grid.get((gx, gy), ()):
-                    d = math.hypot(group.x - x, group.y - y)
-                    if d < best:
-                        near, best = group, d
+        for key in ((cx, cy), (cx - 1, cy), (cx + 1, cy), (cx, cy - 1), (cx, cy + 1),
+                    (cx - 1, cy - 1), (cx + 1, cy - 1), (cx - 1, cy + 1), (cx + 1, cy + 1)):
+            for group in get(key, ()):
+                if (group.x - x) ** 2 + (group.y - y) ** 2 < limit:
+                    near = group
+                    break
+            if near is not None:
+                break
         if near is not None:
             near.members.append(i)
             continue
@@ -91,16 +95,31 @@ class Occupied:
         self.cell = cell
         self._boxes: dict[tuple[int, int], list[tuple[Box, bool]]] = {}  # box, soft (a marker a name may cover)
         self._capsules: dict[tuple[int, int], list[tuple[XY, XY, float]]] = {}
+        self._markers: list[tuple[dict, float, float]] = []  # (cell -> groups, cell size, half a marker)
 
-    def _cells(self, x0: float, y0: float, x1: float, y1: float):
+    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
         c = self.cell
-        for gx in range(int(math.floor(x0 / c)), int(math.floor(x1 / c)) + 1):
-            for gy in range(int(math.floor(y0 / c)), int(math.floor(y1 / c)) + 1):
-                yield gx, gy
+        gx0, gx1, gy0, gy1 = math.floor(x0 / c), math.floor(x1 / c), math.floor(y0 / c), math.floor(y1 / c)
+        if gx0 == gx1 and gy0 == gy1:
+            return [(gx0, gy0)]  # most boxes (a marker) sit in one cell
+        return [(gx, gy) for gx in range(gx0, gx1 + 1) for gy in range(gy0, gy1 + 1)]
 
     def add_box(self, box: Box, soft: bool = False) -> None:
         for key in self._cells(box.x0, box.y0, box.x1, box.y1):
             self._boxes.setdefault(key, []).append((box, soft))
+
+    def add_markers(self, grid: dict, cell: float, half: float) -> None:
+        """The markers of group_markers' grid, each a soft box `half` wide either side: taken without
+        copying 2,000 boxes into this grid."""
+        self._markers.append((grid, cell, half))
+
+    def _marker_boxes(self, x0: float, y0: float, x1: float, y1: float):
+        """The marker boxes that may reach into the area."""
+        for grid, cell, half in self._markers:
+            for gx in range(math.floor((x0 - half) / cell), math.floor((x1 + half) / cell) + 1):
+                for gy in range(math.floor((y0 - half) / cell), math.floor((y1 + half) / cell) + 1):
+                    for group in grid.get((gx, gy), ()):
+                        yield Box(group.x - half, group.y - half, group.x + half, group.y + half)
 
     def add_capsule(self, a: XY, b: XY, radius: float) -> None:
         for key in self._cells(min(a[0], b[0]) - radius, min(a[1], b[1]) - radius,
@@ -109,18 +128,28 @@ class Occupied:
 
     def clear(self, box: Box, gap: float = 4.0, hard_only: bool = False) -> bool:
         """Nothing taken within `gap` of the box (`hard_only`: markers aside)."""
+        if not hard_only and any(box.overlaps(marker, gap) for marker in
+                                 self._marker_boxes(box.x0 - gap, box.y0 - gap, box.x1 + gap, box.y1 + gap)):
+            return False
         for key in self._cells(box.x0 - gap, box.y0 - gap, box.x1 + gap, box.y1 + gap):
             if any(box.overlaps(other, gap) for other, soft in self._boxes.get(key, ()) if not (soft and hard_only)):
                 return False
-            if any(box.distance_to_segment(a, b) < r + gap for a, b, r in self._capsules.get(key, ())):
-                return False
+            for a, b, r in self._capsules.get(key, ()):
+                reach = r + gap
+                if (min(a[0], b[0]) - reach < box.x1 and box.x0 < max(a[0], b[0]) + reach
+                        and min(a[1], b[1]) - reach < box.y1 and box.y0 < max(a[1], b[1]) + reach
+                        and box.distance_to_segment(a, b) < reach):
+                    return False
         return True
 
     def clear_of_capsule(self, a: XY, b: XY, radius: float) -> bool:
         """A street name along a–b, `radius` thick either side, touches no box taken (a marker, "you are here")."""
-        for key in self._cells(min(a[0], b[0]) - radius, min(a[1], b[1]) - radius,
-                               max(a[0], b[0]) + radius, max(a[1], b[1]) + radius):
-            if any(box.distance_to_segment(a, b) < radius for box, _soft in self._boxes.get(key, ())):
+        x0, x1 = min(a[0], b[0]) - radius, max(a[0], b[0]) + radius
+        y0, y1 = min(a[1], b[1]) - radius, max(a[1], b[1]) + radius
+        boxes = [box for key in self._cells(x0, y0, x1, y1) for box, _soft in self._boxes.get(key, ())]
+        for box in (*boxes, *self._marker_boxes(x0, y0, x1, y1)):
+            if (box.x0 < x1 and x0 < box.x1 and box.y0 < y1 and y0 < box.y1  # near enough to measure
+                    and box.distance_to_segment(a, b) < radius):
                 return False
         return True
 

@@ -9,7 +9,7 @@ from itertools import combinations
 import pytest
 
 from tests.ui.harness import frames, tap
-from tests.ui.test_map import demo  # noqa: F401 - the demo content for this module too
+from tests.ui.test_map import _drag, demo  # noqa: F401 - the demo content for this module too
 
 
 def _open_map(app):
@@ -82,7 +82,8 @@ def test_names_are_in_the_visitors_language_with_the_name_on_the_sign(demo, app)
     assert keys
     place = app.content.place("reinoldikirche", None, "uk")
     assert place.sign_name == "St. Reinoldi" and place.name != place.sign_name  # a translated name
-    texture = mapview._name_texture("reinoldikirche", False)
+    size = mapview._name_size(False)
+    texture = mapview._name_texture("reinoldikirche", False, mapview._name_text("reinoldikirche", False), size)
     single = mapview._label_texture(0, "Reinoldikirche")
     assert texture.height > 1.6 * single.height  # two lines: the Ukrainian name, and the sign's below it
 
@@ -122,9 +123,25 @@ def test_zoomed_out_the_markers_group_and_none_overlaps(demo, app):  # noqa: F81
     assert len(far) < total * 0.6 and any(len(ids) > 1 for *_xy, ids in far)
     for (ax, ay, ar, _a), (bx, by, br, _b) in combinations(far, 2):
         assert math.hypot(ax - bx, ay - by) >= 0.9 * (ar + br)  # no marker more than 10 % under another
-    mapview.zoom_by(100.0)  # as close as it goes: every place its own marker
+    mapview.zoom_by(100.0)  # as close as it goes: every place its own marker (a group spreads round its spot)
     frames(2)
-    assert len(mapview.shown) > len(far)
+    assert mapview.shown and all(len(ids) == 1 for *_xy, ids in mapview.shown)
+
+
+def test_markers_are_laid_out_near_the_view_and_again_after_a_long_pan(demo, app):  # noqa: F811
+    screen, mapview = _open_map(app)
+    mapview.zoom_by(100.0)
+    frames(2)
+    near = {ids[0] for *_xy, ids in mapview.shown}
+    assert 0 < len(near) < len(mapview.scene.markers)  # zoomed in: only the places around the view
+    layouts = mapview.layouts
+    _drag(mapview, 300, 0)
+    assert mapview.layouts == layouts  # a short pan keeps what is laid out
+    for _ in range(3):
+        _drag(mapview, -700, 0)
+    assert mapview.layouts > layouts and {ids[0] for *_xy, ids in mapview.shown} != near
+    inside = [item for item in mapview.shown if mapview.collide_point(*mapview.overlay_to_local(item[0], item[1]))]
+    assert inside, "no marker where the view moved to"
 
 
 def test_touching_a_group_zooms_in_until_it_parts(demo, app):  # noqa: F811

@@ -27,7 +27,7 @@ from kiosk.ui.follow import followers
 from kiosk.ui.widgets.map_layers import MapScene
 from kiosk.ui.widgets.map_markers import GROUP_SCALE, count_text, marker_meshes, marker_texture
 from kiosk.ui.widgets.map_style import map_colours
-from kiosk.ui.widgets.text import has_rtl_letters
+from kiosk.ui.widgets.text import _extent, has_rtl_letters
 
 TAP_SLOP_PX = 24
 MAX_SCALE = 6.0  # pixels per metre: closer than this, a city map shows nothing more
@@ -35,6 +35,8 @@ MARKER_PX = 40
 HIGHLIGHT_PX = 64
 GROUP_GAP = 1.1  # markers nearer than this many marker sizes are drawn as one group with their count
 NAME_PAD_PX = 10  # around a place's name on its plate
+REACH = 3.0  # markers are laid out within this many view sizes around the middle (1 view either side)
+MAX_NAMED = 40  # names tried per layout, nearest the middle first: a map crowded with landmarks has room for fewer
 # Which place anchors a group when markers crowd (and names it): landmarks, which a visitor finds the way
 # by, then what they may need urgently.
 KIND_RANK = {kind: rank for rank, kind in enumerate(("landmark", "aed", "pharmacy", "toilet", "help", "transit"))}
@@ -60,6 +62,7 @@ class MapView(StencilView):
         self._touches: dict = {}
         self._moved = 0.0
         self._layout_scale = 1.0
+        self._layout_centre = None  # the view's middle (map metres) when the overlay was laid out
         self._overlay_laid_out = None
         self._label_textures: dict[tuple, object] = {}
         self.shown: list[tuple[float, float, float, list[str]]] = []  # markers drawn: x, y, radius, place ids
@@ -230,16 +233,18 @@ class MapView(StencilView):
         if key is None:
             return
         self.layouts += 1
-        self._layout_scale = view.scale
+        self._layout_scale, self._layout_centre = view.scale, view.centre
         s, r = view.scale, view.rotation
         high_contrast = self._high_contrast()
         colours = map_colours(high_contrast)
         app = App.get_running_app()
         rtl = bool(app and app.rtl)
 
-        def px(x, y):
-            sx, sy = rotate(x, y, r)
-            return sx * s, sy * s
+        turn = math.radians(r)
+        cos_s, sin_s = math.cos(turn) * s, math.sin(turn) * s
+
+        def px(x, y):  # map metres to overlay pixels: rotate() and the scale, in one step per marker
+            return x * cos_s - y * sin_s, x * sin_s + y * cos_s
 
         occupied = Occupied()
         if scene.here is not None:
@@ -256,42 +261,57 @@ class MapView(StencilView):
         subject = self._subject(scene, px)
         if subject is not None:
             occupied.add_box(Box.around(subject[0], subject[1], HIGHLIGHT_PX / 2 + 6))
-        markers = [m for m in scene.markers
-                   if m.place_id != self.highlight and (not self.kinds or m.kind in self.kinds)]
-        points = [px(m.x, m.y) for m in markers]
+        # Only markers within reach of the view: zoomed in on 2,000 places, most are far out of sight.
+        reach_x, reach_y = self.width * REACH / 2, self.height * REACH / 2
+        markers, points = [], []
+        for m in scene.markers:
+            if m.place_id == self.highlight or (self.kinds and m.kind not in self.kinds):
+                continue
+            x, y = px(m.x, m.y)
+            if -reach_x < x + ox < reach_x and -reach_y < y + oy < reach_y:
+                markers.append(m)
+                points.append((x, y))
         order = sorted(range(len(markers)), key=lambda i: KIND_RANK.get(markers[i].kind, len(KIND_RANK)))
-        groups = group_markers(points, order, size * GROUP_GAP)
+        grid: dict = {}
+        groups = group_markers(points, order, size * GROUP_GAP, grid)
+        half = size * GROUP_SCALE / 2
+        occupied.add_markers(grid, size * GROUP_GAP, half)  # each as wide as a group's marker, to be safe
         closest = view.scale >= MAX_SCALE * 0.999  # zooming in can no longer split a group: spread it
         by_sprite: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        shown = self.shown
         for group in groups:
+            if len(group.members) == 1:
+                member = markers[group.members[0]]
+                by_sprite.setdefault((member.kind, ""), []).append((group.x, group.y))
+                shown.append((group.x, group.y, size / 2, [member.place_id]))
+                continue
             members = [markers[i] for i in group.members]
-            if len(members) == 1 or closest:
+            if closest:
                 for member, spot in zip(members, spread(group.x, group.y, len(members), size)):
                     by_sprite.setdefault((member.kind, ""), []).append(spot)
-                    self.shown.append((spot[0], spot[1], size / 2, [member.place_id]))
+                    shown.append((spot[0], spot[1], size / 2, [member.place_id]))
                     occupied.add_box(Box.around(spot[0], spot[1], size / 2), soft=True)
                 continue
             kinds = {m.kind for m in members}
             sprite = (kinds.pop() if len(kinds) == 1 else "cluster", count_text(len(members)))
             by_sprite.setdefault(sprite, []).append((group.x, group.y))
-            half = size * GROUP_SCALE / 2
-            self.shown.append((group.x, group.y, half, [m.place_id for m in members]))
-            occupied.add_box(Box.around(group.x, group.y, half), soft=True)
+            shown.append((group.x, group.y, half, [m.place_id for m in members]))
         names = []
         if subject is not None:
             # The destination's name before the streets': what the map is about is named even where places
             # crowd (over a marker when there is no free spot beside it).
             names.append(self._name(subject[0], subject[1], HIGHLIGHT_PX / 2 + 6, subject[3], occupied, rtl, True))
-        labelled = self._labelled(scene)
-        kinds = {m.place_id: m.kind for m in scene.markers} if labelled else {}
+        kinds = self._kind_of(scene)
+        labelled = self._labelled(kinds)
         chosen = [item for item in labelled if kinds[item[3][0]] in (self.kinds or ())]
         # The places a visitor chose to see are named before the streets, landmarks after them.
-        for x, y, radius, ids in chosen:
-            names.append(self._name(x, y, radius, ids[0], occupied, rtl))
+        # Names keep clear of every marker as if it were a group's (Occupied.add_markers), their own too.
+        for x, y, _radius, ids in chosen:
+            names.append(self._name(x, y, half, ids[0], occupied, rtl))
         self._labels(overlay, scene, s, px, occupied)
-        for x, y, radius, ids in labelled:
+        for x, y, _radius, ids in labelled:
             if kinds[ids[0]] not in (self.kinds or ()):
-                names.append(self._name(x, y, radius, ids[0], occupied, rtl))
+                names.append(self._name(x, y, half, ids[0], occupied, rtl))
         overlay.add(Color(1, 1, 1, 1))
         for mesh in marker_meshes(by_sprite, size, high_contrast):
             overlay.add(mesh)
@@ -320,61 +340,75 @@ class MapView(StencilView):
             return (*px(*scene.xy(*self.destination)), "destination", "")
         return None
 
-    def _labelled(self, scene):
+    def _kind_of(self, scene) -> dict[str, str]:
+        """Place id -> kind, once per scene (a walk over 2,000 markers is a millisecond of every layout)."""
+        if getattr(self, "_kinds_scene", None) is not scene:
+            self._kinds_scene, self._kinds = scene, {m.place_id: m.kind for m in scene.markers}
+        return self._kinds
+
+    def _labelled(self, kinds: dict[str, str]):
         """Markers whose place gets its name written: landmarks (a group they lead too), and every place of
         a chosen kind; those nearest the middle of the view first, and only those within a view's reach."""
-        view, wanted = self.view, {"landmark", *(self.kinds or ())}
-        ox, oy = view.offset()
-        reach_x, reach_y = self.width * 1.5, self.height * 1.5
-        kinds = {m.place_id: m.kind for m in scene.markers}
-        found = [(x, y, radius, ids) for x, y, radius, ids in self.shown
-                 if kinds.get(ids[0]) in wanted
-                 and abs(x + ox) < reach_x and abs(y + oy) < reach_y]
-        return sorted(found, key=lambda item: math.hypot(item[0] + ox, item[1] + oy))
+        wanted = {"landmark", *(self.kinds or ())}
+        ox, oy = self.view.offset()
+        found = [item for item in self.shown if kinds.get(item[3][0]) in wanted]
+        found.sort(key=lambda item: math.hypot(item[0] + ox, item[1] + oy))
+        return found[:MAX_NAMED]
 
     def _name(self, x: float, y: float, radius: float, place_id: str, occupied: Occupied, rtl: bool,
               destination: bool = False):
-        """The texture and box of a place's name beside its marker, or None where there is no room."""
-        texture = self._name_texture(place_id, destination)
-        if texture is None:
+        """The texture and box of a place's name beside its marker, or None where there is no room. The
+        box is measured from cached word sizes: the texture is made only for a name that is placed."""
+        text = self._name_text(place_id, destination)
+        if not text:
             return None
+        size = self._name_size(destination)
+        lines = text.split("\n")
+        width = max(_extent(line, size, True)[0] for line in lines)
+        height = _extent(lines[0], size, True)[1] * len(lines)
         pad = NAME_PAD_PX
         ox, oy = self.view.offset()
         edges = Box(-self.width / 2 - ox, -self.height / 2 - oy, self.width / 2 - ox, self.height / 2 - oy)
-        box = place_name(x, y, radius, texture.width + 2 * pad, texture.height + pad, occupied, rtl=rtl,
+        box = place_name(x, y, radius, width + 2 * pad, height + pad, occupied, rtl=rtl,
                          within=edges, insist=destination)
         if box is None:
             return None
         self.name_boxes.append((place_id, box))
-        return texture, box, destination
+        return self._name_texture(place_id, destination, text, size), box, destination
 
-    def _name_texture(self, place_id: str, destination: bool):
-        """A place's name in the visitor's language, with the name on its sign below where they differ."""
-        high_contrast = self._high_contrast()
-        key = ("place", self.lang, place_id, destination, high_contrast,
-               self.destination_name if destination and not place_id else "")
-        texture = self._label_textures.get(key)
-        if texture is not None:
-            return texture
-        lines = []
+    def _name_size(self, destination: bool) -> float:
         app = App.get_running_app()
-        place = app.content.place(place_id, None, self.lang) if place_id and app and app.content else None
-        if place is not None:
-            lines = [place.name, place.sign_name]
-        elif destination:
-            lines = [self.destination_name]
-        lines = [line for line in lines if line]
-        if not lines:
-            return None
-        text = "\n".join(lines)
-        if has_rtl_letters(text):
-            text = bidi.display(text)
-        colours = map_colours(high_contrast)
-        size = app.sizes["small"] * (1.0 if destination else 0.85) if app else 24
-        label = CoreLabel(text=text, font_size=size, bold=True, halign="center",
-                          color=colours["route_casing"] if destination else colours["label"])
-        label.refresh()
-        texture = self._label_textures[key] = label.texture
+        return app.sizes["small"] * (1.0 if destination else 0.85) if app else 24
+
+    def _name_text(self, place_id: str, destination: bool) -> str:
+        """A place's name in the visitor's language, with the name on its sign below where they differ,
+        ready to draw (shaped and reordered for Arabic)."""
+        key = ("text", self.lang, place_id, self.destination_name if destination and not place_id else "")
+        text = self._label_textures.get(key)
+        if text is None:
+            lines = []
+            app = App.get_running_app()
+            place = app.content.place(place_id, None, self.lang) if place_id and app and app.content else None
+            if place is not None:
+                lines = [place.name, place.sign_name]
+            elif destination:
+                lines = [self.destination_name]
+            text = "\n".join(line for line in lines if line)
+            if has_rtl_letters(text):
+                text = bidi.display(text)
+            self._label_textures[key] = text
+        return text
+
+    def _name_texture(self, place_id: str, destination: bool, text: str, size: float):
+        high_contrast = self._high_contrast()
+        key = ("place", self.lang, place_id, destination, high_contrast, text, size)
+        texture = self._label_textures.get(key)
+        if texture is None:
+            colours = map_colours(high_contrast)
+            label = CoreLabel(text=text, font_size=size, bold=True, halign="center",
+                              color=colours["route_casing"] if destination else colours["label"])
+            label.refresh()
+            texture = self._label_textures[key] = label.texture
         return texture
 
     def _draw_name(self, overlay, texture, box: Box, destination: bool) -> None:
@@ -497,7 +531,8 @@ class MapView(StencilView):
                 self.dispatch("on_marker", hit[3][0])
             elif hit is not None:
                 self.zoom_to(hit[3])
-        elif self.view is not None and self.view.scale != self._layout_scale:
+        elif self.view is not None and (self.view.scale != self._layout_scale or self._left_layout()):
+            self._overlay_laid_out = None  # the same zoom elsewhere: the markers there are laid out now
             self._relayout()
         return True
 
@@ -515,6 +550,14 @@ class MapView(StencilView):
             if d <= best_d:
                 best, best_d = item, d
         return best
+
+    def _left_layout(self) -> bool:
+        """The view moved more than half its size from where the overlay was laid out: the markers and
+        names are laid out only within REACH views of that middle."""
+        if self._layout_centre is None:
+            return False
+        dx, dy = (self.view.scale * (a - b) for a, b in zip(self.view.centre, self._layout_centre))
+        return abs(dx) > self.width * (REACH - 1) / 2 or abs(dy) > self.height * (REACH - 1) / 2
 
     def marker_at(self, x: float, y: float) -> str | None:
         """The place whose own marker is nearest to (x, y), within a finger's reach (a group is no place)."""
