@@ -116,15 +116,16 @@ class MapLegend(GridLayout):
     def show(self, kinds: set[str]) -> None:
         app = App.get_running_app()
         # Built once per set of kinds and language: a map visit of the same snapshot keeps its legend.
-        key = (frozenset(kinds), app.language, app.rtl, app.sizes["small"], app.high_contrast, app.landscape)
+        key = (frozenset(kinds), app.language, app.rtl, app.sizes["small"], app.high_contrast, app.landscape,
+               app.large_text)
         if key == getattr(self, "_key", None):
             return
         self._key = key
         self.clear_widgets()
-        # In landscape the top zone is a third of the width: the legend would push the title out of
-        # the window, and the chips under the map name the symbols there.
-        self.opacity = 0 if app.landscape else 1
-        if app.landscape:
+        # In landscape (a third of the width) or with larger text the legend would push the title out of
+        # the window or squeeze the map to a strip; the chips under the map name every symbol there.
+        self.opacity = 0 if app.landscape or app.large_text else 1
+        if self.opacity == 0:
             return
         icon = round(app.sizes["small"] * 1.3)
         entries = []
