@@ -79,3 +79,10 @@ def test_street_names_avoid_markers_through_the_capsule_check():
     taken.add_box(Box.around(100, 0, 20), soft=True)
     assert not taken.clear_of_capsule((0, 0), (200, 0), 15)
     assert taken.clear_of_capsule((0, 100), (200, 100), 15)
+
+
+def test_a_groups_count_is_exact_up_to_nine_then_rounded_down():
+    from kiosk.ui.widgets.map_markers import count_text
+
+    assert [count_text(n) for n in (2, 9, 10, 19, 20, 49, 50, 99, 100, 2000)] == \
+        ["2", "9", "10+", "10+", "20+", "20+", "50+", "50+", "100+", "100+"]
