@@ -43,7 +43,7 @@ locales: $(SETUP)
 	$(PY) -m babel.messages.frontend compile --domain kiosk --directory locales
 
 # The README's screenshots, rendered offscreen at a fixed moment during the Christmas market: every screen
-# in de, en, ar; the screens issue 17 rebuilt (home, help, shops) in all seven languages; and samples in
+# in de, en, ar; the screens issue 17 rebuilt (home, help, shops, map) in all seven languages; and samples in
 # landscape, high contrast and larger text.
 SCREENS := attract home today shops discover place event search help map route feedback
 ALL_LANGS := de en tr ar uk pl nl
@@ -54,10 +54,14 @@ screenshots: $(SETUP)
 	  $(SHOT) docs/screenshots/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; \
 	  $(SHOT) docs/screenshots/night-$$l.png --screen night --lang $$l \
 	  --at 2026-11-26T23:30+01:00 --size 1080x1920 || exit 1; done; \
-	for l in tr uk pl nl; do for s in home help shops; do \
+	for l in tr uk pl nl; do for s in home help shops map; do \
 	  $(SHOT) docs/screenshots/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; done; \
 	$(SHOT) docs/screenshots/landscape/help-ar.png --screen help --lang ar $(AT) --size 1920x1080 || exit 1; \
 	$(SHOT) docs/screenshots/landscape/home-de.png --screen home --lang de $(AT) --size 1920x1080 || exit 1; \
+	for l in de ar; do $(SHOT) docs/screenshots/landscape/map-$$l.png --screen map --lang $$l $(AT) --size 1920x1080 || exit 1; done; \
+	$(SHOT) docs/screenshots/map-de-toilets.png --screen map --item toilet --lang de $(AT) --size 1080x1920 || exit 1; \
+	$(SHOT) docs/screenshots/map-de-high-contrast.png --screen map --lang de $(AT) --size 1080x1920 --high-contrast || exit 1; \
+	$(SHOT) docs/screenshots/map-uk-larger-text.png --screen map --lang uk $(AT) --size 1080x1920 --large-text || exit 1; \
 	$(SHOT) docs/screenshots/help-de-high-contrast.png --screen help --lang de $(AT) --size 1080x1920 --high-contrast || exit 1; \
 	$(SHOT) docs/screenshots/shops-en-high-contrast.png --screen shops --lang en $(AT) --size 1080x1920 --high-contrast || exit 1; \
 	$(SHOT) docs/screenshots/home-uk-larger-text.png --screen home --lang uk $(AT) --size 1080x1920 --large-text || exit 1; \

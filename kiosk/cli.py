@@ -410,7 +410,7 @@ def hours(value: str, at: str, country: str, subdivision: str | None, tz: str, a
 @click.option("--at", help="The moment shown (ISO), default now.")
 @click.option("--size", help="Window size WIDTHxHEIGHT (default: the configured screen size and orientation).")
 @click.option("--item", help="The place or event id for --screen place/event/route (default: the first featured shop / "
-                             "today's first event).")
+                             "today's first event); for --screen map, a kind of place to show alone (toilet).")
 @click.option("--high-contrast", is_flag=True, help="With the visitor's high-contrast switch on.")
 @click.option("--large-text", is_flag=True, help="With the visitor's larger-text switch on.")
 @data_dir_option

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -213,12 +213,22 @@ def _bend(a: XY, b: XY, c: XY) -> float:
     return abs((math.degrees(a2 - a1) + 540.0) % 360.0 - 180.0)
 
 
+def label_segment(spot: LabelSpot, width_px: float, scale: float, rotation: float) -> tuple[XY, XY]:
+    """The line a street name is written along, in pixels from the map's origin."""
+    x, y = rotate(spot.x * scale, spot.y * scale, rotation)
+    a = math.radians(spot.angle)
+    hx, hy = math.cos(a) * width_px / 2, math.sin(a) * width_px / 2
+    return (x - hx, y - hy), (x + hx, y + hy)
+
+
 def visible_labels(spots: Sequence[LabelSpot], widths_px: Sequence[float], height_px: float, scale: float,
-                   rotation: float = 0.0, *, margin_px: float = 24.0, same_name_gap_px: float = 360.0) -> list[int]:
+                   rotation: float = 0.0, *, margin_px: float = 24.0, same_name_gap_px: float = 360.0,
+                   clear: Callable[[XY, XY, float], bool] | None = None) -> list[int]:
     """Which spots get their text at this zoom: the text fits its stretch and no two labels touch.
 
     Longest stretches first. A label's footprint is a capsule along its text (a segment of the
-    text's width, as thick as the text is high). Returns indices into `spots`.
+    text's width, as thick as the text is high). `clear(a, b, radius)` says whether a capsule is free
+    of what the map already shows there (its markers). Returns indices into `spots`.
     """
     order = sorted(range(len(spots)), key=lambda i: -spots[i].length_m)
     cell = 200.0
@@ -229,10 +239,10 @@ def visible_labels(spots: Sequence[LabelSpot], widths_px: Sequence[float], heigh
         width = widths_px[spot.key]
         if spot.length_m * scale < width + margin_px:
             continue
-        x, y = rotate(spot.x * scale, spot.y * scale, rotation)
-        a = math.radians(spot.angle)
-        hx, hy = math.cos(a) * width / 2, math.sin(a) * width / 2
-        segment = ((x - hx, y - hy), (x + hx, y + hy))
+        segment = label_segment(spot, width, scale, rotation)
+        x, y = (segment[0][0] + segment[1][0]) / 2, (segment[0][1] + segment[1][1]) / 2
+        if clear is not None and not clear(segment[0], segment[1], height_px / 2):
+            continue
         reach = width / 2 + height_px + same_name_gap_px
         clash = False
         for cx in range(int((x - reach) // cell), int((x + reach) // cell) + 1):

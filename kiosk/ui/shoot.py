@@ -100,6 +100,8 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
     app.high_contrast, app.large_text = high_contrast, large_text
     if screen != "attract":
         params = {"item": item} if item else {}
+        if screen == "map" and item:
+            params = {"kind": item}  # the map showing one kind of place: --item toilet
         app.go(screen, **params)
     if screen == "admin":
         app.current().show_panel()  # the panel as staff see it after the PIN

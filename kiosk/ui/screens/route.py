@@ -90,6 +90,7 @@ class RouteScreen(KioskScreen):
         self.set_title(name)
         self.map.highlight = place_id or ""
         self.map.destination = None if place_id else (lat, lon)
+        self.map.destination_name = name  # written beside the destination on the map
         walks = self.app.walks
         try:
             if walks is None:

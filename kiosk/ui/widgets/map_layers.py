@@ -16,7 +16,7 @@ from kivy.graphics import Color, Fbo, InstructionGroup, Mesh, Rectangle
 from kivy.graphics.tesselator import TYPE_POLYGONS, WINDING_ODD, Tesselator
 
 from kiosk.map_projection import Bounds, LabelSpot, Projection, heads_up_rotation, join_lines, label_spots
-from kiosk.ui.widgets.map_style import MAP_COLOURS
+from kiosk.ui.widgets.map_style import map_colours
 
 MAX_VERTICES = 65_000  # a Mesh indexes its vertices with unsigned shorts
 
@@ -71,6 +71,7 @@ class MapScene:
     _meshes: dict = field(default_factory=dict, repr=False)
     _colours: dict = field(default_factory=dict, repr=False)
     _uploaded: bool = field(default=False, repr=False)
+    _high_contrast: bool = field(default=False, repr=False)
 
     def tiles_in(self, area: Bounds) -> tuple[int, ...]:
         """The tiles that reach into `area` (map metres)."""
@@ -108,8 +109,17 @@ class MapScene:
 
     def _colour(self, style: str) -> Color:
         if style not in self._colours:
-            self._colours[style] = Color(*MAP_COLOURS[style])
+            self._colours[style] = Color(*map_colours(self._high_contrast)[style])
         return self._colours[style]
+
+    def recolour(self, high_contrast: bool) -> None:
+        """The layers in the visitor's theme: the shared colour instructions change, the meshes stay."""
+        if bool(high_contrast) == self._high_contrast:
+            return
+        self._high_contrast = bool(high_contrast)
+        colours = map_colours(high_contrast)
+        for style, colour in self._colours.items():
+            colour.rgba = colours[style]
 
     def _tile_meshes(self, index: int, style: str) -> list:
         key = (index, style)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
-from kivy.graphics import Color, Ellipse, PopMatrix, PushMatrix, Rectangle, Rotate, Triangle
+from kivy.graphics import Color, Ellipse, Line, PopMatrix, PushMatrix, Rectangle, Rotate, Triangle
 from kivy.properties import NumericProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -13,11 +13,12 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.map_projection import rotate
+from kiosk.ui.follow import followers
 from kiosk.ui.labels import kind_label
 from kiosk.ui.translate import N_, tr_txt
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.map_markers import MarkerIcon
-from kiosk.ui.widgets.map_style import MAP_COLOURS
+from kiosk.ui.widgets.map_style import map_colours
 from kiosk.ui.widgets.mapview import MapView
 from kiosk.ui.widgets.text import KButton, KLabel
 
@@ -37,15 +38,27 @@ class NorthArrow(ButtonBehavior, Widget):
         self._n = label.texture
         redraw = Clock.create_trigger(self._draw, -1)  # once per frame, with the layout's final position
         self.bind(pos=redraw, size=redraw, rotation=redraw)
+        self._redraw = redraw
+        app = App.get_running_app()
+        if app is not None:
+            followers.follow(app, self, palette=self._repaint)  # weakly (kiosk/ui/follow.py)
+
+    def _repaint(self, app, palette):
+        self._redraw()
 
     def _draw(self, *args):
         r = min(self.width, self.height) / 2
         cx, cy = self.center
         nx, ny = rotate(0, r * 0.62, self.rotation)
+        app = App.get_running_app()
+        high_contrast = bool(app and app.high_contrast)
         self.canvas.clear()
         with self.canvas:
-            Color(*MAP_COLOURS["label_halo"][:3], 0.85)
+            Color(*map_colours(high_contrast)["label_halo"][:3], 0.85)
             Ellipse(pos=(cx - r, cy - r), size=(2 * r, 2 * r))
+            if app is not None:  # a button's rim, 3:1 like every other control's (WCAG 2.2, 1.4.11)
+                Color(*app.palette["edge"])
+                Line(circle=(cx, cy, r - 1.5), width=1.5)
             PushMatrix()
             Rotate(angle=self.rotation, origin=(cx, cy), axis=(0, 0, 1))
             Color(0.9, 0.22, 0.21, 1)
@@ -83,6 +96,7 @@ class MapPanel(FloatLayout):
                                     size=(round(touch * 2.6), touch), pos_hint={"x": 0.015, "y": 0.03},
                                     on_release=self.map.reset_view), N_("Reset view"))
         self.add_widget(self.reset)
+        self.map.keep_clear = [self.north, zoom, self.reset]
         self.map.fbind("scene", self._north)
         self.map.fbind("view", self._north)
 
@@ -102,31 +116,54 @@ class MapLegend(GridLayout):
     def show(self, kinds: set[str]) -> None:
         app = App.get_running_app()
         # Built once per set of kinds and language: a map visit of the same snapshot keeps its legend.
-        key = (frozenset(kinds), app.language, app.rtl, app.sizes["small"])
+        key = (frozenset(kinds), app.language, app.rtl, app.sizes["small"], app.high_contrast, app.landscape,
+               app.large_text)
         if key == getattr(self, "_key", None):
             return
         self._key = key
         self.clear_widgets()
+        # In landscape (a third of the width) or with larger text the legend would push the title out of
+        # the window or squeeze the map to a strip; the chips under the map name every symbol there.
+        self.opacity = 0 if app.landscape or app.large_text else 1
+        if self.opacity == 0:
+            return
         icon = round(app.sizes["small"] * 1.3)
         entries = []
         for kind in [k for k in LEGEND_ORDER if k in kinds]:
             entries.append(self._entry(MarkerIcon(kind, size_hint=(None, None), size=(icon, icon)),
-                                       KLabel(txt=kind_label(kind), size_role="small", wrap=False, auto_height=False)))
+                                       KLabel(txt=kind_label(kind), size_role="small")))
         entries.append(self._entry(HereIcon(size_hint=(None, None), size=(icon, icon)),
-                                   tr_txt(KLabel(size_role="small", wrap=False, auto_height=False), N_("You are here"))))
+                                   tr_txt(KLabel(size_role="small"), N_("You are here"))))
         entries += [Widget() for _ in range(-len(entries) % self.cols)]
         for start in range(0, len(entries), self.cols):
             row = entries[start:start + self.cols]
+            _same_height(row, icon)
             for entry in reversed(row) if app.rtl else row:  # a grid does not mirror itself
                 self.add_widget(entry)
 
     def _entry(self, icon, label):
-        app = App.get_running_app()
-        entry = MirrorBox(spacing=10, size_hint_y=None, height=round(app.sizes["small"] * 1.3) + 2)
+        # A long name ("Kunst im öffentlichen Raum") wraps to more lines instead of being cut.
+        icon.pos_hint = label.pos_hint = {"center_y": 0.5}
+        entry = MirrorBox(spacing=10, size_hint_y=None)
         entry.add_logical(icon)
         entry.add_logical(label)
         entry.apply_direction()
+        entry.label = label
         return entry
+
+
+def _same_height(row: list, minimum: float) -> None:
+    """The entries of a legend row as high as its tallest name, each centred: a row reads as one line."""
+    labels = [entry.label for entry in row if hasattr(entry, "label")]
+
+    def fit(*_):
+        height = max([minimum, *(label.height for label in labels)]) + 2
+        for entry in row:
+            entry.height = height
+
+    for label in labels:
+        label.bind(height=fit)
+    fit()
 
 
 class HereIcon(Widget):
@@ -141,5 +178,5 @@ class HereIcon(Widget):
         with self.canvas:
             Color(1, 1, 1, 1)
             Ellipse(pos=(x, y), size=(side, side))
-            Color(*MAP_COLOURS["here"])
+            Color(*map_colours(False)["here"])
             Ellipse(pos=(x + side * 0.15, y + side * 0.15), size=(side * 0.7, side * 0.7))
