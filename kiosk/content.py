@@ -502,18 +502,21 @@ class Content:
         *,
         kinds: Iterable[str] | None = None,
         category: str | None = None,
+        label: str | None = None,
         open_only: bool = False,
     ) -> list[PlaceView]:
-        """Places of some kinds: active campaigns first, then owner-run shops, then by name."""
+        """Places of some kinds (with a category, with a label such as `qualitaetsroute`): active campaigns
+        first, then owner-run shops, then by name."""
         kinds = frozenset(kinds) if kinds else None
         ids = self._campaign_place_ids(at) if at else set()
-        key = (lang, kinds, category, frozenset(ids))
+        key = (lang, kinds, category, label, frozenset(ids))
         ordered = self._order_cache.get(key)
         if ordered is None:
             views = [
                 self._place_view(p, at, lang, ids)
                 for p in self._places.values()
                 if (kinds is None or p["kind"] in kinds) and (category is None or p.get("category") == category)
+                and (label is None or label in p.get("labels", ()))
             ]
             views.sort(key=lambda v: (not v.in_campaign, not v.featured, v.name.casefold()))
             ordered = [self._places[v.id] for v in views]
@@ -524,6 +527,10 @@ class Content:
         if open_only:
             views = [v for v in views if v.open]
         return views
+
+    def kinds(self) -> set[str]:
+        """The kinds of place this content has (a search suggestion for a kind must find something)."""
+        return {p["kind"] for p in self._places.values()}
 
     def categories(self, kinds: Iterable[str]) -> list[str]:
         kinds = set(kinds)

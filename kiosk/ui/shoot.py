@@ -97,6 +97,8 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
     if screen != "attract":
         params = {"item": item} if item else {}
         app.go(screen, **params)
+    else:
+        app.current().speak(lang)  # the loop's slide in the language asked for
     if screen == "admin":
         app.current().show_panel()  # the panel as staff see it after the PIN
     frames(4)

@@ -1,5 +1,7 @@
 """The attract loop: campaigns, owner-run shops and today's events, large and calm; slides drift
-slowly so nothing burns into the panel. Any touch starts; a touch on a language starts in it."""
+slowly so nothing burns into the panel. Any touch starts; a touch on a language starts in it.
+Each slide speaks the next of the terminal's languages in turn, so a passer-by who reads no German
+sees their own language within a few slides."""
 from __future__ import annotations
 
 from kivy.clock import Clock
@@ -10,7 +12,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk import formatting
-from kiosk.i18n import translator
+from kiosk.i18n import is_right_to_left, translator
 from kiosk.ui.follow import followers
 from kiosk.ui.translate import N_
 from kiosk.ui.widgets.layout import Background
@@ -36,6 +38,8 @@ class AttractScreen(Screen):
         self.stale = False
         self.slides: list[dict] = []
         self.index = 0
+        self.turn = 0  # slides shown since the loop began: slide n speaks locales[n % len(locales)]
+        self.slide_lang = app.settings.default_locale
         self._rotation = None
         self._drift = None
         self._drift_step = 0
@@ -49,6 +53,8 @@ class AttractScreen(Screen):
         self.line = KLabel(size_role="heading", tone="muted", align="center")
         for widget in (self.image, self.kicker, self.headline, self.line):
             self.slide.add_widget(widget)
+        for label in (self.kicker, self.headline, self.line):
+            followers.unfollow(label, "rtl")  # a slide keeps its own language's direction
         self.stage.add_widget(self.slide)
         root.add_widget(self.stage)
         starts = BoxLayout(orientation="vertical", spacing=10, size_hint_y=0.44)
@@ -88,6 +94,7 @@ class AttractScreen(Screen):
 
     def reset(self) -> None:
         self.index = 0
+        self.turn = 0
 
     def refresh(self, *args) -> None:
         app = self.app
@@ -114,32 +121,69 @@ class AttractScreen(Screen):
                 image = place.image if place else None
             for _copy in range(min(campaign.weight, 3)):
                 slides.append({"kicker": _("Featured"), "headline": campaign.title, "line": campaign.text,
-                               "image": content.image_file(image)})
+                               "image": content.image_file(image), "source": ("campaign", campaign.id)})
         for shop in content.featured_shops(now, lang)[:6]:
             slides.append({"kicker": _("Owner-run in the city centre"), "headline": shop.name,
                            "line": formatting.opening_text(shop.open, shop.next_change, now, lang, tz),
-                           "image": content.image_file(shop.image)})
+                           "image": content.image_file(shop.image), "source": ("place", shop.id)})
         plausible = content.clock_is_plausible(now)
         today = content.todays_events(now, lang) if plausible and with_events else None
         for event in (today.running + today.later)[:6] if today else []:
             slides.append({"kicker": _("Today"), "headline": event.title,
                            "line": formatting.event_when(event.start, event.end, event.all_day, event.now, now,
                                                          lang, tz),
-                           "image": content.image_file(event.image)})
+                           "image": content.image_file(event.image), "source": ("event", event.id)})
         # Interleave kinds so the loop does not show six shops in a row.
         return slides[::2] + slides[1::2]
 
+    def _in_language(self, slide: dict, lang: str) -> dict:
+        """The slide's words in `lang` (content without a translation keeps the sign's words)."""
+        app = self.app
+        content, now, source = app.content, app.now(), slide.get("source")
+        if content is None or source is None or lang == app.settings.default_locale:
+            return slide
+        _ = translator(lang).gettext
+        tz = content.timezone
+        kind, item_id = source
+        if kind == "campaign":
+            found = [c for c in content.active_campaigns(now, lang) if c.id == item_id]
+            if found:
+                return {"kicker": _("Featured"), "headline": found[0].title, "line": found[0].text}
+        elif kind == "place":
+            shop = content.place(item_id, now, lang)
+            if shop is not None:
+                return {"kicker": _("Owner-run in the city centre"), "headline": shop.name,
+                        "line": formatting.opening_text(shop.open, shop.next_change, now, lang, tz)}
+        elif kind == "event":
+            event = content.event(item_id, now, lang)
+            if event is not None:
+                return {"kicker": _("Today"), "headline": event.title,
+                        "line": formatting.event_when(event.start, event.end, event.all_day, event.now, now, lang, tz)}
+        return slide
+
     def _show(self) -> None:
+        locales = self.app.settings.locales or [self.app.settings.default_locale]
+        self.slide_lang = locales[self.turn % len(locales)]
         slide = self.slides[self.index]
-        self.kicker.txt = slide["kicker"]
-        self.headline.txt = slide["headline"]
-        self.line.txt = slide["line"]
+        words = self._in_language(slide, self.slide_lang)
+        rtl = is_right_to_left(self.slide_lang)
+        for label, key in ((self.kicker, "kicker"), (self.headline, "headline"), (self.line, "line")):
+            label.rtl = rtl
+            label.txt = words[key]
         self.image.source = str(slide["image"]) if slide["image"] else ""
         self.image.opacity = 1 if slide["image"] else 0
+
+    def speak(self, lang: str) -> None:
+        """Show the current slide in `lang`, the loop going on from there (kiosk screenshot --lang)."""
+        locales = list(self.app.settings.locales)
+        if lang in locales:
+            self.turn = locales.index(lang)
+            self._show()
 
     def next_slide(self, *args) -> None:
         if self.slides:
             self.index = (self.index + 1) % len(self.slides)
+            self.turn += 1
             self._show()
 
     def drift(self, *args) -> None:

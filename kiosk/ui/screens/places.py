@@ -5,6 +5,7 @@ from __future__ import annotations
 import weakref
 
 from kiosk import formatting
+from kiosk.content import FEATURED_LABEL
 from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr
@@ -15,6 +16,8 @@ from kiosk.ui.widgets.text import KButton, KLabel
 
 ALL = ""
 OPEN_NOW = "open-now"
+QUALITY_ROUTE = FEATURED_LABEL
+QUALITY_ROUTE_NAME = N_("Qualitätsroute")  # the city's label for its independent shops, a name
 
 
 def place_row(place, content, now, lang, walks) -> dict:
@@ -24,6 +27,8 @@ def place_row(place, content, now, lang, walks) -> dict:
     if place.sign_name:
         parts.insert(0, place.sign_name)
     parts.append(category_label(place.category) or kind_label(place.kind))
+    if QUALITY_ROUTE in place.labels:  # the list holds members and others: each member says it is one
+        parts.append(tr._(QUALITY_ROUTE_NAME))
     if place.owner_run:
         parts.append(tr._("Owner-run"))
     walk = walks.walk(place.lat, place.lon) if walks else None
@@ -123,21 +128,25 @@ class PlacesScreen(KioskScreen):
 
 
 class ShopsScreen(PlacesScreen):
-    title_msgid = N_("Shops of the Qualitätsroute")
+    # Shops and places to eat, members of the Qualitätsroute or not: the title says what the list holds,
+    # and the "Qualitätsroute" filter shows the members alone.
+    title_msgid = N_("Shops & food")
     kinds = ("shop", "food")
 
     def filter_options(self, content):
-        options = [("kind:food", tr._("Food & drink"))]
+        options = [(f"label:{QUALITY_ROUTE}", tr._(QUALITY_ROUTE_NAME)), ("kind:food", tr._("Food & drink"))]
         options += [(f"category:{c}", category_label(c)) for c in content.categories(["shop"])]
         return options
 
     def query(self, content, now, lang):
-        kinds, category = self.kinds, None
+        kinds, category, label = self.kinds, None, None
         if self.filter_key == "kind:food":
             kinds = ("food",)
         elif self.filter_key.startswith("category:"):
             kinds, category = ("shop",), self.filter_key.split(":", 1)[1]
-        return content.places(now, lang, kinds=kinds, category=category, open_only=self.open_only)
+        elif self.filter_key.startswith("label:"):
+            label = self.filter_key.split(":", 1)[1]
+        return content.places(now, lang, kinds=kinds, category=category, label=label, open_only=self.open_only)
 
 
 class DiscoverScreen(PlacesScreen):

@@ -23,6 +23,7 @@ ROW_SPACING = 16
 SIDE_WIDTH = 250
 TEXT_GAP = 4
 SIDE_GAP = 6
+BAR_GAP = 6  # between the scroll bar and the rows
 
 
 class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
@@ -141,6 +142,15 @@ class RowList(KRecycleView):
         followers.follow(app, self, sizes=self._measure_rows)  # weakly (kiosk/ui/follow.py)
         self.add_widget(layout)
         self.layout_manager = layout
+        self._bar_side(app, app.rtl)
+
+    def _bar_side(self, app, rtl):
+        # The rows keep clear of the bar, so no heading or rim ever sits under it (left in Arabic).
+        super()._bar_side(app, rtl)
+        layout = getattr(self, "layout_manager", None)
+        if layout is not None:
+            gap = self.bar_width + BAR_GAP
+            layout.padding = (gap, 0, 0, 0) if rtl else (0, 0, gap, 0)
 
     def show(self, rows: list[dict]) -> None:
         self.data = rows
@@ -151,7 +161,7 @@ class RowList(KRecycleView):
         """Each row as tall as its wrapped text at this width and text size (kept in the row's data, so a
         list that shows the same rows again measures nothing)."""
         app = App.get_running_app()
-        sizes, width = app.sizes, self.width - self.bar_width
+        sizes, width = app.sizes, self.width - self.bar_width - BAR_GAP
         key = (round(width), sizes["body"], sizes["small"], sizes["heading"], app.touch_px)
         if width < 200:
             return  # not laid out yet: measured when the list gets its width
