@@ -377,13 +377,18 @@ class Content:
         views = self.events_on(today, at, lang)
         running = [v for v in views if v.now]
         later = [v for v in views if not v.now]
-        upcoming: list[EventView] = []
-        if not views:
-            for offset in range(1, UPCOMING_DAYS + 1):
-                upcoming += self.events_on(today + timedelta(days=offset), at, lang)
-                if len(upcoming) >= 5:
-                    break
+        upcoming = [] if views else self.upcoming_events(at, lang)
         return TodaysEvents(running, later, upcoming)
+
+    def upcoming_events(self, at: datetime, lang: str, limit: int = 5) -> list[EventView]:
+        """Events of the next days (from tomorrow), day by day until `limit` or UPCOMING_DAYS are reached."""
+        today = self.local(at).date()
+        upcoming: list[EventView] = []
+        for offset in range(1, UPCOMING_DAYS + 1):
+            upcoming += self.events_on(today + timedelta(days=offset), at, lang)
+            if len(upcoming) >= limit:
+                break
+        return upcoming
 
     def event(self, event_id: str, at: datetime, lang: str) -> EventView | None:
         """An event's current or next occurrence within a year, else its latest one, else its first."""

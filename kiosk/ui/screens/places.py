@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import weakref
 
+from kivy.uix.widget import Widget
+
 from kiosk import formatting
 from kiosk.content import FEATURED_LABEL
 from kiosk.ui.labels import category_label, kind_label
@@ -49,6 +51,8 @@ class PlacesScreen(KioskScreen):
         self.open_only = False
         self.summary = KLabel(size_role="heading", tone="muted")
         self.frame.hero.add_widget(self.summary)
+        self.build_hero()
+        self.frame.hero.add_widget(Widget())  # the hero's lines from the top down, no gap above them
         self.chips_scroll = KScrollView(do_scroll_y=False, size_hint_y=None, height=app.touch_px,
                                        bar_width=0, effect_cls="ScrollEffect")
         self.chips = MirrorBox(size_hint_x=None, spacing=12)
@@ -57,6 +61,12 @@ class PlacesScreen(KioskScreen):
         self.frame.body.add_widget(self.chips_scroll)
         self.list = RowList()
         self.frame.body.add_widget(self.list)
+
+    def build_hero(self) -> None:
+        """More calm lines in the top zone, under the summary."""
+
+    def fill_hero(self, content, now, lang) -> None:
+        pass
 
     def filter_options(self, content) -> list[tuple[str, str]]:
         return []
@@ -124,6 +134,7 @@ class PlacesScreen(KioskScreen):
         rows = self._rows(places, content, now, lang, walks)
         if not rows:
             self.summary.txt = tr._("Nothing matches this filter.")
+        self.fill_hero(content, now, lang)
         self.list.show(rows)
 
 
@@ -132,6 +143,21 @@ class ShopsScreen(PlacesScreen):
     # and the "Qualitätsroute" filter shows the members alone.
     title_msgid = N_("Shops & food")
     kinds = ("shop", "food")
+
+    def build_hero(self) -> None:
+        # How many of the list belong to the Qualitätsroute, and the campaign its highlighted rows belong to
+        # (its title only: the top zone keeps its third of the screen).
+        self.members = KLabel(size_role="heading", tone="muted")
+        self.campaign_title = KLabel(size_role="heading", bold=True, tone="accent")
+        for label in (self.members, self.campaign_title):
+            self.frame.hero.add_widget(label)
+
+    def fill_hero(self, content, now, lang) -> None:
+        members = content.places(now, lang, kinds=self.kinds, label=QUALITY_ROUTE)
+        self.members.txt = tr._("{count} of them on the Qualitätsroute").format(
+            count=formatting.number_text(len(members), lang)) if members and self.filter_key == ALL else ""
+        campaigns = [c for c in content.active_campaigns(now, lang) if c.place_ids]
+        self.campaign_title.txt = campaigns[0].title if campaigns else ""
 
     def filter_options(self, content):
         options = [(f"label:{QUALITY_ROUTE}", tr._(QUALITY_ROUTE_NAME)), ("kind:food", tr._("Food & drink"))]

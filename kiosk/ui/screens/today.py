@@ -15,6 +15,9 @@ from kiosk.ui.widgets.rows import RowList, row, section
 from kiosk.ui.widgets.text import KLabel
 
 
+SHORT_DAY_ROWS = 5  # fewer rows than this today: the next days' events follow
+
+
 class TodayScreen(KioskScreen):
     title_msgid = N_("Today")
 
@@ -81,6 +84,15 @@ class TodayScreen(KioskScreen):
             if not rows and events.upcoming:
                 rows.append(section(tr._("Nothing more today – in the next days")))
                 rows += [event_row(e) for e in events.upcoming]
+            elif len(rows) < SHORT_DAY_ROWS:
+                # A short day leaves the list half empty: the next days follow, labelled as such.
+                # A daily market is listed once: an event already shown today is not repeated for each day.
+                shown = {e.id for e in events.running + events.later}
+                coming = [e for e in content.upcoming_events(now, lang, limit=3 * SHORT_DAY_ROWS) if e.id not in shown]
+                coming = [e for i, e in enumerate(coming) if e.id not in {c.id for c in coming[:i]}][:SHORT_DAY_ROWS]
+                if coming:
+                    rows.append(section(tr._("In the next days")))
+                    rows += [event_row(e) for e in coming]
         else:
             # The terminal's clock cannot date "today" (no real-time clock yet): name dates instead.
             self.set_title(tr._("Events"))
