@@ -111,8 +111,6 @@ class AttractScreen(Screen):
         self._show()
 
     def _slides(self, content, now, lang, *, with_events: bool = True) -> list[dict]:
-        _ = translator(lang).gettext
-        tz = content.timezone
         slides = []
         for campaign in content.active_campaigns(now, lang):
             image = campaign.image
@@ -120,19 +118,16 @@ class AttractScreen(Screen):
                 place = content.place(campaign.place_ids[0], now, lang)
                 image = place.image if place else None
             for _copy in range(min(campaign.weight, 3)):
-                slides.append({"kicker": _("Featured"), "headline": campaign.title, "line": campaign.text,
-                               "image": content.image_file(image), "source": ("campaign", campaign.id)})
+                slides.append({**_words("campaign", campaign, content, now, lang), "image": content.image_file(image),
+                               "source": ("campaign", campaign.id)})
         for shop in content.featured_shops(now, lang)[:6]:
-            slides.append({"kicker": _("Owner-run in the city centre"), "headline": shop.name,
-                           "line": formatting.opening_text(shop.open, shop.next_change, now, lang, tz),
-                           "image": content.image_file(shop.image), "source": ("place", shop.id)})
+            slides.append({**_words("place", shop, content, now, lang), "image": content.image_file(shop.image),
+                           "source": ("place", shop.id)})
         plausible = content.clock_is_plausible(now)
         today = content.todays_events(now, lang) if plausible and with_events else None
         for event in (today.running + today.later)[:6] if today else []:
-            slides.append({"kicker": _("Today"), "headline": event.title,
-                           "line": formatting.event_when(event.start, event.end, event.all_day, event.now, now,
-                                                         lang, tz),
-                           "image": content.image_file(event.image), "source": ("event", event.id)})
+            slides.append({**_words("event", event, content, now, lang), "image": content.image_file(event.image),
+                           "source": ("event", event.id)})
         # Interleave kinds so the loop does not show six shops in a row.
         return slides[::2] + slides[1::2]
 
@@ -142,24 +137,14 @@ class AttractScreen(Screen):
         content, now, source = app.content, app.now(), slide.get("source")
         if content is None or source is None or lang == app.settings.default_locale:
             return slide
-        _ = translator(lang).gettext
-        tz = content.timezone
         kind, item_id = source
         if kind == "campaign":
-            found = [c for c in content.active_campaigns(now, lang) if c.id == item_id]
-            if found:
-                return {"kicker": _("Featured"), "headline": found[0].title, "line": found[0].text}
+            item = next((c for c in content.active_campaigns(now, lang) if c.id == item_id), None)
         elif kind == "place":
-            shop = content.place(item_id, now, lang)
-            if shop is not None:
-                return {"kicker": _("Owner-run in the city centre"), "headline": shop.name,
-                        "line": formatting.opening_text(shop.open, shop.next_change, now, lang, tz)}
-        elif kind == "event":
-            event = content.event(item_id, now, lang)
-            if event is not None:
-                return {"kicker": _("Today"), "headline": event.title,
-                        "line": formatting.event_when(event.start, event.end, event.all_day, event.now, now, lang, tz)}
-        return slide
+            item = content.place(item_id, now, lang)
+        else:
+            item = content.event(item_id, now, lang)
+        return _words(kind, item, content, now, lang) if item is not None else slide
 
     def _show(self) -> None:
         locales = self.app.settings.locales or [self.app.settings.default_locale]
@@ -203,3 +188,16 @@ class AttractScreen(Screen):
             if event is not None:
                 event.cancel()
         self.slide.pos_hint = {"x": 0, "y": 0}
+
+
+def _words(kind: str, item, content, now, lang: str) -> dict:
+    """A slide's kicker, headline and line for a campaign, a shop or an event, in `lang`."""
+    _ = translator(lang).gettext
+    tz = content.timezone
+    if kind == "campaign":
+        return {"kicker": _("Featured"), "headline": item.title, "line": item.text}
+    if kind == "place":
+        return {"kicker": _("Owner-run in the city centre"), "headline": item.name,
+                "line": formatting.opening_text(item.open, item.next_change, now, lang, tz)}
+    return {"kicker": _("Today"), "headline": item.title,
+            "line": formatting.event_when(item.start, item.end, item.all_day, item.now, now, lang, tz)}

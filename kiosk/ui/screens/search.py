@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 
-from kiosk import formatting
 from kiosk.ui.labels import category_label, kind_label, type_label
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.today import event_list_row
 from kiosk.ui.translate import N_, tr, tr_txt
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.rows import RowList, row
@@ -89,12 +89,7 @@ class SearchScreen(KioskScreen):
         if not content.clock_is_plausible(now):
             return []
         events = content.todays_events(now, lang)
-        rows = []
-        for event in (events.running + events.later)[:MAX_HIGHLIGHTS]:
-            when = formatting.event_when(event.start, event.end, event.all_day, event.now, now, lang, content.timezone)
-            where = f" · {event.location_name}" if event.location_name else ""
-            rows.append(row(event.title, when + where, target="event", item_id=event.id))
-        return rows
+        return [event_list_row(e, now, lang, content.timezone) for e in (events.running + events.later)[:MAX_HIGHLIGHTS]]
 
     def fill(self, content, now, lang) -> None:
         self.keyboard.set_language(lang)

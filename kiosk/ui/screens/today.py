@@ -18,6 +18,15 @@ from kiosk.ui.widgets.text import KLabel
 SHORT_DAY_ROWS = 5  # fewer rows than this today: the next days' events follow
 
 
+def event_list_row(event, now, lang: str, tz, *, say_today: bool = True) -> dict:
+    """An event's row: title, when and where; "Now" while it runs (today's rows and Search's highlights)."""
+    when = formatting.event_when(event.start, event.end, event.all_day, event.now and say_today, now, lang, tz,
+                                 say_today=say_today)
+    where = f" · {event.location_name}" if event.location_name else ""
+    badge = tr._("Now") if event.now and say_today else ""
+    return row(event.title, when + where, target="event", item_id=event.id, badge=badge, badge_bg="accent")
+
+
 class TodayScreen(KioskScreen):
     title_msgid = N_("Today")
 
@@ -64,11 +73,7 @@ class TodayScreen(KioskScreen):
         plausible = content.clock_is_plausible(now)
 
         def event_row(event, say_today=True):
-            when = formatting.event_when(event.start, event.end, event.all_day, event.now and say_today, now, lang, tz,
-                                         say_today=say_today)
-            where = f" · {event.location_name}" if event.location_name else ""
-            badge = tr._("Now") if event.now and say_today else ""
-            return row(event.title, when + where, target="event", item_id=event.id, badge=badge, badge_bg="accent")
+            return event_list_row(event, now, lang, tz, say_today=say_today)
 
         rows = []
         if plausible:
