@@ -311,6 +311,18 @@ def test_the_emergency_numbers_stand_level_when_a_name_wraps(app):
         assert abs(tops[0] - tops[1]) <= 1 and abs(notes[0] - notes[1]) <= 1, (lang, tops, notes)
 
 
+def test_help_shows_the_page_text_only_where_it_fits_whole(app):
+    help_screen = show(app, "help", "de")
+    text = help_screen.page_text
+    assert text.txt == "In einem Notfall rufen Sie 112." and text.opacity == 1 and text.height > 0
+    # A page text too long for the calm zone is left out rather than pushing the cards down or being cut.
+    text.txt = " ".join(["Im Notfall rufen Sie 112 oder 110, kostenlos von jedem Telefon."] * 8)
+    frames(3)
+    assert text.opacity == 0 and text.height == 0
+    for card in help_screen.cards.cards:
+        assert card.to_window(card.x, card.top)[1] <= Window.height * 2 / 3 + 8
+
+
 def test_the_scroll_bar_keeps_clear_of_rows_and_headings(app):
     from kiosk.ui.widgets.rows import SectionRow
 

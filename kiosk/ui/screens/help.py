@@ -4,6 +4,7 @@ then the rest of the feed's `help` page, all within reach in the lower two third
 page by id (its contacts as rows)."""
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.uix.widget import Widget
 
 from kiosk import formatting, help_points
@@ -32,19 +33,29 @@ class HelpScreen(KioskScreen):
         self.frame.hero.add_widget(Widget())
         for label in (self.here_intro, self.here_name, self.here_address):
             self.frame.hero.add_widget(label)
-        self.frame.hero.bind(height=self._fit_page_text, width=self._fit_page_text)
-        self.page_text.bind(txt=self._fit_page_text)
+        fit = Clock.create_trigger(self._fit_page_text, -1)
+        self.frame.bind(height=fit)
+        self.frame.hero.bind(width=fit)
+        for widget in (self.frame.header, self.frame.banner, self.here_name, self.here_address):
+            widget.bind(height=fit)
+        self.page_text.bind(txt=fit, font_size=fit)
         self.cards = EmergencyCards()
         self.frame.body.add_widget(self.cards)
         self.list = RowList()
         self.frame.body.add_widget(self.list)
 
     def _fit_page_text(self, *args) -> None:
-        hero, label = self.frame.hero, self.page_text
-        others = [w for w in hero.children if w is not label and w.size_hint_y is None]
-        spare = hero.height - sum(w.height for w in others) - hero.spacing * len(others)
+        # Measured against the top zone's share of the screen, not its current height: shown, the text would
+        # otherwise hold the zone open for itself and push the cards down.
+        frame, hero, label = self.frame, self.frame.hero, self.page_text
+        zone = frame.top_zone
+        share = frame.height * (zone.size_hint_y or 1)
+        fixed = [w for w in zone.children if w is not hero]
+        used = zone.padding[1] + zone.padding[3] + sum(w.height for w in fixed) + zone.spacing * len(fixed)
+        used += sum(w.height for w in hero.children if w is not label and w.size_hint_y is None)
+        used += hero.spacing * (len(hero.children) - 1)
         needed = wrapped_height(label.txt, label.font_size, False, hero.width) + label.padding[1] + label.padding[3]
-        shown = bool(label.txt) and needed <= spare
+        shown = bool(label.txt) and needed <= share - used
         label.opacity = 1 if shown else 0
         label.height = needed if shown else 0
 
