@@ -336,3 +336,32 @@ def test_the_scroll_bar_keeps_clear_of_rows_and_headings(app):
                 left = widget.to_window(widget.x, 0)[0]
                 assert not left - rows_list.bar_width / 2 <= bar <= left + widget.width + rows_list.bar_width / 2, \
                     (lang, getattr(widget, "txt", "") or widget.title)
+
+
+def test_attract_and_night_are_whole_and_stand_out_in_every_language(app):
+    """The two screens nobody chose a language for: every slide language and the night's larger text whole,
+    their text at 4.5:1 or more in the rendered pixels."""
+    attract = app.current()
+    assert attract.name == "attract"
+    problems, inks = [], []
+    for lang in LANGUAGES:
+        attract.speak(lang)
+        frames(2)
+        problems += [f"attract {lang}: {p}" for p in cut_labels(attract)]
+    image = window_pixels()
+    inks += [f"attract: {label.txt!r} {text_contrast(image, label):.2f}" for label in visible_labels(attract, whole=True)
+             if text_contrast(image, label) < 4.5]
+    assert app.go("night", remember=False)
+    frames(3)
+    night = app.current()
+    image = window_pixels()
+    inks += [f"night: {label.txt!r} {text_contrast(image, label):.2f}" for label in visible_labels(night, whole=True)
+             if text_contrast(image, label) < 4.5]
+    app.large_text = True
+    try:
+        frames(3)
+        problems += [f"night, larger text: {p}" for p in cut_labels(night)]
+    finally:
+        app.large_text = False
+    assert not problems, "\n".join(problems)
+    assert not inks, "text under 4.5:1:\n" + "\n".join(inks)
