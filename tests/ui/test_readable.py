@@ -249,7 +249,7 @@ def test_search_offers_topics_and_todays_highlights_before_the_first_key(app):
     search = show(app, "search", "de")
     chips = [w for w in search.suggestions.topics.children[::-1]]
     assert [c.txt for c in chips][:5] == ["Toilette", "Apotheke", "Essen & Trinken", "Kultur", "Café"]
-    assert len(chips) <= 7
+    assert len(chips) <= 6
     assert all(on_screen(c, whole=True) for c in chips)
     assert [r.item_id for r in visible_rows(search.suggestions)] == ["weihnachtsmarkt", "adventskonzert"]
     tap(chips[0])

@@ -19,7 +19,7 @@ MAX_QUERY = 40
 # has such places (search finds a place by its kind's name in every language, kiosk/place_words.py).
 TOPIC_KINDS = ("toilet", "pharmacy", "aed", "transit", "food", "landmark", "culture", "market")
 TOPIC_CATEGORIES = ("cafe", "books", "restaurant", "bakery", "fashion", "chocolate", "coffee", "tea")
-MAX_TOPICS = 7
+MAX_TOPICS = 6  # two lines of chips in most languages: room for the highlights below
 MAX_HIGHLIGHTS = 3
 
 
