@@ -267,6 +267,9 @@ def test_the_shops_list_says_what_it_holds_and_filters_the_qualitaetsroute(app):
     rows = visible_rows(shops)
     assert {r.item_id for r in rows if "Qualitätsroute" in r.subtitle} == members & {r.item_id for r in rows}
     assert any(r.item_id not in members for r in rows)  # the list holds more than the members, as its title says
+    # "Geöffnet bis 19:00" says it once: no "Geöffnet" badge beside it on the same row.
+    assert not [r.title for r in rows if r.badge == "Geöffnet" and "Geöffnet bis" in r.subtitle]
+    assert any("Geöffnet bis" in r.subtitle for r in rows)
     tap(find_button(shops, "Qualitätsroute"))
     assert {r.item_id for r in visible_rows(shops)} == members
     assert shops.summary.txt.startswith("2 ")
