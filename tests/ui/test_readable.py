@@ -295,8 +295,16 @@ def test_the_attract_slides_take_turns_in_every_language(app):
     assert all(seen[lang][0] not in german for lang in ("en", "tr", "ar", "uk", "pl"))
 
 
-def test_the_night_slide_asks_for_a_touch_in_every_language(app):
+def _at_night(app, monkeypatch) -> None:
+    """Night by the schedule at the test's 17:30, so the app's night check never ends it mid-test."""
+    from dataclasses import replace
+
+    monkeypatch.setattr(app, "settings", replace(app.settings, night_mode="17:00-06:00"))
     assert app.go("night", remember=False)
+
+
+def test_the_night_slide_asks_for_a_touch_in_every_language(app, monkeypatch):
+    _at_night(app, monkeypatch)
     frames(3)
     night = app.current()
     lines = night.touch_lines
@@ -341,7 +349,7 @@ def test_the_scroll_bar_keeps_clear_of_rows_and_headings(app):
                     (lang, getattr(widget, "txt", "") or widget.title)
 
 
-def test_attract_and_night_are_whole_and_stand_out_in_every_language(app):
+def test_attract_and_night_are_whole_and_stand_out_in_every_language(app, monkeypatch):
     """The two screens nobody chose a language for: every slide language and the night's larger text whole,
     their text at 4.5:1 or more in the rendered pixels."""
     attract = app.current()
@@ -354,7 +362,7 @@ def test_attract_and_night_are_whole_and_stand_out_in_every_language(app):
     image = window_pixels()
     inks += [f"attract: {label.txt!r} {text_contrast(image, label):.2f}" for label in visible_labels(attract, whole=True)
              if text_contrast(image, label) < 4.5]
-    assert app.go("night", remember=False)
+    _at_night(app, monkeypatch)
     frames(3)
     night = app.current()
     image = window_pixels()
