@@ -362,6 +362,13 @@ def test_attract_and_night_are_whole_and_stand_out_in_every_language(app, monkey
     image = window_pixels()
     inks += [f"attract: {label.txt!r} {text_contrast(image, label):.2f}" for label in visible_labels(attract, whole=True)
              if text_contrast(image, label) < 4.5]
+    app.large_text = True
+    try:
+        attract.speak("ar")
+        frames(3)
+        problems += [f"attract, larger text: {p}" for p in cut_labels(attract)]
+    finally:
+        app.large_text = False
     _at_night(app, monkeypatch)
     frames(3)
     night = app.current()

@@ -69,8 +69,22 @@ class AttractScreen(Screen):
             followers.unfollow(button, "rtl")  # each line keeps its own language's direction
             self.start_buttons[lang] = button
             starts.add_widget(button)
+            button.bind(width=self._fit_start)
         root.add_widget(starts)
+        followers.follow(app, self, sizes=self._fit_starts)  # weakly (kiosk/ui/follow.py)
         self.add_widget(root)
+
+    def _fit_starts(self, *args) -> None:
+        for button in self.start_buttons.values():
+            self._fit_start(button)
+
+    @staticmethod
+    def _fit_start(button, *args) -> None:
+        # One line each, whole: a line too long at heading size (larger text) takes the body size instead.
+        button.size_role = "heading"
+        room = button.width - button.padding[0] - button.padding[2]
+        if button.width > 10 and button._measure(button.txt) > room:
+            button.size_role = "body"
 
     @property
     def app(self):
@@ -164,6 +178,9 @@ class AttractScreen(Screen):
         if lang in locales:
             self.turn = locales.index(lang)
             self._show()
+            if self._rotation is not None:  # a full slide's time from now, not the rest of the last one's
+                self._rotation.cancel()
+                self._rotation = Clock.schedule_interval(self.next_slide, SLIDE_SECONDS)
 
     def next_slide(self, *args) -> None:
         if self.slides:

@@ -64,6 +64,8 @@ class TodayScreen(KioskScreen):
             self.next_up.txt = tr._("Next: {title}, {when}").format(title=first.title, when=when)
         pictures = [content.image_file(e.image) for e in events.running + events.later + events.upcoming if e.image]
         picture = next((p for p in pictures if p is not None), None)
+        # In landscape the top zone is a narrow column: a picture beside the words would break them inside.
+        picture = picture if not self.app.landscape else None
         self.picture.source = str(picture) if picture else ""
         self.picture.opacity = 1 if picture else 0
         self.picture.size_hint_x = 0.4 if picture else 0.001

@@ -47,9 +47,15 @@ class SearchSuggestions(BoxLayout):
         self.highlights = RowList()
         for widget in (self.topics_title, self.topics, self.highlights_title, self.highlights):
             self.add_widget(widget)
+        self.highlights.bind(height=self._title_highlights)
 
     def show(self, topics: list[str], on_choose, highlights: list[dict]) -> None:
         self.topics.show(topics, on_choose)
-        shown = bool(highlights)
-        self.highlights_title.opacity = 1 if shown else 0
         self.highlights.show(highlights)
+        self._title_highlights()
+
+    def _title_highlights(self, *args) -> None:
+        # No heading over nothing: larger text can leave the highlights no room under the topics.
+        app = App.get_running_app()
+        room = self.highlights.height >= app.touch_px * 0.9
+        self.highlights_title.opacity = 1 if self.highlights.data and room else 0
