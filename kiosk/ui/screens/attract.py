@@ -7,6 +7,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
@@ -57,8 +58,12 @@ class AttractScreen(Screen):
             followers.unfollow(label, "rtl")  # a slide keeps its own language's direction
         self.stage.add_widget(self.slide)
         root.add_widget(self.stage)
-        starts = BoxLayout(orientation="vertical", spacing=10, size_hint_y=0.44)
-        starts.add_widget(Widget())
+        if app.landscape:
+            # Seven lines one above the other do not fit under the slide of a short panel: two columns.
+            starts = GridLayout(cols=2, spacing=10, size_hint_y=0.44)
+        else:
+            starts = BoxLayout(orientation="vertical", spacing=10, size_hint_y=0.44)
+            starts.add_widget(Widget())
         self.start_buttons = {}
         for lang in app.settings.locales:
             words = translator(lang).gettext(TOUCH_TO_START)
