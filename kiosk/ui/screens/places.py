@@ -51,7 +51,11 @@ class PlacesScreen(KioskScreen):
         self.open_only = False
         self.summary = KLabel(size_role="heading", tone="muted")
         self.frame.hero.add_widget(self.summary)
+        # One more line about the list (build_hero), then the campaign its highlighted rows belong to (its
+        # title only: the top zone keeps its third of the screen).
         self.build_hero()
+        self.campaign_title = KLabel(size_role="heading", bold=True, tone="accent")
+        self.frame.hero.add_widget(self.campaign_title)
         self.frame.hero.add_widget(Widget())  # the hero's lines from the top down, no gap above them
         self.chips_scroll = KScrollView(do_scroll_y=False, size_hint_y=None, height=app.touch_px,
                                        bar_width=0, effect_cls="ScrollEffect")
@@ -135,6 +139,9 @@ class PlacesScreen(KioskScreen):
         if not rows:
             self.summary.txt = tr._("Nothing matches this filter.")
         self.fill_hero(content, now, lang)
+        ids = {p.id for p in places}
+        campaigns = [c for c in content.active_campaigns(now, lang) if ids.intersection(c.place_ids)]
+        self.campaign_title.txt = campaigns[0].title if campaigns else ""
         self.list.show(rows)
 
 
@@ -145,19 +152,13 @@ class ShopsScreen(PlacesScreen):
     kinds = ("shop", "food")
 
     def build_hero(self) -> None:
-        # How many of the list belong to the Qualitätsroute, and the campaign its highlighted rows belong to
-        # (its title only: the top zone keeps its third of the screen).
-        self.members = KLabel(size_role="heading", tone="muted")
-        self.campaign_title = KLabel(size_role="heading", bold=True, tone="accent")
-        for label in (self.members, self.campaign_title):
-            self.frame.hero.add_widget(label)
+        self.members = KLabel(size_role="heading", tone="muted")  # how many of the list are members
+        self.frame.hero.add_widget(self.members)
 
     def fill_hero(self, content, now, lang) -> None:
         members = content.places(now, lang, kinds=self.kinds, label=QUALITY_ROUTE)
         self.members.txt = tr._("{count} of them on the Qualitätsroute").format(
             count=formatting.number_text(len(members), lang)) if members and self.filter_key == ALL else ""
-        campaigns = [c for c in content.active_campaigns(now, lang) if c.place_ids]
-        self.campaign_title.txt = campaigns[0].title if campaigns else ""
 
     def filter_options(self, content):
         options = [(f"label:{QUALITY_ROUTE}", tr._(QUALITY_ROUTE_NAME)), ("kind:food", tr._("Food & drink"))]
@@ -178,6 +179,16 @@ class ShopsScreen(PlacesScreen):
 class DiscoverScreen(PlacesScreen):
     title_msgid = N_("Discover")
     kinds = ("culture", "art", "popup", "landmark", "market")
+
+    def build_hero(self) -> None:
+        self.kind_counts = KLabel(size_role="heading", tone="muted")  # "Sights: 5 · Culture: 4 · …"
+        self.frame.hero.add_widget(self.kind_counts)
+
+    def fill_hero(self, content, now, lang) -> None:
+        counts = [(kind_label(k), len(content.places(now, lang, kinds=(k,)))) for k in self.kinds]
+        self.kind_counts.txt = " · ".join(
+            tr._("{kind}: {count}").format(kind=name, count=formatting.number_text(n, lang)) for name, n in counts if n
+        ) if self.filter_key == ALL else ""
 
     def filter_options(self, content):
         return [(f"kind:{k}", kind_label(k)) for k in self.kinds]
