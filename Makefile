@@ -43,30 +43,43 @@ locales: $(SETUP)
 	$(PY) -m babel.messages.frontend compile --domain kiosk --directory locales
 
 # The README's screenshots, rendered offscreen at a fixed moment during the Christmas market: every screen
-# in de, en, ar; the screens issue 17 rebuilt (home, help, shops, map) in all seven languages; and samples in
-# landscape, high contrast and larger text.
+# in de, en, ar; the screens issue 17 rebuilt (attract, home, today, shops, search, help, night, map) in all
+# seven languages; samples in landscape, high contrast and larger text; and the "after" half of
+# docs/screenshots/before-after/ (the "before" half was rendered from main before the change and is kept).
 SCREENS := attract home today shops discover place event search help map route feedback
+READABLE := attract home today shops search help map
 ALL_LANGS := de en tr ar uk pl nl
 SHOT = KIOSK_DATA_DIR=$$tmp $(VENV)/bin/kiosk screenshot
 AT := --at 2026-11-26T17:30+01:00
+NIGHT := --at 2026-11-26T23:30+01:00
+OUT := docs/screenshots
 screenshots: $(SETUP)
-	tmp=$$(mktemp -d); for l in de en ar; do for s in $(SCREENS); do \
-	  $(SHOT) docs/screenshots/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; \
-	  $(SHOT) docs/screenshots/night-$$l.png --screen night --lang $$l \
-	  --at 2026-11-26T23:30+01:00 --size 1080x1920 || exit 1; done; \
-	for l in tr uk pl nl; do for s in home help shops map; do \
-	  $(SHOT) docs/screenshots/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; done; \
-	$(SHOT) docs/screenshots/landscape/help-ar.png --screen help --lang ar $(AT) --size 1920x1080 || exit 1; \
-	$(SHOT) docs/screenshots/landscape/home-de.png --screen home --lang de $(AT) --size 1920x1080 || exit 1; \
-	for l in de ar; do $(SHOT) docs/screenshots/landscape/map-$$l.png --screen map --lang $$l $(AT) --size 1920x1080 || exit 1; done; \
-	$(SHOT) docs/screenshots/map-de-toilets.png --screen map --item toilet --lang de $(AT) --size 1080x1920 || exit 1; \
-	$(SHOT) docs/screenshots/map-de-high-contrast.png --screen map --lang de $(AT) --size 1080x1920 --high-contrast || exit 1; \
-	$(SHOT) docs/screenshots/map-uk-larger-text.png --screen map --lang uk $(AT) --size 1080x1920 --large-text || exit 1; \
-	$(SHOT) docs/screenshots/help-de-high-contrast.png --screen help --lang de $(AT) --size 1080x1920 --high-contrast || exit 1; \
-	$(SHOT) docs/screenshots/shops-en-high-contrast.png --screen shops --lang en $(AT) --size 1080x1920 --high-contrast || exit 1; \
-	$(SHOT) docs/screenshots/home-uk-larger-text.png --screen home --lang uk $(AT) --size 1080x1920 --large-text || exit 1; \
-	$(SHOT) docs/screenshots/help-pl-larger-text.png --screen help --lang pl $(AT) --size 1080x1920 --large-text || exit 1; \
-	for l in de en; do $(SHOT) docs/screenshots/admin-$$l.png \
+	mkdir -p $(OUT)/landscape $(OUT)/high-contrast $(OUT)/larger-text $(OUT)/before-after; \
+	tmp=$$(mktemp -d); for l in de en ar; do for s in $(filter-out $(READABLE),$(SCREENS)); do \
+	  $(SHOT) $(OUT)/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; done; \
+	for l in $(ALL_LANGS); do for s in $(READABLE); do \
+	  $(SHOT) $(OUT)/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1080x1920 || exit 1; done; \
+	  $(SHOT) $(OUT)/night-$$l.png --screen night --lang $$l $(NIGHT) --size 1080x1920 || exit 1; done; \
+	for s in $(READABLE); do for l in de ar; do \
+	  $(SHOT) $(OUT)/landscape/$$s-$$l.png --screen $$s --lang $$l $(AT) --size 1920x1080 || exit 1; done; done; \
+	$(SHOT) $(OUT)/landscape/night-ar.png --screen night --lang ar $(NIGHT) --size 1920x1080 || exit 1; \
+	$(SHOT) $(OUT)/landscape/place-ar.png --screen place --lang ar $(AT) --size 1920x1080 || exit 1; \
+	$(SHOT) $(OUT)/map-de-toilets.png --screen map --item toilet --lang de $(AT) --size 1080x1920 || exit 1; \
+	$(SHOT) $(OUT)/landscape/route-en.png --screen route --lang en $(AT) --size 1920x1080 || exit 1; \
+	for s in $(READABLE); do \
+	  $(SHOT) $(OUT)/high-contrast/$$s-de.png --screen $$s --lang de $(AT) --size 1080x1920 --high-contrast || exit 1; \
+	  $(SHOT) $(OUT)/larger-text/$$s-uk.png --screen $$s --lang uk $(AT) --size 1080x1920 --large-text || exit 1; \
+	  $(SHOT) $(OUT)/larger-text/$$s-ar.png --screen $$s --lang ar $(AT) --size 1080x1920 --large-text || exit 1; done; \
+	$(SHOT) $(OUT)/larger-text/help-pl.png --screen help --lang pl $(AT) --size 1080x1920 --large-text || exit 1; \
+	$(SHOT) $(OUT)/high-contrast/night-de.png --screen night --lang de $(NIGHT) --size 1080x1920 --high-contrast || exit 1; \
+	$(SHOT) $(OUT)/larger-text/night-uk.png --screen night --lang uk $(NIGHT) --size 1080x1920 --large-text || exit 1; \
+	for s in today search shops attract help; do \
+	  $(SHOT) $(OUT)/before-after/$$s-after.png --screen $$s --lang de $(AT) --size 1080x1920 || exit 1; done; \
+	$(SHOT) $(OUT)/before-after/attract-en-after.png --screen attract --lang en $(AT) --size 1080x1920 || exit 1; \
+	$(SHOT) $(OUT)/before-after/help-en-after.png --screen help --lang en $(AT) --size 1080x1920 || exit 1; \
+	$(SHOT) $(OUT)/before-after/search-ar-after.png --screen search --lang ar $(AT) --size 1080x1920 || exit 1; \
+	$(SHOT) $(OUT)/before-after/night-after.png --screen night --lang en $(NIGHT) --size 1080x1920 || exit 1; \
+	for l in de en; do $(SHOT) $(OUT)/admin-$$l.png \
 	  --screen admin --lang $$l $(AT) --size 1080x1920 || exit 1; done; rm -rf $$tmp
 
 # Rebuild the demo feed from assets/demo/source and sign it with the demo key.

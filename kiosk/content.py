@@ -377,13 +377,18 @@ class Content:
         views = self.events_on(today, at, lang)
         running = [v for v in views if v.now]
         later = [v for v in views if not v.now]
-        upcoming: list[EventView] = []
-        if not views:
-            for offset in range(1, UPCOMING_DAYS + 1):
-                upcoming += self.events_on(today + timedelta(days=offset), at, lang)
-                if len(upcoming) >= 5:
-                    break
+        upcoming = [] if views else self.upcoming_events(at, lang)
         return TodaysEvents(running, later, upcoming)
+
+    def upcoming_events(self, at: datetime, lang: str, limit: int = 5) -> list[EventView]:
+        """Events of the next days (from tomorrow), day by day until `limit` or UPCOMING_DAYS are reached."""
+        today = self.local(at).date()
+        upcoming: list[EventView] = []
+        for offset in range(1, UPCOMING_DAYS + 1):
+            upcoming += self.events_on(today + timedelta(days=offset), at, lang)
+            if len(upcoming) >= limit:
+                break
+        return upcoming
 
     def event(self, event_id: str, at: datetime, lang: str) -> EventView | None:
         """An event's current or next occurrence within a year, else its latest one, else its first."""
@@ -502,18 +507,21 @@ class Content:
         *,
         kinds: Iterable[str] | None = None,
         category: str | None = None,
+        label: str | None = None,
         open_only: bool = False,
     ) -> list[PlaceView]:
-        """Places of some kinds: active campaigns first, then owner-run shops, then by name."""
+        """Places of some kinds (with a category, with a label such as `qualitaetsroute`): active campaigns
+        first, then owner-run shops, then by name."""
         kinds = frozenset(kinds) if kinds else None
         ids = self._campaign_place_ids(at) if at else set()
-        key = (lang, kinds, category, frozenset(ids))
+        key = (lang, kinds, category, label, frozenset(ids))
         ordered = self._order_cache.get(key)
         if ordered is None:
             views = [
                 self._place_view(p, at, lang, ids)
                 for p in self._places.values()
                 if (kinds is None or p["kind"] in kinds) and (category is None or p.get("category") == category)
+                and (label is None or label in p.get("labels", ()))
             ]
             views.sort(key=lambda v: (not v.in_campaign, not v.featured, v.name.casefold()))
             ordered = [self._places[v.id] for v in views]
@@ -524,6 +532,10 @@ class Content:
         if open_only:
             views = [v for v in views if v.open]
         return views
+
+    def kinds(self) -> set[str]:
+        """The kinds of place this content has (a search suggestion for a kind must find something)."""
+        return {p["kind"] for p in self._places.values()}
 
     def categories(self, kinds: Iterable[str]) -> list[str]:
         kinds = set(kinds)

@@ -124,6 +124,8 @@ def test_german_names_come_from_localized_text():
 
 def test_distances_are_rounded_the_way_people_say_them():
     assert format_distance(12, "en") == "less than 50 m"
+    # Turkish: "less than 50 m" is "50 m'den az" ("50 m altında" says "under 50 m", as in depth).
+    assert format_distance(12, "tr") == "50 m'den az"
     assert format_distance(254, "en") == "250 m"
     assert format_distance(996, "en") == "1 km"
     assert format_distance(1234, "en") == "1.2 km"

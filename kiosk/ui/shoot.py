@@ -103,6 +103,8 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
         if screen == "map" and item:
             params = {"kind": item}  # the map showing one kind of place: --item toilet
         app.go(screen, **params)
+    else:
+        app.current().speak(lang)  # the loop's slide in the language asked for
     if screen == "admin":
         app.current().show_panel()  # the panel as staff see it after the PIN
     frames(4)

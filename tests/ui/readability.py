@@ -76,6 +76,10 @@ def cut_labels(root) -> list[str]:
             if full > label.width + 2:
                 problems.append(f"cut to fit {label.width:.0f} px of {full:.0f} px: {label.txt!r}")
                 continue
+        broken = broken_word(label)
+        if broken:
+            problems.append(f"{broken!r} broken inside the word (wider than the {_room(label):.0f} px line): {label.txt!r}")
+            continue
         if label.texture_size[1] > label.height + 2:
             problems.append(f"{label.texture_size[1]:.0f} px of text in {label.height:.0f} px: {label.txt!r}")
             continue
@@ -84,6 +88,27 @@ def cut_labels(root) -> list[str]:
                 label.y < box.y - 2 or label.top > box.top + 2):
             problems.append(f"out of its box ({label.y:.0f}-{label.top:.0f} in {box.y:.0f}-{box.top:.0f}): {label.txt!r}")
     return problems
+
+
+def _room(label) -> float:
+    """The width a wrapped label's lines get: Kivy wraps inside the padding."""
+    return label.width - label.padding[0] - label.padding[2]
+
+
+def broken_word(label) -> str:
+    """A word of a wrapping label too wide for its line, which Kivy breaks inside ("Bahnhof-Apothe/ke"),
+    else ""."""
+    if not label.wrap:
+        return ""
+    from kiosk import bidi
+    from kiosk.ui.widgets.text import has_rtl_letters
+
+    room = _room(label)
+    for word in sorted(set(label.txt.split()), key=len, reverse=True):
+        shown = bidi.display(word) if has_rtl_letters(word) else word
+        if label._measure(shown) > room + 1:
+            return word
+    return ""
 
 
 def window_pixels():
@@ -132,3 +157,33 @@ def text_contrast(image, label) -> float:
 
 def centre_x(widget) -> float:
     return widget.to_window(*widget.center)[0]
+
+
+def blank_bands(image, page: tuple, at_least: int) -> list[tuple[int, int]]:
+    """(top row, height) of each stretch of at least `at_least` window rows showing nothing but the page's
+    colour (`page`, RGB 0-255); rows counted from the top."""
+    from PIL import Image, ImageChops
+
+    ink = ImageChops.difference(image, Image.new("RGB", image.size, page)).convert("L").point(lambda v: 255 if v > 6 else 0)
+    rows = ink.resize((1, image.height), Image.Resampling.BOX).tobytes()  # each row's share of ink
+    bands, start = [], None
+    for y, value in enumerate(list(rows) + [255]):
+        if value == 0 and start is None:
+            start = y
+        elif value != 0 and start is not None:
+            if y - start >= at_least:
+                bands.append((start, y - start))
+            start = None
+    return bands
+
+
+def list_tail(band: tuple[int, int], lists, window_height: int) -> bool:
+    """A band that is the end of a short list (below its last row, down to the list's bottom) is no gap."""
+    top, height = band
+    band_bottom = window_height - (top + height)  # in window coordinates, origin bottom left
+    for rows in lists:
+        bottom = rows.to_window(rows.x, rows.y)[1]
+        # Down to the list's bottom, or on through the zone's spacing below it.
+        if bottom - 40 <= band_bottom <= bottom + 4 and window_height - top <= bottom + rows.height + 4:
+            return True
+    return False

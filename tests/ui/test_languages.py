@@ -38,7 +38,7 @@ def test_switching_to_turkish(app):
     home = _home(app)
     tap(find_button(home, "Türkçe"))
     assert home.tiles["today"].txt == "Bugün"
-    assert home.tiles["shops"].txt == "Qualitätsroute dükkânları"
+    assert home.tiles["shops"].txt == "Mağazalar & yeme-içme"
     assert home.frame.header.title.halign == "left"
     assert app.clock_date == "26 Kasım Perşembe"
     tap(home.tiles["shops"])

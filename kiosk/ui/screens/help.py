@@ -4,13 +4,16 @@ then the rest of the feed's `help` page, all within reach in the lower two third
 page by id (its contacts as rows)."""
 from __future__ import annotations
 
+from kivy.clock import Clock
+from kivy.uix.widget import Widget
+
 from kiosk import formatting, help_points
 from kiosk.ui.labels import kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr, tr_txt
 from kiosk.ui.widgets.emergency import EmergencyCards
 from kiosk.ui.widgets.rows import RowList, row
-from kiosk.ui.widgets.text import KLabel
+from kiosk.ui.widgets.text import KLabel, wrapped_height
 
 HELP_PAGE = "help"
 
@@ -23,12 +26,38 @@ class HelpScreen(KioskScreen):
         self.here_intro = tr_txt(KLabel(size_role="heading", tone="muted"), N_("You are here:"))
         self.here_name = KLabel(size_role="title", bold=True, tone="accent")
         self.here_address = KLabel(size_role="heading", bold=True)
+        # The page's words (when to call which number) fill the calm room above "You are here" when they fit
+        # whole; when they do not (a long notice, larger text), the cards and rows below still say it all.
+        self.page_text = KLabel(size_role="body", tone="muted", auto_height=False, size_hint_y=None, height=0)
+        self.frame.hero.add_widget(self.page_text)
+        self.frame.hero.add_widget(Widget())
         for label in (self.here_intro, self.here_name, self.here_address):
             self.frame.hero.add_widget(label)
+        fit = Clock.create_trigger(self._fit_page_text, -1)
+        self.frame.bind(height=fit)
+        self.frame.hero.bind(width=fit)
+        for widget in (self.frame.header, self.frame.banner, self.here_name, self.here_address):
+            widget.bind(height=fit)
+        self.page_text.bind(txt=fit, font_size=fit)
         self.cards = EmergencyCards()
         self.frame.body.add_widget(self.cards)
         self.list = RowList()
         self.frame.body.add_widget(self.list)
+
+    def _fit_page_text(self, *args) -> None:
+        # Measured against the top zone's share of the screen, not its current height: shown, the text would
+        # otherwise hold the zone open for itself and push the cards down.
+        frame, hero, label = self.frame, self.frame.hero, self.page_text
+        zone = frame.top_zone
+        share = frame.height * (zone.size_hint_y or 1)
+        fixed = [w for w in zone.children if w is not hero]
+        used = zone.padding[1] + zone.padding[3] + sum(w.height for w in fixed) + zone.spacing * len(fixed)
+        used += sum(w.height for w in hero.children if w is not label and w.size_hint_y is None)
+        used += hero.spacing * (len(hero.children) - 1)
+        needed = wrapped_height(label.txt, label.font_size, False, hero.width) + label.padding[1] + label.padding[3]
+        shown = bool(label.txt) and needed <= share - used
+        label.opacity = 1 if shown else 0
+        label.height = needed if shown else 0
 
     def _show_terminal(self) -> None:
         here = self.app.terminal_here()
@@ -42,10 +71,12 @@ class HelpScreen(KioskScreen):
         page = content.page(page_id, now, lang)
         if page is None:
             self.set_title(tr._("Help & safety"))
+            self.page_text.txt = ""
             self.cards.show([(tr._("Emergency"), "112", "")])
             self.list.show([])
             return
         self.set_title(page.title)
+        self.page_text.txt = page.body
         self.cards.show([(c.name, c.phone or "", c.note) for c in help_points.emergency_contacts(page)])
         rows = []
         if page_id == HELP_PAGE:

@@ -18,7 +18,7 @@ TILE_SPACING = 16
 # (screen, label); a tile appears only when its screen exists, never as a dead end.
 TILES = [
     ("today", N_("Today")),
-    ("shops", N_("Shops of the Qualitätsroute")),
+    ("shops", N_("Shops & food")),
     ("discover", N_("Discover: culture, art, pop-up shops")),
     ("search", N_("Search")),
     ("map", N_("Map & routes")),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import weakref
 
+from kivy.uix.widget import Widget
+
 from kiosk import formatting
+from kiosk.content import FEATURED_LABEL
 from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import N_, tr
@@ -15,6 +18,8 @@ from kiosk.ui.widgets.text import KButton, KLabel
 
 ALL = ""
 OPEN_NOW = "open-now"
+QUALITY_ROUTE = FEATURED_LABEL
+QUALITY_ROUTE_NAME = N_("Qualitätsroute")  # the city's label for its independent shops, a name
 
 
 def place_row(place, content, now, lang, walks) -> dict:
@@ -24,6 +29,8 @@ def place_row(place, content, now, lang, walks) -> dict:
     if place.sign_name:
         parts.insert(0, place.sign_name)
     parts.append(category_label(place.category) or kind_label(place.kind))
+    if QUALITY_ROUTE in place.labels:  # the list holds members and others: each member says it is one
+        parts.append(tr._(QUALITY_ROUTE_NAME))
     if place.owner_run:
         parts.append(tr._("Owner-run"))
     walk = walks.walk(place.lat, place.lon) if walks else None
@@ -44,6 +51,12 @@ class PlacesScreen(KioskScreen):
         self.open_only = False
         self.summary = KLabel(size_role="heading", tone="muted")
         self.frame.hero.add_widget(self.summary)
+        # One more line about the list (build_hero), then the campaign its highlighted rows belong to (its
+        # title only: the top zone keeps its third of the screen).
+        self.build_hero()
+        self.campaign_title = KLabel(size_role="heading", bold=True, tone="accent")
+        self.frame.hero.add_widget(self.campaign_title)
+        self.frame.hero.add_widget(Widget())  # the hero's lines from the top down, no gap above them
         self.chips_scroll = KScrollView(do_scroll_y=False, size_hint_y=None, height=app.touch_px,
                                        bar_width=0, effect_cls="ScrollEffect")
         self.chips = MirrorBox(size_hint_x=None, spacing=12)
@@ -52,6 +65,12 @@ class PlacesScreen(KioskScreen):
         self.frame.body.add_widget(self.chips_scroll)
         self.list = RowList()
         self.frame.body.add_widget(self.list)
+
+    def build_hero(self) -> None:
+        """More calm lines in the top zone, under the summary."""
+
+    def fill_hero(self, content, now, lang) -> None:
+        pass
 
     def filter_options(self, content) -> list[tuple[str, str]]:
         return []
@@ -119,30 +138,57 @@ class PlacesScreen(KioskScreen):
         rows = self._rows(places, content, now, lang, walks)
         if not rows:
             self.summary.txt = tr._("Nothing matches this filter.")
+        self.fill_hero(content, now, lang)
+        ids = {p.id for p in places}
+        campaigns = [c for c in content.active_campaigns(now, lang) if ids.intersection(c.place_ids)]
+        self.campaign_title.txt = campaigns[0].title if campaigns else ""
         self.list.show(rows)
 
 
 class ShopsScreen(PlacesScreen):
-    title_msgid = N_("Shops of the Qualitätsroute")
+    # Shops and places to eat, members of the Qualitätsroute or not: the title says what the list holds,
+    # and the "Qualitätsroute" filter shows the members alone.
+    title_msgid = N_("Shops & food")
     kinds = ("shop", "food")
 
+    def build_hero(self) -> None:
+        self.members = KLabel(size_role="heading", tone="muted")  # how many of the list are members
+        self.frame.hero.add_widget(self.members)
+
+    def fill_hero(self, content, now, lang) -> None:
+        members = content.places(now, lang, kinds=self.kinds, label=QUALITY_ROUTE)
+        self.members.txt = tr._("{count} of them on the Qualitätsroute").format(
+            count=formatting.number_text(len(members), lang)) if members and self.filter_key == ALL else ""
+
     def filter_options(self, content):
-        options = [("kind:food", tr._("Food & drink"))]
+        options = [(f"label:{QUALITY_ROUTE}", tr._(QUALITY_ROUTE_NAME)), ("kind:food", tr._("Food & drink"))]
         options += [(f"category:{c}", category_label(c)) for c in content.categories(["shop"])]
         return options
 
     def query(self, content, now, lang):
-        kinds, category = self.kinds, None
+        kinds, category, label = self.kinds, None, None
         if self.filter_key == "kind:food":
             kinds = ("food",)
         elif self.filter_key.startswith("category:"):
             kinds, category = ("shop",), self.filter_key.split(":", 1)[1]
-        return content.places(now, lang, kinds=kinds, category=category, open_only=self.open_only)
+        elif self.filter_key.startswith("label:"):
+            label = self.filter_key.split(":", 1)[1]
+        return content.places(now, lang, kinds=kinds, category=category, label=label, open_only=self.open_only)
 
 
 class DiscoverScreen(PlacesScreen):
     title_msgid = N_("Discover")
     kinds = ("culture", "art", "popup", "landmark", "market")
+
+    def build_hero(self) -> None:
+        self.kind_counts = KLabel(size_role="heading", tone="muted")  # "Sights: 5 · Culture: 4 · …"
+        self.frame.hero.add_widget(self.kind_counts)
+
+    def fill_hero(self, content, now, lang) -> None:
+        counts = [(kind_label(k), len(content.places(now, lang, kinds=(k,)))) for k in self.kinds]
+        self.kind_counts.txt = " · ".join(
+            tr._("{kind}: {count}").format(kind=name, count=formatting.number_text(n, lang)) for name, n in counts if n
+        ) if self.filter_key == ALL else ""
 
     def filter_options(self, content):
         return [(f"kind:{k}", kind_label(k)) for k in self.kinds]

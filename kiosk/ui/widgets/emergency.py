@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.graphics import Color, RoundedRectangle
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.ui.follow import followers
 from kiosk.ui.widgets.layout import MirrorBox
@@ -19,8 +20,13 @@ class EmergencyCard(BoxLayout):
         self.number = KLabel(size_role="clock", bold=True, align="center", tone="on_emergency")
         self.name = KLabel(size_role="heading", bold=True, align="center", tone="on_emergency")
         self.note = KLabel(size_role="body", align="center", tone="on_emergency")
+        # The room a taller neighbour leaves goes between the name and the note: the numbers stay level
+        # at the top of both cards and the notes level at the bottom, whichever name wraps.
+        self.add_widget(self.number)
+        self.add_widget(self.name)
+        self.add_widget(Widget(size_hint_y=1))
+        self.add_widget(self.note)
         for label in (self.number, self.name, self.note):
-            self.add_widget(label)
             label.bind(height=self._fit)
         with self.canvas.before:
             self._edge_colour = Color(*app.palette["edge"])

@@ -40,8 +40,10 @@ class OnScreenKeyboard(BoxLayout):
         for letters in rows:
             line = BoxLayout(spacing=8, size_hint_y=None, height=key_h)
             for letter in letters:
-                line.add_widget(KButton(txt=letter, bg="key", size_role="button", auto_height=False,
-                                        on_release=lambda b, ch=letter: self.dispatch("on_key", ch)))
+                key = KButton(txt=letter, bg="key", size_role="button", auto_height=False,
+                              on_release=lambda b, ch=letter: self.dispatch("on_key", ch))
+                key.padding = (4, 4)  # one letter: the key's whole width is room for it (Arabic, larger text)
+                line.add_widget(key)
             self.add_widget(line)
         bottom = BoxLayout(spacing=8, size_hint_y=None, height=key_h)
         bottom.add_widget(tr_txt(KButton(bg="key", auto_height=False, size_hint_x=0.25,

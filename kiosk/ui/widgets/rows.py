@@ -14,6 +14,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.widget import Widget
 
 from kiosk.ui.follow import followers
+from kiosk.ui.theme import FONT_SIZES
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.scrolling import KRecycleView
 from kiosk.ui.widgets.text import EDGE_PX, KLabel, wrapped_height
@@ -23,6 +24,7 @@ ROW_SPACING = 16
 SIDE_WIDTH = 250
 TEXT_GAP = 4
 SIDE_GAP = 6
+BAR_GAP = 6  # between the scroll bar and the rows
 
 
 class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
@@ -49,7 +51,7 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
         for part in (Widget(), self._title, self._subtitle, Widget()):
             texts.add_widget(part)
         self._texts = texts
-        side = BoxLayout(orientation="vertical", spacing=SIDE_GAP, size_hint_x=None, width=round(SIDE_WIDTH * app.scale))
+        side = BoxLayout(orientation="vertical", spacing=SIDE_GAP, size_hint_x=None, width=side_width(app.sizes))
         self._badge = KLabel(size_role="small", align="center", bold=True, padding=(8, 6))
         self._side = KLabel(size_role="body", align="end", bold=True)
         for part in (Widget(), self._badge, self._side, Widget()):
@@ -65,10 +67,13 @@ class ListRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
             self._bg = Color(*app.palette["surface"])
             self._rect = RoundedRectangle(radius=[14])
         self.bind(pos=self._sync, size=self._sync, state=self._paint)
-        followers.follow(app, self, palette=self._paint)  # weakly (kiosk/ui/follow.py)
+        followers.follow(app, self, palette=self._paint, sizes=self._on_sizes)  # weakly (kiosk/ui/follow.py)
         self.add_logical(texts)
         self.add_logical(side)
         self.apply_direction()
+
+    def _on_sizes(self, app, sizes):
+        self._side_box.width = side_width(sizes)
 
     def _sync(self, *args):
         # The edge: a rim of EDGE_PX in a colour with >= 3:1 against the page (WCAG 1.4.11).
@@ -141,6 +146,15 @@ class RowList(KRecycleView):
         followers.follow(app, self, sizes=self._measure_rows)  # weakly (kiosk/ui/follow.py)
         self.add_widget(layout)
         self.layout_manager = layout
+        self._bar_side(app, app.rtl)
+
+    def _bar_side(self, app, rtl):
+        # The rows keep clear of the bar, so no heading or rim ever sits under it (left in Arabic).
+        super()._bar_side(app, rtl)
+        layout = getattr(self, "layout_manager", None)
+        if layout is not None:
+            gap = self.bar_width + BAR_GAP
+            layout.padding = (gap, 0, 0, 0) if rtl else (0, 0, gap, 0)
 
     def show(self, rows: list[dict]) -> None:
         self.data = rows
@@ -151,7 +165,7 @@ class RowList(KRecycleView):
         """Each row as tall as its wrapped text at this width and text size (kept in the row's data, so a
         list that shows the same rows again measures nothing)."""
         app = App.get_running_app()
-        sizes, width = app.sizes, self.width - self.bar_width
+        sizes, width = app.sizes, self.width - self.bar_width - BAR_GAP
         key = (round(width), sizes["body"], sizes["small"], sizes["heading"], app.touch_px)
         if width < 200:
             return  # not laid out yet: measured when the list gets its width
@@ -168,7 +182,7 @@ class RowList(KRecycleView):
 def row_height(row: dict, width: float, sizes: dict, touch_px: float, scale: float) -> int:
     if row.get("viewclass") == "SectionRow":
         return round(wrapped_height(row["title"], sizes["heading"], True, width) + sizes["heading"] * 0.9)
-    side_w = round(SIDE_WIDTH * scale)
+    side_w = side_width(sizes)
     text_w = width - 2 * ROW_PAD[0] - ROW_SPACING - side_w
     texts = wrapped_height(row["title"], sizes["body"], True, text_w)
     if row.get("subtitle"):
@@ -179,6 +193,11 @@ def row_height(row: dict, width: float, sizes: dict, touch_px: float, scale: flo
     if row.get("side"):
         side += SIDE_GAP + wrapped_height(row["side"], sizes["body"], True, side_w)
     return round(max(touch_px, max(texts, side) + 2 * ROW_PAD[1] + 4))
+
+
+def side_width(sizes: dict) -> int:
+    """The badge and distance column grows with the text, so "Відчинено" in larger text fits whole."""
+    return round(SIDE_WIDTH * sizes["small"] / FONT_SIZES["small"])
 
 
 # RecycleView finds view classes by name through the Factory.
