@@ -348,7 +348,7 @@ def test_the_routes_destination_is_never_under_the_maps_buttons(demo, app, panel
         frames(3)
         screen = app.current()
         assert screen.name == "route"
-        hint = screen.panel.size_hint
+        hint, size = tuple(screen.panel.size_hint), tuple(screen.panel.size)  # copies: Kivy gives live lists
         if panel_size:
             screen.panel.size_hint = (None, None)
             screen.panel.size = panel_size
@@ -361,7 +361,7 @@ def test_the_routes_destination_is_never_under_the_maps_buttons(demo, app, panel
             apart = wx + reach <= bx or wx - reach >= bx + button.width or \
                 wy + reach <= by or wy - reach >= by + button.height
             assert apart, f"the marker of {place_id} is under a map button"
-        screen.panel.size_hint = hint
+        screen.panel.size_hint, screen.panel.size = hint, size  # the route screen is reused by later tests
         app.go_home()
         frames(2)
 

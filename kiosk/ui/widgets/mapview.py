@@ -206,7 +206,7 @@ class MapView(StencilView):
         return (id(scene), view.scale, view.rotation, tuple(map(tuple, self.route)), self.highlight,
                 self.destination and tuple(self.destination), self.destination_name, self.lang,
                 self.kinds and frozenset(self.kinds), self._high_contrast(), app.rtl if app else False,
-                app.sizes["small"] if app else None)
+                app.sizes["small"] if app else None, tuple(self.size))  # names keep inside the map's edges
 
     def _high_contrast(self) -> bool:
         app = App.get_running_app()
