@@ -77,6 +77,7 @@ class HomeScreen(KioskScreen):
         self._mark()
         self._refit = Clock.create_trigger(self._fit_tiles, -1)
         self.grid.bind(width=self._refit)
+        self.frame.body.bind(height=self._refit)
         app.fbind("sizes", self._refit)
         app.fbind("translated", self._refit)
         self._fit_tiles()
@@ -88,10 +89,17 @@ class HomeScreen(KioskScreen):
         width = (grid.width - TILE_SPACING * (grid.cols - 1)) / grid.cols - 2 * 18
         size = app.sizes["heading"]
         need = max(wrapped_height(tile.txt, size, True, width) for name, tile in self.tiles.items() if name != "help")
-        tile_h = round(max(app.touch_px * 1.45, need + 2 * 10 + size))
+        rows = -(-len(grid.children) // grid.cols)
+        roomy = round(max(app.touch_px * 1.45, need + 2 * 10 + size))
+        snug = round(max(app.touch_px * 1.2, need + 2 * 10))
+        # Tiles give up their spare room before the language bar slips below the panel's edge.
+        body = grid.parent
+        others = sum(child.height for child in body.children if child is not grid) + \
+            body.spacing * (len(body.children) - 1) if body is not None else 0
+        room = self.frame.body.height - others - (rows - 1) * TILE_SPACING
+        tile_h = roomy if room <= 0 else max(snug, min(roomy, int(room // rows)))
         for name, tile in self.tiles.items():
             tile.height = tile_h if name != "help" else round(max(app.touch_px * 1.3, size * 2.2))
-        rows = -(-len(grid.children) // grid.cols)
         grid.height = rows * tile_h + (rows - 1) * TILE_SPACING
 
     def _toggle_contrast(self, *args):
