@@ -50,7 +50,7 @@ def test_day_names_come_from_babel_in_every_language():
     for lang, monday in (("tr", "Pazartesi"), ("ar", "الاثنين"), ("uk", "понеділок"), ("pl", "poniedziałek"),
                          ("nl", "maandag")):
         first = phrases.hours_sentences(week(SHOP), lang, BERLIN)[0]
-        assert first.startswith(monday), first
+        assert monday in first.split("،")[0].split(",")[0], first
         assert "10" in first and "20" in first and ":" not in first
 
 

@@ -19,19 +19,19 @@ from babel import numbers as bnumbers
 from babel import units as bunits
 
 from kiosk.formatting import locale_for
-from kiosk.i18n import N_, translator
+from kiosk.i18n import N_, is_right_to_left, translator
 
 # What a focused thing is, said after its text ("Search, button").
 ROLES = {
     "button": N_("button"),
     "switch": N_("switch"),
     "heading": N_("heading"),
-    "link": N_("link"),
 }
 
 
-def _(lang: str, msgid: str) -> str:
-    return translator(lang).gettext(msgid)
+def _w(lang: str):
+    """The UI catalog of `lang`: `_w(lang).gettext("...")` is what Babel extracts."""
+    return translator(lang)
 
 
 # -- numbers and times ------------------------------------------------------------------------
@@ -50,15 +50,15 @@ def time_words(hour: int, minute: int, lang: str) -> str:
     """20:00 as 'at 20 hours' would be said: '20 Uhr', '10 Uhr 30'."""
     if minute == 0:
         # Translators: a time of day said aloud, the hour alone ("20 Uhr"); keep {hour}.
-        return _(lang, "{hour} hours").format(hour=hour)
+        return _w(lang).gettext("{hour} hours").format(hour=hour)
     # Translators: a time of day said aloud with its minutes ("10 Uhr 30"); keep {hour} and {minute}.
-    return _(lang, "{hour} hours {minute}").format(hour=hour, minute=f"{minute:02d}")
+    return _w(lang).gettext("{hour} hours {minute}").format(hour=hour, minute=f"{minute:02d}")
 
 
 def span_words(start: tuple[int, int], end: tuple[int, int], lang: str) -> str:
     """10:00–20:00 as '10 to 20 hours' ('10 bis 20 Uhr')."""
     # Translators: opening hours said aloud: "10 bis 20 Uhr"; {start} and {end} are "10" or "10 30".
-    return _(lang, "{start} to {end} hours").format(start=clock_words(*start, lang), end=clock_words(*end, lang))
+    return _w(lang).gettext("{start} to {end} hours").format(start=clock_words(*start, lang), end=clock_words(*end, lang))
 
 
 _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})\s*[–—-]\s*(\d{1,2}):(\d{2})(?![\d:])")
@@ -67,6 +67,7 @@ _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 _LEADING_NUMBER = re.compile(r"^\s*(\+?\d[\d /-]*\d)\s+·")
 # A number to dial: "+49 231 …", "0231 50-0", or six digits and more.
 _PHONE = re.compile(r"(?<![\w,.])(\+\d[\d /-]{4,}\d|0\d[\d /-]{2,}\d|\d[\d /-]{5,}\d)(?![\w,.])")
+_MARKS = "\u064b-\u065f\u0670"  # Arabic vowel marks (tanween): part of the word before them, though not \w
 _UNITS = ("length-kilometer", "length-meter", "duration-hour", "duration-minute")
 _SAMPLES = (1, 2, 3, 5, 11, 21, 350, 1.2)
 
@@ -86,7 +87,7 @@ def _unit_patterns(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
                 shapes.add(short.replace(shown, "\x00", 1))
         for shape in sorted(shapes, key=len, reverse=True):
             before, _sep, after = shape.partition("\x00")
-            found.append((re.compile(rf"(?<!\w){re.escape(before)}{number}{re.escape(after)}(?!\w)"), unit))
+            found.append((re.compile(rf"(?<!\w){re.escape(before)}{number}{re.escape(after)}(?![\w{_MARKS}])"), unit))
     return tuple(found)
 
 
@@ -95,6 +96,11 @@ def _long_unit(match: re.Match, unit: str, lang: str) -> str:
     value = bnumbers.parse_decimal(match.group(1), locale=loc)
     value = int(value) if value == int(value) else float(value)
     return bunits.format_unit(value, unit, "long", locale=loc)
+
+
+def comma(lang: str) -> str:
+    """The pause between the parts of an item: the Arabic comma in Arabic."""
+    return "، " if is_right_to_left(lang) else ", "
 
 
 def _symbol(ch: str) -> bool:
@@ -112,8 +118,8 @@ def spoken(text: str, lang: str) -> str:
     for pattern, unit in _unit_patterns(lang):
         text = pattern.sub(lambda m, u=unit: _long_unit(m, u, lang), text)
     text = "".join(" " if _symbol(ch) else ch for ch in text)
-    text = re.sub(r"\s*·\s*", ", ", text)
-    return " ".join(text.split()).strip(" ,")
+    text = re.sub(r"\s*·\s*", comma(lang), text)
+    return " ".join(text.split()).strip(" ,،")
 
 
 # -- opening hours ----------------------------------------------------------------------------
@@ -147,18 +153,18 @@ def hours_sentences(days: Sequence[tuple[date, Sequence]], lang: str, tz: tzinfo
             when = names[first]
         elif last == first + 1:
             # Translators: two days with the same opening hours: "Samstag und Sonntag".
-            when = _(lang, "{first} and {last}").format(first=names[first], last=names[last])
+            when = _w(lang).gettext("{first} and {last}").format(first=names[first], last=names[last])
         else:
             # Translators: a run of days with the same opening hours: "Montag bis Samstag".
-            when = _(lang, "{first} to {last}").format(first=names[first], last=names[last])
+            when = _w(lang).gettext("{first} to {last}").format(first=names[first], last=names[last])
         if not spans:
-            what = _(lang, "closed")
+            what = _w(lang).gettext("closed")
         elif spans == (((0, 0), (24, 0)),):
-            what = _(lang, "open around the clock")
+            what = _w(lang).gettext("open around the clock")
         else:
-            what = _(lang, "and").join(f" {span_words(s, e, lang)} " for s, e in spans).strip()
+            what = _w(lang).gettext("and").join(f" {span_words(s, e, lang)} " for s, e in spans).strip()
             what = " ".join(what.split())
-        sentences.append(f"{when}, {what}.")
+        sentences.append(f"{when}{comma(lang)}{what}.")
     return sentences
 
 
@@ -178,34 +184,34 @@ class Item:
 
 def position_words(position: int, count: int, lang: str) -> str:
     # Translators: where the focus is in a list, said after the item: "3 von 12".
-    return _(lang, "{position} of {count}").format(position=position, count=count)
+    return _w(lang).gettext("{position} of {count}").format(position=position, count=count)
 
 
 def item_sentence(item: Item, lang: str) -> str:
     """'Apotheke am Markt, open until 20 hours, 350 metres, button, 3 of 12'."""
     parts = [spoken(item.text, lang)]
     if item.role:
-        parts.append(_(lang, ROLES[item.role]))
+        parts.append(_w(lang).gettext(ROLES[item.role]))
     if item.state == "on":
-        parts.append(_(lang, "on"))
+        parts.append(_w(lang).gettext("on"))
     elif item.state == "off":
-        parts.append(_(lang, "off"))
+        parts.append(_w(lang).gettext("off"))
     if item.position and item.count > 1:
         parts.append(position_words(item.position, item.count, lang))
-    return ", ".join(p for p in parts if p)
+    return comma(lang).join(p for p in parts if p)
 
 
 def step_sentence(position: int, count: int, text: str, lang: str) -> str:
     """A route step: 'Step 2 of 5: turn left into Westenhellweg.'"""
     # Translators: a route step said aloud; {text} is the step as the screen shows it.
-    return _(lang, "Step {position} of {count}: {text}").format(position=position, count=count,
+    return _w(lang).gettext("Step {position} of {count}: {text}").format(position=position, count=count,
                                                                  text=spoken(text, lang))
 
 
 def emergency_sentence(name: str, number: str, note: str, lang: str) -> str:
     """'Emergency: 1 1 2. Fire brigade and ambulance.'"""
     # Translators: an emergency number said aloud, digit by digit: "Notruf: 1 1 2".
-    parts = [_(lang, "{name}: {number}").format(name=name, number=digits(number))]
+    parts = [_w(lang).gettext("{name}: {number}").format(name=name, number=digits(number))]
     if note:
         parts.append(spoken(note, lang))
     return ". ".join(parts)
@@ -216,19 +222,19 @@ def where_sentences(screen_title: str, terminal_name: str, address: str, lang: s
     sentences = []
     if screen_title:
         # Translators: the "where am I" key: which screen the visitor is on.
-        sentences.append(_(lang, "You are on the screen {title}.").format(title=spoken(screen_title, lang)))
+        sentences.append(_w(lang).gettext("You are on the screen {title}.").format(title=spoken(screen_title, lang)))
     place = ", ".join(part for part in (terminal_name, address) if part)
     if place:
-        sentences.append(_(lang, "This terminal stands at {place}.").format(place=spoken(place, lang)))
+        sentences.append(_w(lang).gettext("This terminal stands at {place}.").format(place=spoken(place, lang)))
     return sentences
 
 
 def key_guide(lang: str) -> list[str]:
     """What the help key says: how to use the keypad (docs/accessibility.md has the same layout)."""
     return [
-        _(lang, "Up and down move from item to item."),
-        _(lang, "Right or the round key chooses the item. Left goes back."),
-        _(lang, "Plus and minus change the volume, nine and three the speed."),
-        _(lang, "The star key repeats. The zero key says where you are. The question mark key says this again."),
-        _(lang, "Help and safety is on every screen, at the bottom."),
+        _w(lang).gettext("Up and down move from item to item."),
+        _w(lang).gettext("Right or the round key chooses the item. Left goes back."),
+        _w(lang).gettext("Plus and minus change the volume, nine and three the speed."),
+        _w(lang).gettext("The star key repeats. The zero key says where you are. The question mark key says this again."),
+        _w(lang).gettext("Every screen has the Help and safety button."),
     ]

@@ -120,7 +120,10 @@ class Header(MirrorBox):
         self.date = KLabel(size_role="small", align="end", tone="muted", wrap=True)
         clock.add_widget(self.time)
         clock.add_widget(self.date)
-        for part in (clock, self.title) if stacked else (self.title, clock):
+        from kiosk.ui.widgets.accessibility import AccessibilityButton
+
+        self.accessibility = AccessibilityButton()  # a long press turns speech on (docs/accessibility.md)
+        for part in (clock, self.accessibility, self.title) if stacked else (self.title, self.accessibility, clock):
             self.add_logical(part)
         app.fbind("clock_time", lambda a, v: setattr(self.time, "txt", v))
         app.fbind("clock_date", lambda a, v: setattr(self.date, "txt", v))
