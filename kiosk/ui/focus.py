@@ -37,6 +37,7 @@ class Focusable:
     activate: Callable[[], None] | None = None
     widget: Widget | None = None  # the ring goes around it (a list row: found when scrolled to)
     show: Callable[[], Widget | None] | None = None  # brings it into view and returns the widget
+    find: Callable[[], Widget | None] | None = None  # the widget showing it now (a list recycles its rows)
 
 
 def _shown(widget: Widget) -> bool:
@@ -107,7 +108,8 @@ def _list_rows(rv: RecycleView) -> list[Focusable]:
             target, item_id = data.get("target"), data.get("item_id", "")
             activate = (lambda t=target, i=item_id: App.get_running_app().go(t, item=i)) if target else None
         found.append(Focusable(("row", id(rv), index), lambda lang, item=item: phrases.item_sentence(item, lang),
-                               activate=activate, show=lambda i=index: show_row(rv, i)))
+                               activate=activate, show=lambda i=index: show_row(rv, i),
+                               find=lambda i=index: rv.view_adapter.get_visible_view(i)))
     return found
 
 
@@ -119,8 +121,7 @@ def show_row(rv: RecycleView, index: int) -> Widget | None:
         (x, y), (w, h) = opts[index]["pos"], opts[index]["size"]
         top_of_view = min(layout.height, y + h + (rv.height - h) / 2)
         rv.scroll_y = max(0.0, min(1.0, (top_of_view - rv.height) / (layout.height - rv.height)))
-        rv.refresh_from_viewport()
-        rv.do_layout()
+        rv.refresh_from_viewport()  # the row's widget exists from the next frame: the ring finds it then
     return rv.view_adapter.get_visible_view(index)
 
 
@@ -184,17 +185,20 @@ class FocusRing(Widget):
     def __init__(self, **kwargs):
         super().__init__(size_hint=(None, None), size=(0, 0), **kwargs)
         self.target: Widget | None = None
+        self.find: Callable[[], Widget | None] | None = None
         with self.canvas:
             self._outer_colour = Color(*RING_COLOURS[0])
             self._outer = Line(width=RING_PX, joint="miter")
             self._inner_colour = Color(*RING_COLOURS[1])
             self._inner = Line(width=RING_PX / 2, joint="miter")
 
-    def around(self, target: Widget | None) -> None:
-        self.target = target
+    def around(self, target: Widget | None, find: Callable[[], Widget | None] | None = None) -> None:
+        self.target, self.find = target, find
         self.update()
 
     def update(self, *args) -> None:
+        if self.find is not None:
+            self.target = self.find()
         target = self.target
         if target is None or target.get_root_window() is None:
             self._outer.rectangle = self._inner.rectangle = (0, 0, 0, 0)

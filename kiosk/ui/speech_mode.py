@@ -232,7 +232,7 @@ class SpeechMode:
     def _focus_sentence(self, item: Focusable) -> str:
         widget = item.show() if item.show else item.widget
         if self.ring is not None:
-            self.ring.around(widget or item.widget)
+            self.ring.around(widget or item.widget, item.find)
         return item.sentence(self.app.language)
 
     # -- keys -----------------------------------------------------------------------------------
@@ -291,6 +291,8 @@ class SpeechMode:
             Clock.schedule_once(lambda dt: self._after_change(item.key, hero), 0)
 
     def _after_change(self, key: tuple, hero_before: list[str]) -> None:
+        if self._announce.is_triggered:
+            return  # the whole screen is read again anyway (a new language)
         self.refresh_items()
         item = next((i for i in self.items if i.key == key), None)
         sentences = [self._focus_sentence(item)] if item is not None else []

@@ -137,25 +137,38 @@ def test_read_help_in_arabic_by_keys(app, clock, voice):
     down_until(app, clock, voice, "العربية")
     said = press(app, clock, "enter")
     assert app.language == "ar" and app.rtl
-    # The home screen again, in Arabic, in an Arabic voice; the first tile is the one top right.
+    # Home again, read once, in Arabic, in the Arabic voice; the first tile is the one top right.
+    assert said == ["الرئيسية", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "مرحبًا بكم في Dortmund",
+                    "المس مربعًا للبدء.", "اليوم، زر"]
     assert voice.voices[-1].lang == "ar"
-    assert said[-1] == "اليوم، زر" or said[-1].startswith("اليوم")
-    today = app.current().tiles["today"]
-    assert today.right > app.current().tiles["shops"].right  # read from the right
-    second = press(app, clock, "down")[-1]
-    assert second.startswith("متاجر") or "Qualitätsroute" in second or second != said[-1]
-    help_heard = down_until(app, clock, voice, "المساعدة")
+    tiles = app.current().tiles
+    assert tiles["today"].x > tiles["shops"].x  # read from the right, as the tiles are laid out
+    assert press(app, clock, "down") == ["متاجر طريق الجودة، زر"]
+    assert app.speech.ring.target is tiles["shops"]
+    down_until(app, clock, voice, "المساعدة والأمان")
     said = press(app, clock, "enter")
     assert app.current().name == "help"
-    assert said[-1].endswith("1 1 2")
-    assert press(app, clock, "down")[-1].endswith("1 1 0")
+    assert said == ["المساعدة والأمان", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "أنتم هنا:", "Reinoldikirche",
+                    "Ostenhellweg 2, 44135 Dortmund", "الطوارئ: 1 1 2"]
+    assert press(app, clock, "down") == ["Polizei: 1 1 0"]
     row = press(app, clock, "down")[-1]
-    assert "Apotheke am Markt" in row or "صيدلية" in row
-    assert not re.search(r"\d:\d", row) and "مترًاًا" not in row  # times and distances as words
-    assert row.endswith("، زر، 1 من 4")
+    # The pharmacy open now: its hours and walk as words (not "20:00", not "70 m"), its place in the list.
+    assert row == ("الأقرب: صيدلية، Markt-Apotheke، مفتوح حتى الساعة 20، 70 مترًا، دقيقة سيرًا على الأقدام، "
+                   "اعرض الطريق، زر، 1 من 4")
+    assert press(app, clock, "numpad0") == ["أنت في شاشة المساعدة والأمان.",
+                                            "يقع هذا الجهاز في: Reinoldikirche, Ostenhellweg 2, 44135 Dortmund."]
     guide = press(app, clock, "f1")
     assert len(guide) == 5 and all(any("\u0600" <= ch <= "\u06ff" for ch in s) for s in guide)
-    assert help_heard
+    assert guide[0] == "مفتاحا الأعلى والأسفل ينتقلان من عنصر إلى عنصر."
+
+
+def test_a_place_card_says_its_week_as_runs_of_days(app, clock, voice):
+    press(app, clock, "down")
+    app.go("place", item="apotheke-markt")
+    advance(app, clock, 1, step=0.1)
+    said = voice.said[-1]
+    assert said[:2] == ["Markt-Apotheke", "Bauarbeiten am Westenhellweg bis Freitag."]
+    assert "Montag bis Samstag, 8 bis 20 Uhr." in said and "Sonntag, geschlossen." in said
 
 
 def test_rate_and_volume_keys_and_the_idle_reset_ends_speech(app, clock, voice):

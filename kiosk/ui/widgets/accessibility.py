@@ -18,9 +18,8 @@ LONG_PRESS_S = 1.0
 class AccessibilityButton(Widget):
     speaking = BooleanProperty(False)
 
-    def __init__(self, **kwargs):
+    def __init__(self, side: int, **kwargs):
         app = App.get_running_app()
-        side = round(app.touch_px * 0.9)
         super().__init__(size_hint=(None, None), size=(side, side), **kwargs)
         self._hold = None
         with self.canvas:

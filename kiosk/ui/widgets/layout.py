@@ -118,12 +118,13 @@ class Header(MirrorBox):
                           width=app.sizes["title"] * 5.2)
         self.time = KLabel(size_role="title", align="end", wrap=False, bold=True)
         self.date = KLabel(size_role="small", align="end", tone="muted", wrap=True)
-        clock.add_widget(self.time)
-        clock.add_widget(self.date)
         from kiosk.ui.widgets.accessibility import AccessibilityButton
 
-        self.accessibility = AccessibilityButton()  # a long press turns speech on (docs/accessibility.md)
-        for part in (clock, self.accessibility, self.title) if stacked else (self.title, self.accessibility, clock):
+        # Beside the time, where the clock leaves room: a long press turns speech on (docs/accessibility.md).
+        self.accessibility = AccessibilityButton(side=round(app.sizes["title"] * 1.3))
+        clock.add_widget(fitted_row(self.accessibility, self.time, spacing=12))
+        clock.add_widget(self.date)
+        for part in (clock, self.title) if stacked else (self.title, clock):
             self.add_logical(part)
         app.fbind("clock_time", lambda a, v: setattr(self.time, "txt", v))
         app.fbind("clock_date", lambda a, v: setattr(self.date, "txt", v))
