@@ -72,6 +72,7 @@ def test_screen_symbols_and_short_forms_become_words():
     assert "مترًا" in phrases.spoken("350 مترًا", "ar")
     # A distance is a number, not a phone number.
     assert phrases.spoken("350 m", "en") == "350 metres"
+    assert phrases.spoken("Neustart in 10 s", "de") == "Neustart in 10 Sekunden"
 
 
 def test_a_focused_item_says_its_role_state_and_place_in_the_list():

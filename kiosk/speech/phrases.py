@@ -68,7 +68,7 @@ _LEADING_NUMBER = re.compile(r"^\s*(\+?\d[\d /-]*\d)\s+·")
 # A number to dial: "+49 231 …", "0231 50-0", or six digits and more.
 _PHONE = re.compile(r"(?<![\w,.])(\+\d[\d /-]{4,}\d|0\d[\d /-]{2,}\d|\d[\d /-]{5,}\d)(?![\w,.])")
 _MARKS = "\u064b-\u065f\u0670"  # Arabic vowel marks (tanween): part of the word before them, though not \w
-_UNITS = ("length-kilometer", "length-meter", "duration-hour", "duration-minute")
+_UNITS = ("length-kilometer", "length-meter", "duration-hour", "duration-minute", "duration-second")
 _SAMPLES = (1, 2, 3, 5, 11, 21, 350, 1.2)
 
 
@@ -85,6 +85,8 @@ def _unit_patterns(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
             shown = bnumbers.format_decimal(value, locale=loc)
             if shown in short:
                 shapes.add(short.replace(shown, "\x00", 1))
+        if unit == "duration-second":
+            shapes.add("\x00 s")  # the SI symbol, as the idle question's countdown writes it
         for shape in sorted(shapes, key=len, reverse=True):
             before, _sep, after = shape.partition("\x00")
             found.append((re.compile(rf"(?<!\w){re.escape(before)}{number}{re.escape(after)}(?![\w{_MARKS}])"), unit))

@@ -172,7 +172,7 @@ def collect(root: Widget, rtl: bool, *, texts_under: Widget | None = None) -> li
             if item := _text(widget, list(widget.cells)):
                 found.append(item)
         else:
-            for child in reading_sorted(list(widget.children), rtl):
+            for child in reading_sorted(list(reversed(widget.children)), rtl):  # ties keep the order added
                 visit(child, reading)
 
     visit(root, texts_under is None)

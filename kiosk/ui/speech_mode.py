@@ -40,11 +40,12 @@ class SpeechMode:
         self._screen_name = ""
         self._announce = Clock.create_trigger(self._announce_screen, SETTLE_S)
         self._headphones = None
-        self._watch = None
+        self._jack_poll = None
         self._ring_ticker = None
         self._intro: list[str] = []
         self._problem = None
         self._waits = 0
+        self._cover = None
 
     # -- the engine -----------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ class SpeechMode:
         sources = find_sources()
         if sources:
             self._headphones = HeadphoneWatch(sources)
-            self._watch = Clock.schedule_interval(self._poll_headphones, HEADPHONE_POLL_S)
+            self._jack_poll = Clock.schedule_interval(self._poll_headphones, HEADPHONE_POLL_S)
 
     def _poll_headphones(self, dt) -> None:
         if self._headphones is not None and self._headphones.plugged_in_now() and not self.on:
@@ -111,7 +112,7 @@ class SpeechMode:
             self.ring = FocusRing()
         if self.ring.parent is None:
             self.app.root_layout.add_widget(self.ring)
-        self._ring_ticker = Clock.schedule_interval(lambda dt: self.ring.update(), 0.25)
+        self._ring_ticker = Clock.schedule_interval(self._watch, 0.25)
         self.app.speech_on = True
         current = self.app.current()
         self.focus_key = None
@@ -136,6 +137,17 @@ class SpeechMode:
                 layer.parent.remove_widget(layer)
         self.rate, self.volume = DEFAULT_RATE, DEFAULT_VOLUME
         self.focus_key, self.items, self.last = None, [], []
+
+    def _watch(self, dt) -> None:
+        """Keep the ring on its item while lists scroll, and read a cover as soon as it comes up
+        ("Still there?", an emergency): a visitor who cannot see it would otherwise miss it."""
+        self.ring.update()
+        layer = self._layer()
+        if layer is not self._cover and layer is not self.app.current():
+            self._cover = layer
+            self._announce_screen()
+        elif layer is self.app.current():
+            self._cover = None
 
     def _show_problem(self) -> None:
         """A terminal that cannot speak says so on the screen, for whoever reads it to the visitor."""
@@ -223,6 +235,10 @@ class SpeechMode:
         self._screen_name = current.name if current is not None else ""
         self.refresh_items()
         sentences = self.screen_sentences()
+        if getattr(self._layer(), "frame", None) is None:  # a cover: all its lines, then its button
+            lang = self.app.language
+            sentences += [item.sentence(lang) for item in self.items if item.activate is None]
+            self.items = [item for item in self.items if item.activate is not None] or self.items
         if self.items:
             self.focus_key = self.items[0].key
             sentences.append(self._focus_sentence(self.items[0]))

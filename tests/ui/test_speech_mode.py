@@ -185,6 +185,16 @@ def test_rate_and_volume_keys_and_the_idle_reset_ends_speech(app, clock, voice):
     assert voice.stopped >= 1
 
 
+def test_the_idle_question_is_read_aloud_and_a_key_answers_it(app, clock, voice):
+    press(app, clock, "down")
+    advance(app, clock, 61, step=0.25)  # idle_timeout_s is 60 in the tests
+    assert app.idle_question_shown
+    assert voice.said[-1][0] == "Noch da?" and voice.said[-1][1].startswith("Neustart in ")
+    assert voice.said[-1][1].endswith(" Sekunden") and voice.said[-1][-1] == "Ja, weiter, Schaltfläche"
+    press(app, clock, "down")
+    assert not app.idle_question_shown and app.speech.on and app.current().name == "home"
+
+
 def test_keys_keep_the_visitor_here_without_the_idle_question(app, clock, voice):
     press(app, clock, "down")
     for _ in range(4):
