@@ -35,7 +35,6 @@ class SpeechMode:
         self.focus_key: tuple | None = None
         self.items: list[Focusable] = []
         self.last: list[str] = []
-        self.spoken: list[list[str]] = []  # every utterance of this visit, oldest first (the tests read it)
         self.ring: FocusRing | None = None
         self._screen_name = ""
         self._announce = Clock.create_trigger(self._announce_screen, SETTLE_S)
@@ -70,7 +69,6 @@ class SpeechMode:
             return
         if remember:
             self.last = sentences
-        self.spoken.append(sentences)
         self.engine.speak(sentences, Voice(self.app.language, self.rate, self.volume))
 
     # -- on and off -----------------------------------------------------------------------------
@@ -104,7 +102,6 @@ class SpeechMode:
             return
         self.on = True
         self.app.touched()
-        self.spoken = []
         if self.engine.problem:
             log.error("Speech mode started, but %s", self.engine.problem)
             self._show_problem()

@@ -171,6 +171,30 @@ def test_a_place_card_says_its_week_as_runs_of_days(app, clock, voice):
     assert "Montag bis Samstag, 8 bis 20 Uhr." in said and "Sonntag, geschlossen." in said
 
 
+def test_the_ring_follows_the_focus_down_a_long_list(app, clock, voice):
+    from kiosk.ui.widgets.rows import ListRow
+
+    press(app, clock, "down")
+    press(app, clock, "down")  # Shops
+    press(app, clock, "enter")
+    shops = app.current()
+    assert shops.name == "shops"
+    rows = [r for r in shops.list.data if r.get("viewclass", "ListRow") == "ListRow"]
+    assert len(rows) > 12, "the fixture's shop list must be longer than the screen"
+    said = down_until(app, clock, voice, "Schaltfläche, 1 von ")
+    for number in range(2, 13):
+        said = press(app, clock, "down")
+        assert said[-1].endswith(f", Schaltfläche, {number} von {len(rows)}")
+    advance(app, clock, 0.5, step=0.25)
+    ring = app.speech.ring.target
+    assert isinstance(ring, ListRow) and ring.title == rows[11]["title"]
+    assert said[-1].startswith(rows[11]["title"])
+    assert shops.list.scroll_y < 1  # scrolled down to show it
+    x, y = ring.to_window(ring.x, ring.y)
+    lx, ly = shops.list.to_window(shops.list.x, shops.list.y)
+    assert ly - 2 <= y and y + ring.height <= ly + shops.list.height + 2  # inside the visible list
+
+
 def test_rate_and_volume_keys_and_the_idle_reset_ends_speech(app, clock, voice):
     press(app, clock, "down")
     assert press(app, clock, "numpad9") == ["Schneller"]
