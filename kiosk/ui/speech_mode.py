@@ -303,9 +303,12 @@ class SpeechMode:
             # The same screen changed (a switch): say the item's new state, and what changed above.
             Clock.schedule_once(lambda dt: self._after_change(item.key, hero), 0)
 
-    def _after_change(self, key: tuple, hero_before: list[str]) -> None:
-        if self._announce.is_triggered:
+    def _after_change(self, key: tuple, hero_before: list[str], tries: int = 0) -> None:
+        if self._announce.is_triggered or not self.on:
             return  # the whole screen is read again anyway (a new language)
+        if not self._settled() and tries < 10:  # a line that just got its words has no height yet
+            Clock.schedule_once(lambda dt: self._after_change(key, hero_before, tries + 1), 0.05)
+            return
         self.refresh_items()
         item = next((i for i in self.items if i.key == key), None)
         sentences = [self._focus_sentence(item)] if item is not None else []
