@@ -156,3 +156,25 @@ def test_find_sources_reads_sysfs_and_alsa(tmp_path):
     assert JackSource("alsa", "1", "Headphone Jack") in found
     # /dev/input/event7 is not readable here (or not there): it is left out with a warning, never a crash.
     assert all(source.kind == "alsa" for source in found) or any(s.where == "/dev/input/event7" for s in found)
+
+
+def test_the_headphone_watch_reports_plugging_in_once_and_drops_a_jack_that_fails(caplog):
+    from kiosk.speech.headphones import HeadphoneWatch
+
+    class Jack:
+        where = "card1"
+
+        def __init__(self, states):
+            self.states = list(states)
+
+        def plugged(self):
+            state = self.states.pop(0)
+            if isinstance(state, Exception):
+                raise state
+            return state
+
+    jack = Jack([False, False, True, True, False, True, OSError("gone")])
+    watch = HeadphoneWatch([jack])  # the first reading: out
+    assert [watch.plugged_in_now() for _ in range(5)] == [False, True, False, False, True]
+    assert watch.plugged_in_now() is False and watch.sources == []
+    assert "cannot be read any more" in caplog.text

@@ -41,7 +41,7 @@ def digits(number: str) -> str:
     return " ".join(ch for ch in number if ch.isdigit())
 
 
-def clock_words(hour: int, minute: int, lang: str) -> str:
+def clock_words(hour: int, minute: int) -> str:
     """'20' for 20:00 and '10 30' for 10:30, to go into '{time} hours' ('20 Uhr')."""
     return str(hour) if minute == 0 else f"{hour} {minute:02d}"
 
@@ -58,7 +58,7 @@ def time_words(hour: int, minute: int, lang: str) -> str:
 def span_words(start: tuple[int, int], end: tuple[int, int], lang: str) -> str:
     """10:00–20:00 as '10 to 20 hours' ('10 bis 20 Uhr')."""
     # Translators: opening hours said aloud: "10 bis 20 Uhr"; {start} and {end} are "10" or "10 30".
-    return _w(lang).gettext("{start} to {end} hours").format(start=clock_words(*start, lang), end=clock_words(*end, lang))
+    return _w(lang).gettext("{start} to {end} hours").format(start=clock_words(*start), end=clock_words(*end))
 
 
 _SPAN = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})\s*[–—-]\s*(\d{1,2}):(\d{2})(?![\d:])")
@@ -132,14 +132,18 @@ def _day_names(lang: str) -> list[str]:
     return [names[i] for i in range(7)]
 
 
+def _hour_minute(moment, tz: tzinfo) -> tuple[int, int]:
+    local = moment.astimezone(tz)
+    return local.hour, local.minute
+
+
 def hours_sentences(days: Sequence[tuple[date, Sequence]], lang: str, tz: tzinfo) -> list[str]:
     """A week's opening hours as sentences, days with the same hours joined, from Monday:
     ['Monday to Saturday, 10 to 20 hours.', 'Sunday, closed.']. `days` are (day, intervals) as
     content.hours_on gives them, for seven consecutive days in any order."""
     by_weekday: dict[int, tuple] = {}
     for day, intervals in days:
-        spans = tuple(((s.astimezone(tz).hour, s.astimezone(tz).minute), (e.astimezone(tz).hour, e.astimezone(tz).minute))
-                      for s, e, *_ in intervals)
+        spans = tuple((_hour_minute(s, tz), _hour_minute(e, tz)) for s, e, *_ in intervals)
         by_weekday[day.weekday()] = tuple((s, (24, 0) if e == (0, 0) else e) for s, e in spans)
     names = _day_names(lang)
     groups: list[tuple[int, int, tuple]] = []

@@ -36,7 +36,6 @@ class SpeechMode:
         self.items: list[Focusable] = []
         self.last: list[str] = []
         self.ring: FocusRing | None = None
-        self._screen_name = ""
         self._announce = Clock.create_trigger(self._announce_screen, SETTLE_S)
         self._headphones = None
         self._jack_poll = None
@@ -74,7 +73,7 @@ class SpeechMode:
     # -- on and off -----------------------------------------------------------------------------
 
     def attach(self) -> None:
-        """Called once the window exists: follow screen changes; watch the headphone jack if one tells."""
+        """Called once the window exists: take the keypad's keys, follow screen and language changes."""
         from kivy.core.window import Window
 
         # Before the kiosk's hardening swallows every key (on_keyboard): the keypad's keys are ours.
@@ -113,7 +112,8 @@ class SpeechMode:
         self.app.speech_on = True
         current = self.app.current()
         self.focus_key = None
-        self._intro = [self._t().gettext("Speech is on."), self._t().gettext("The question mark key explains the keys.")]
+        words = self._t()
+        self._intro = [words.gettext("Speech is on."), words.gettext("The question mark key explains the keys.")]
         if current is None or current.name in ("attract", "night"):
             self.app.go("home", remember=False)  # the screen changes: it is read when it has settled
         else:
@@ -228,8 +228,6 @@ class SpeechMode:
             self._announce()
             return
         self._waits = 0
-        current = self.app.current()
-        self._screen_name = current.name if current is not None else ""
         self.refresh_items()
         sentences = self.screen_sentences()
         if getattr(self._layer(), "frame", None) is None:  # a cover: all its lines, then its button
