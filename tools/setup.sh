@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 # which the tests use to read QR codes back. Fonts ship in assets/fonts. Chromium (with Noto for
 # Arabic and Cyrillic) is the browser the take-along page's tests drive through Playwright, which
 # never downloads a browser of its own here (docs/dependencies.md); shellcheck checks our scripts.
-SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv chromium fonts-noto-core shellcheck espeak-ng alsa-utils"
+SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv chromium fonts-noto-core shellcheck"
 
+# eSpeak NG and alsa-utils (aplay, amixer): the speech mode's voice, which the tests render to WAV files.
+SYSTEM_PACKAGES="$SYSTEM_PACKAGES espeak-ng alsa-utils"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
     for pkg in $SYSTEM_PACKAGES; do

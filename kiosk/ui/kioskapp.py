@@ -100,11 +100,11 @@ class KioskApp(App):
         self._ticker = None
         super().__init__(**kwargs)
         self.services = Services(self)  # threads, systemd, usage counts, survey session, admin PIN, night
-        self.speech = SpeechMode(self)
         self.title = "Dortmund"
         self.language = settings.default_locale
         self.rtl = is_right_to_left(self.language)
         tr.switch(self.language)
+        self.speech = SpeechMode(self)  # the kiosk speaks and follows a keypad (docs/accessibility.md)
 
     # -- the clock, the content ---------------------------------------------------------------
 

