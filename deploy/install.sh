@@ -13,11 +13,12 @@ CONFIG_FILE=$CONFIG_DIR/kiosk.toml
 DATA_DIR=/var/lib/kiosk
 UNIT_FILE=/etc/systemd/system/kiosk.service
 SERVICE_USER=kiosk
-SERVICE_GROUPS="input render video"
+SERVICE_GROUPS="input render video audio"
 # Overridable so the tests can show the planned edit on a copy.
 CMDLINE_FILE=${KIOSK_CMDLINE_FILE:-/boot/firmware/cmdline.txt}
-# Kivy's wheel loads OpenGL ES through Mesa and touch through mtdev; rsync copies the app.
-SYSTEM_PACKAGES="python3-venv python3-dev rsync libgl1 libegl1 libgles2 libgl1-mesa-dri libgbm1 libdrm2 libmtdev1"
+# Kivy's wheel loads OpenGL ES through Mesa and touch through mtdev; rsync copies the app; eSpeak NG
+# and alsa-utils (aplay, amixer) are the speech mode's voice and headphone jack (docs/accessibility.md).
+SYSTEM_PACKAGES="python3-venv python3-dev rsync libgl1 libegl1 libgles2 libgl1-mesa-dri libgbm1 libdrm2 libmtdev1 espeak-ng alsa-utils"
 SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
 ORIGINAL_ARGS="$*"
 
@@ -235,7 +236,8 @@ if id "$SERVICE_USER" >/dev/null 2>&1; then
 else
     run useradd --system --user-group --home-dir "$DATA_DIR" --no-create-home --shell /usr/sbin/nologin "$SERVICE_USER"
 fi
-# input: touch events from /dev/input; render and video: the GPU and the display through /dev/dri.
+# input: touch events (and the headphone jack's switch) from /dev/input; render and video: the GPU and the
+# display through /dev/dri; audio: speech through ALSA (/dev/snd).
 run usermod --append --groups "${SERVICE_GROUPS// /,}" "$SERVICE_USER"
 
 step "Copy the app from $SOURCE_DIR to $APP_DIR (owned by root: the service can read it, not change it)"

@@ -66,7 +66,7 @@ def test_dry_run_prints_every_step_and_changes_nothing(shims, cmdline):
     for expected in [
         "apt-get install -y --no-install-recommends",
         "useradd --system --user-group --home-dir /var/lib/kiosk --no-create-home --shell /usr/sbin/nologin kiosk",
-        "usermod --append --groups input,render,video kiosk",
+        "usermod --append --groups input,render,video,audio kiosk",
         "rsync -a --delete",
         "python3 -m venv /opt/kiosk/.venv",
         "/opt/kiosk/.venv/bin/python -m pip install --quiet --disable-pip-version-check -e /opt/kiosk",

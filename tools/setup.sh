@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 # postgresql: the desk's tests start a throw-away server of it (tests/postgresql_server.py).
 SYSTEM_PACKAGES="libgl1 libegl1 libgl1-mesa-dri libmtdev1 libzbar0 python3-venv chromium fonts-noto-core shellcheck postgresql"
 
+# eSpeak NG and alsa-utils (aplay, amixer): the speech mode's voice, which the tests render to WAV files.
+SYSTEM_PACKAGES="$SYSTEM_PACKAGES espeak-ng alsa-utils"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
     for pkg in $SYSTEM_PACKAGES; do

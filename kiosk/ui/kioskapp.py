@@ -25,6 +25,7 @@ from kiosk.ui import theme
 from kiosk.ui.app import (BACK_STACK_LIMIT, SCREENS, burn_in_shift, idle_state, load_screen_class,
                           system_clock)
 from kiosk.ui.services import Services
+from kiosk.ui.speech_mode import SpeechMode
 from kiosk.ui.translate import tr
 from kiosk.ui.walks import Walks
 from kiosk.ui.warmup import Warmup
@@ -77,6 +78,7 @@ class KioskApp(App):
     # "You are here: Reinoldikirche, Ostenhellweg 2": on every screen, for a caller to 112.
     terminal_line = StringProperty("")
     banner = ObjectProperty(None, allownone=True)  # (level, text) of the first info/warning notice
+    speech_on = BooleanProperty(False)  # the kiosk speaks and follows the keypad (docs/accessibility.md)
 
     def __init__(self, settings: Config, data_dir: Path, *, clock: Callable[[], datetime] | None = None,
                  transitions: bool = True, **kwargs):
@@ -105,6 +107,7 @@ class KioskApp(App):
         self.language = settings.default_locale
         self.rtl = is_right_to_left(self.language)
         tr.switch(self.language)
+        self.speech = SpeechMode(self)  # the kiosk speaks and follows a keypad (docs/accessibility.md)
 
     # -- the clock, the content ---------------------------------------------------------------
 
@@ -202,12 +205,14 @@ class KioskApp(App):
         self._ticker = Clock.schedule_interval(self._tick, 1)
         self.warmup.restart()
         self.services.attach()
+        self.speech.attach()
         return root
 
     def on_start(self):
         # The service manager's stop ends the kiosk at once; visitors' keys and close requests still cannot.
         signal.signal(signal.SIGTERM, lambda signum, frame: Clock.schedule_once(lambda dt: self.stop()))
         self.services.start()
+        self.speech.watch_headphones()
 
     def on_stop(self):
         self.warmup.stop()
@@ -355,6 +360,7 @@ class KioskApp(App):
         if self._idle_overlay is not None and self._idle_overlay.parent is not None:
             self.root_layout.remove_widget(self._idle_overlay)
         self.back_stack.clear()
+        self.speech.end()
         self.high_contrast = False
         self.large_text = False
         self.language = self.settings.default_locale  # not a visitor's choice, so not counted

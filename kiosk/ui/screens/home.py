@@ -112,6 +112,7 @@ class HomeScreen(KioskScreen):
         for button, on in ((self.contrast, self.app.high_contrast), (self.large, self.app.large_text)):
             button.bg = "accent" if on else "surface"
             button.tone = "on_accent" if on else "text"
+            button.switched_on = on  # speech mode says "switch, on" (kiosk/ui/focus.py)
 
     def fill(self, content, now, lang) -> None:
         self.welcome.txt = tr._("Welcome to {city}").format(city=content.text(content.city_name, lang))

@@ -72,6 +72,7 @@ class RouteScreen(KioskScreen):
         self.step_free_button.txt = ("✓ " if self.step_free else "") + "♿  " + tr._("Step-free route")
         self.step_free_button.bg = "accent" if self.step_free else "surface"
         self.step_free_button.tone = "on_accent" if self.step_free else "text"
+        self.step_free_button.switched_on = self.step_free  # speech mode says "switch, on" (kiosk/ui/focus.py)
         target = self._destination(content, now, lang)
         self.map.lang = lang
         scene = self.app.map_scene

@@ -171,7 +171,12 @@ class Header(MirrorBox):
                           width=app.sizes["title"] * 5.2)
         self.time = KLabel(size_role="title", align="end", wrap=False, bold=True)
         self.date = KLabel(size_role="small", align="end", tone="muted", wrap=True)
-        clock.add_widget(self.time)
+        from kiosk.ui.widgets.accessibility import AccessibilityButton
+
+        # Beside the time, in the room the clock leaves even with larger text (about 17 mm on a 27-inch
+        # panel): a long press turns speech on (docs/accessibility.md).
+        self.accessibility = AccessibilityButton(side=round(app.sizes["title"]))
+        clock.add_widget(fitted_row(self.accessibility, self.time, spacing=8))
         clock.add_widget(self.date)
         for part in (clock, self.title) if stacked else (self.title, clock):
             self.add_logical(part)
