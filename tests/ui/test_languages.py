@@ -82,3 +82,25 @@ def test_a_language_without_ui_words_is_named_in_itself_and_shows_english_words(
     assert app.language == "fr" and not app.rtl
     assert home.tiles["today"].txt == "Today"  # the interface has no French words: English ones
     app.set_language("de")
+
+
+def test_every_language_button_is_on_the_panel_without_scrolling(kiosk, tmp_path_factory):
+    """Home with the demo's banner is the tightest: a visitor who reads no German must see their language
+    without first finding out that the tiles scroll (the live corner and four-line tiles in uk pushed it off)."""
+    from sync import service
+    from tests.ui.harness import START, showing_content
+
+    app, _clock = kiosk
+    folder = tmp_path_factory.mktemp("demo-home")
+    service.ensure_demo_content(folder, now=START)
+    with showing_content(app, folder):
+        for lang in app.settings.locales:
+            app.set_language(lang)
+            app.go_home()
+            frames(3)
+            home = app.current()
+            for name in ("Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands"):
+                button = find_button(home, name)
+                _x, bottom = button.to_window(button.x, button.y)
+                assert 0 <= bottom and bottom + button.height <= Window.height, f"{name} is off the panel in {lang}"
+        app.set_language("de")

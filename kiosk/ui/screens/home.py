@@ -84,23 +84,30 @@ class HomeScreen(KioskScreen):
 
     def _fit_tiles(self, *args) -> None:
         """Every tile as tall as the longest label needs at this width and text size, so larger text and
-        long words (uk, pl) reflow inside their tile instead of running over its edge."""
+        long words (uk, pl) reflow inside their tile instead of running over its edge. Where the panel is
+        short, the tiles give up their spare room, row by row, before the language bar slips below its edge."""
         app, grid = self.app, self.grid
         width = (grid.width - TILE_SPACING * (grid.cols - 1)) / grid.cols - 2 * 18
         size = app.sizes["heading"]
-        need = max(wrapped_height(tile.txt, size, True, width) for name, tile in self.tiles.items() if name != "help")
-        rows = -(-len(grid.children) // grid.cols)
-        roomy = round(max(app.touch_px * 1.45, need + 2 * 10 + size))
-        snug = round(max(app.touch_px * 1.2, need + 2 * 10))
-        # Tiles give up their spare room before the language bar slips below the panel's edge.
+        tiles = [tile for name, tile in self.tiles.items() if name != "help"]
+        rows = [tiles[i:i + grid.cols] for i in range(0, len(tiles), grid.cols)]
+        needs = [max(wrapped_height(tile.txt, size, True, width) for tile in row) for row in rows]
+        roomy = round(max(app.touch_px * 1.45, max(needs) + 2 * 10 + size))
         body = grid.parent
         others = sum(child.height for child in body.children if child is not grid) + \
             body.spacing * (len(body.children) - 1) if body is not None else 0
-        room = self.frame.body.height - others - (rows - 1) * TILE_SPACING
-        tile_h = roomy if room <= 0 else max(snug, min(roomy, int(room // rows)))
-        for name, tile in self.tiles.items():
-            tile.height = tile_h if name != "help" else round(max(app.touch_px * 1.3, size * 2.2))
-        grid.height = rows * tile_h + (rows - 1) * TILE_SPACING
+        room = self.frame.body.height - others - (len(rows) - 1) * TILE_SPACING
+        if room <= 0 or room >= roomy * len(rows):
+            heights = [roomy] * len(rows)
+        else:  # each row what its own labels need, and what is left shared out evenly
+            snug = [round(max(app.touch_px, need + 2 * 10)) for need in needs]  # never under a touch target
+            spare = max(0, room - sum(snug)) // len(rows)
+            heights = [min(roomy, h + spare) for h in snug]
+        for row, height in zip(rows, heights):
+            for tile in row:
+                tile.height = height
+        self.tiles["help"].height = round(max(app.touch_px * 1.3, size * 2.2))
+        grid.height = sum(heights) + (len(rows) - 1) * TILE_SPACING
 
     def _toggle_contrast(self, *args):
         self.app.high_contrast = not self.app.high_contrast
