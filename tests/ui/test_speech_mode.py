@@ -89,7 +89,7 @@ def test_a_keypad_key_starts_speech_and_reads_home(app, clock, voice):
 def test_find_an_open_pharmacy_and_its_step_free_route_by_keys_in_german(app, clock, voice):
     press(app, clock, "down")  # speech on, at home
     heard = down_until(app, clock, voice, "Hilfe & Sicherheit")
-    assert heard[:3] == ["Läden der Qualitätsroute, Schaltfläche", "Entdecken: Kultur, Kunst, Pop-up-Läden, Schaltfläche",
+    assert heard[:3] == ["Geschäfte & Essen, Schaltfläche", "Entdecken: Kultur, Kunst, Pop-up-Läden, Schaltfläche",
                          "Suche, Schaltfläche"]
     said = press(app, clock, "enter")
     assert app.current().name == "help"
@@ -144,12 +144,14 @@ def test_read_help_in_arabic_by_keys(app, clock, voice):
     assert voice.voices[-1].lang == "ar"
     tiles = app.current().tiles
     assert tiles["today"].x > tiles["shops"].x  # read from the right, as the tiles are laid out
-    assert press(app, clock, "down") == ["متاجر طريق الجودة، زر"]
+    assert press(app, clock, "down") == ["متاجر وطعام، زر"]
     assert app.speech.ring.target is tiles["shops"]
     down_until(app, clock, voice, "المساعدة والأمان")
     said = press(app, clock, "enter")
     assert app.current().name == "help"
-    assert said[:3] == ["المساعدة والأمان", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.", "أنتم هنا:"]
+    # The title, the notice, the help page's own words above "You are here" (when they fit whole), then where.
+    assert said[:4] == ["المساعدة والأمان", "أعمال طرق في شارع فيستنهيلفيغ حتى الجمعة.",
+                        "في حالة الطوارئ اتصل بالرقم 112.", "أنتم هنا:"]
     assert "Reinoldikirche" in said and said[-1] == "الطوارئ: 1 1 2"
     assert press(app, clock, "down") == ["Polizei: 1 1 0"]
     row = press(app, clock, "down")[-1]
