@@ -15,7 +15,7 @@ import pytest
 from tests.postgresql_server import PostgresUnavailable, server_binaries, throwaway_postgresql
 
 REPO = Path(__file__).resolve().parents[1]
-ON_POSTGRESQL = ["tests/test_fleet.py", "tests/test_desk.py"]
+ON_POSTGRESQL = ["tests/test_fleet.py", "tests/test_desk.py", "tests/test_desk_alerts.py"]
 
 
 @pytest.mark.slow
