@@ -19,6 +19,7 @@ from sync.alerts import (ALERTS_NAME, MAX_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE_
                          read_pair, refuse_replay, verified_document)
 from sync.fetch import Fetcher, FetchError, Validators, retry_delay
 from sync.files import write_bytes_atomically
+from sync.polling import PollingThread
 
 log = logging.getLogger("sync.alerts")
 
@@ -49,8 +50,12 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class AlertPoller:
+class AlertPoller(PollingThread):
     """The newest verified alert document, refreshed every `interval_s` on its own thread."""
+
+    what = "Emergency notices"
+    thread_name = "kiosk-alerts"
+    backoff_cap_s = BACKOFF_CAP_S
 
     def __init__(self, url: str, public_keys: list[str], data_dir: Path, *, fetcher: Fetcher | None = None,
                  interval_s: float = 15.0, allow_insecure_http: bool = False,
@@ -73,9 +78,8 @@ class AlertPoller:
         self.last_problem: str | None = None
         self.polls = self.not_modified = 0  # counters for the bench and the admin panel
         self._validators = Validators()
+        super().__init__()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._held, self._held_data = self._load()
 
     # -- what the UI asks (any thread, never waits for the network) ----------------------------
@@ -157,26 +161,3 @@ class AlertPoller:
             log.warning("Emergency notices: the kept copy is not used: %s", exc)
             return None, None
 
-    # -- the thread -----------------------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="kiosk-alerts", daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout_s: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-        self.fetcher.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                delay = self.poll_once(self.clock())
-            except Exception:  # the thread must outlive any surprise
-                log.exception("Emergency notices: the poll failed unexpectedly; trying again later.")
-                delay = BACKOFF_CAP_S
-            if self._stop.wait(delay):
-                break

@@ -16,6 +16,7 @@ from typing import Callable
 from kiosk.live import LiveDataError
 from kiosk.live.gtfs_rt import Predictions, parse_trip_updates
 from sync.fetch import FetchError, Fetcher, host_of, retry_delay
+from sync.polling import PollingThread
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def _now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class BackgroundPoller:
+class BackgroundPoller(PollingThread):
     """One provider, refreshed off the UI thread; subclasses say what one refresh fetches and keeps."""
 
     what = "live data"  # for log lines: "Live departures", "Official warnings"
@@ -41,9 +42,8 @@ class BackgroundPoller:
         self.rand = rand
         self.failures = 0
         self.last_problem: str | None = None
+        super().__init__()
         self._lock = threading.Lock()  # guards what refresh() keeps; readers take it briefly
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def refresh(self, now: datetime) -> None:
         """Fetch and keep; raise FetchError or LiveDataError to keep the last good state instead."""
@@ -64,29 +64,9 @@ class BackgroundPoller:
         self.last_problem = None
         return self.interval_s
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        name = "live-" + self.what.lower().replace(" ", "-")  # live-weather, live-official-warnings …
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-        self.fetcher.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                delay = self.poll_once(self.clock())
-            except Exception:  # the thread must outlive any surprise; the UI keeps the timetable
-                log.exception("%s: the poller failed unexpectedly; trying again later.", self.what)
-                delay = BACKOFF_CAP_S
-            if self._stop.wait(delay):
-                break
+    @property
+    def thread_name(self) -> str:
+        return "live-" + self.what.lower().replace(" ", "-")  # live-weather, live-official-warnings …
 
 
 class TripUpdatesPoller(BackgroundPoller):
