@@ -16,7 +16,7 @@ from desk.alerts import release, wording
 from desk.alerts.forms import EmergencyNoticeForm
 from desk.alerts.models import AlertRelease, EmergencyNotice
 from desk.content import feedmap
-from desk.content.admin import localized
+from desk.content.admin import RecordAdmin, localized
 from desk.content.publish import PublishRefused
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -114,15 +114,7 @@ class EmergencyNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlertRelease)
-class AlertReleaseAdmin(admin.ModelAdmin):
+class AlertReleaseAdmin(RecordAdmin):
     list_display = ("sequence", "written_at", "written_by", "reason")
     readonly_fields = ("sequence", "written_at", "written_by", "reason", "document")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

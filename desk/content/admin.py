@@ -99,11 +99,8 @@ class KioskAdmin(admin.ModelAdmin):
     list_display = ("feed_id", localized("name", _("name")), "lat", "lon", "heading")
 
 
-@admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
-    list_display = ("sequence", "published_at", "published_by", "summary")
-    readonly_fields = ("sequence", "published_at", "published_by", "summary", "diff", "feed_sha256")
-    exclude = ("feed_json",)
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what happened (publications, imports, changes, notices sent): read, never edited."""
 
     def has_add_permission(self, request):
         return False
@@ -113,6 +110,14 @@ class PublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(RecordAdmin):
+    list_display = ("sequence", "published_at", "published_by", "summary")
+    readonly_fields = ("sequence", "published_at", "published_by", "summary", "diff", "feed_sha256")
+    exclude = ("feed_json",)
+
 
 
 @admin.register(SourceContent)
@@ -134,7 +139,7 @@ class SourceContentAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(admin.ModelAdmin):
+class AuditTrailAdmin(RecordAdmin):
     """Every change made in the desk, by whom and when, in one list (each item's "History" shows its own)."""
 
     list_display = ("action_time", "user", "content_type", "object_repr", "action_flag", "change_message_words")
@@ -146,11 +151,3 @@ class AuditTrailAdmin(admin.ModelAdmin):
     def change_message_words(self, obj) -> str:
         return obj.get_change_message()
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
