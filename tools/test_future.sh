@@ -18,6 +18,10 @@ if ! command -v faketime >/dev/null 2>&1; then
 fi
 
 PY=.venv/bin/python
+# Two real kiosk processes, a desk and chromium waiting on each other in real time: under libfaketime
+# their waits never end, even with the clock not moved at all (faketime -f +0, tried on 2 Dec 2026),
+# so this test would measure libfaketime, not aging. Its moments all come from the processes' own clocks.
+UNDER_FAKETIME_NEVER_ENDS="--deselect=tests/test_emergency_browser.py::test_an_emergency_notice_reaches_two_terminals_within_a_minute_and_leaves_as_fast"
 failed=""
 run() {
     label=$1; tz=$2; when=$3
@@ -29,7 +33,7 @@ run() {
     esac
     echo
     echo "=== $label: TZ=$tz, clock at $when (libfaketime offset $offset) ==="
-    if TZ=$tz faketime -f "$offset" "$PY" -m pytest -q -p no:cacheprovider; then
+    if TZ=$tz faketime -f "$offset" "$PY" -m pytest -q -p no:cacheprovider "$UNDER_FAKETIME_NEVER_ENDS"; then
         echo "=== $label: passed ==="
     else
         echo "=== $label: FAILED ===" >&2
