@@ -308,14 +308,19 @@ def show_warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str 
         raise click.ClickException("No warning service is configured: set warnings_url and warnings_ars "
                                    "(docs/live.md).")
     moment = parse_at(at)
-    poller.poll_once(moment)
-    poller.fetcher.close()
-    if poller.last_problem:
-        click.echo(poller.last_problem, err=True)
+    _ask_once(poller, moment)
     views = poller.views(moment, lang or config.default_locale)
     emit(as_json, [v.as_json() for v in views],
          lambda r: f"{'TAKEOVER' if r['takeover'] else 'banner  '}  {r['severity']:8}  {r['headline']}"
                    f"{'' if r['in_visitor_language'] else '  (German only)'}  until {r['expires'] or 'cancelled'}")
+
+
+def _ask_once(poller, moment) -> None:
+    """One fetch by a live source's poller, as its thread would do it; its problem, if any, on stderr."""
+    poller.poll_once(moment)
+    poller.fetcher.close()
+    if poller.last_problem:
+        click.echo(poller.last_problem, err=True)
 
 
 @main.command("weather")
@@ -336,10 +341,7 @@ def show_weather(ctx: Context, at: str | None, as_json: bool) -> None:
         raise click.ClickException("No weather is configured: set weather_url, weather_lat and weather_lon "
                                    "(docs/live.md).")
     moment = parse_at(at)
-    poller.poll_once(moment)
-    poller.fetcher.close()
-    if poller.last_problem:
-        click.echo(poller.last_problem, err=True)
+    _ask_once(poller, moment)
     shown = weather_view(poller.latest(), moment, max_age=timedelta(seconds=config.weather_max_age_s))
     if as_json:
         click.echo(json.dumps(shown.as_json() if shown else None, ensure_ascii=False, indent=2))
