@@ -178,3 +178,14 @@ def test_the_headphone_watch_reports_plugging_in_once_and_drops_a_jack_that_fail
     assert [watch.plugged_in_now() for _ in range(5)] == [False, True, False, False, True]
     assert watch.plugged_in_now() is False and watch.sources == []
     assert "cannot be read any more" in caplog.text
+
+
+def test_a_map_marker_says_its_name_kind_and_distance_and_a_group_its_count_in_the_language_s_plural():
+    assert phrases.marker_sentence(["Reinoldikirche"], "Sehenswürdigkeit", "180 m", "de") == \
+        "Reinoldikirche, Sehenswürdigkeit, 180 Meter von hier, Schaltfläche"
+    assert phrases.marker_sentence(["A", "B"], "", "40 m", "de") == \
+        "2 Orte dicht beieinander: A, B, 40 Meter von hier, Schaltfläche"
+    # Polish and Ukrainian have a form for 2–4 and one for 5 and more; Arabic a dual.
+    assert phrases.marker_sentence(list("ABCDE"), "", "40 m", "pl").startswith("5 miejsc blisko siebie")
+    assert phrases.marker_sentence(list("AB"), "", "40 m", "pl").startswith("2 miejsca blisko siebie")
+    assert phrases.marker_sentence(list("AB"), "", "40 m", "ar").startswith("مكانان متقاربان")

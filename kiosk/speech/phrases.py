@@ -207,6 +207,22 @@ def item_sentence(item: Item, lang: str) -> str:
     return comma(lang).join(p for p in parts if p)
 
 
+def marker_sentence(names: Sequence[str], kind: str, distance: str, lang: str) -> str:
+    """A marker on the map: 'Reinoldikirche, landmark, 180 m from here, button'; a group of markers:
+    '4 places close together: A, B, C, D, 120 m from here, button' (choosing it zooms in)."""
+    words = _w(lang)
+    if len(names) == 1:
+        parts = [spoken(names[0], lang), kind]
+    else:
+        # Translators: several markers drawn as one on the map, then their names: "4 places close together: …".
+        parts = [words.ngettext("{count} place close together: {names}", "{count} places close together: {names}",
+                                len(names)).format(count=len(names), names=comma(lang).join(spoken(n, lang) for n in names))]
+    # Translators: how far a place on the map is from the terminal, as the crow flies: "180 m from here".
+    parts.append(spoken(words.gettext("{distance} from here").format(distance=distance), lang))
+    parts.append(words.gettext(ROLES["button"]))
+    return comma(lang).join(p for p in parts if p)
+
+
 def step_sentence(position: int, count: int, text: str, lang: str) -> str:
     """A route step: 'Step 2 of 5: turn left into Westenhellweg.'"""
     # Translators: a route step said aloud; {text} is the step as the screen shows it.

@@ -18,7 +18,10 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_, translator
 from kiosk.speech import phrases
+from kiosk import formatting
+from kiosk.place_words import KINDS
 from kiosk.ui.widgets.emergency import EmergencyCard
+from kiosk.ui.widgets.mapview import MapView
 from kiosk.ui.widgets.route_parts import StepList
 from kiosk.ui.widgets.text import KButton, KLabel
 
@@ -148,6 +151,31 @@ def _text(widget: Widget, labels: list[KLabel]) -> Focusable | None:
                      widget=widget, show=lambda: bring_into_view(widget))
 
 
+def _map_markers(map_view: MapView) -> list[Focusable]:
+    """Each marker in the map's frame, nearest first: its name, kind and distance; choosing it opens the
+    place, or zooms in on a group."""
+    app = App.get_running_app()
+    found = []
+    for x, y, ids, metres in map_view.markers_in_view():
+        places = [app.content.place(i, None, map_view.lang) for i in ids] if app and app.content else []
+        names = [p.name for p in places if p is not None]
+        if not names:
+            continue
+        kind = places[0].kind if len(names) == 1 else ""
+
+        def sentence(lang: str, names=names, kind=kind, metres=metres) -> str:
+            kind_words = translator(lang).gettext(KINDS[kind]) if kind in KINDS else ""
+            return phrases.marker_sentence(names, kind_words, formatting.distance_text(metres, lang), lang)
+
+        if len(ids) == 1:
+            activate = lambda place_id=ids[0]: map_view.dispatch("on_marker", place_id)
+        else:
+            activate = lambda ids=ids: map_view.zoom_to(ids)
+        found.append(Focusable(("marker", id(map_view), tuple(ids)), sentence, activate=activate,
+                               show=lambda x=x, y=y: map_view.focus_spot(x, y)))
+    return found
+
+
 def collect(root: Widget, rtl: bool, *, texts_under: Widget | None = None) -> list[Focusable]:
     """The focusable things under `root` in reading order. Lines of text count only under
     `texts_under` (a screen's lower zone): the top zone is said when the screen opens."""
@@ -165,6 +193,8 @@ def collect(root: Widget, rtl: bool, *, texts_under: Widget | None = None) -> li
             found.extend(_steps(widget))
         elif isinstance(widget, EmergencyCard):
             found.append(_card(widget))
+        elif isinstance(widget, MapView) and widget.markers_focusable:
+            found.extend(_map_markers(widget))
         elif isinstance(widget, KLabel):
             if reading and (item := _text(widget, [widget])):
                 found.append(item)

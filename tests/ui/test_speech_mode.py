@@ -285,3 +285,38 @@ def test_a_terminal_without_espeak_says_so_on_screen_and_never_crashes(app, cloc
         app.speech.end()
         app.speech._engine = None
     assert not any(isinstance(w, SpeechProblem) for w in app.root_layout.children)
+
+
+def test_the_map_is_read_marker_by_marker_nearest_first_and_a_marker_opens_its_place(app, clock, voice):
+    press(app, clock, "down")
+    app.go("map")
+    advance(app, clock, 1, step=0.1)
+    screen = app.current()
+    markers = screen.map.markers_in_view()
+    assert len(markers) > 3, "the demo map's home view shows several markers"
+    assert [m[3] for m in markers] == sorted(m[3] for m in markers)  # nearest first
+    group = markers[0][2]
+    assert len(group) > 1, "at the home view the demo's nearest places crowd into a group"
+    heard = down_until(app, clock, voice, "von hier")
+    names = [app.content.place(i, None, "de").name for i in group]
+    # How many, their names, the distance in words ("Meter", not "m"), and that it can be chosen.
+    assert heard[-1] == f"{len(group)} Orte dicht beieinander: {', '.join(names)}, " \
+                        f"{round(markers[0][3] / 10) * 10} Meter von hier, Schaltfläche"
+    ring = app.speech.ring.target
+    assert abs(ring.center_x - markers[0][0]) < 1 and abs(ring.center_y - markers[0][1]) < 1  # on the marker
+    scale = screen.map.view.scale
+    press(app, clock, "enter")  # a group: come closer, as a touch does
+    assert app.current() is screen and screen.map.view.scale > scale
+    heard = down_until(app, clock, voice, f"{names[0]}, ")
+    place = app.content.place(group[0], None, "de")
+    assert heard[-1].startswith(f"{place.name}, ") and heard[-1].endswith(" Meter von hier, Schaltfläche")
+    press(app, clock, "enter")
+    assert app.current().name == "place" and app.current().params == {"item": group[0]}
+
+
+def test_a_route_map_leaves_its_markers_to_the_steps(app, clock, voice):
+    press(app, clock, "down")
+    app.go("route", item="apotheke-markt")
+    advance(app, clock, 1, step=0.1)
+    app.speech.refresh_items()
+    assert app.speech.items and not [item for item in app.speech.items if item.key[0] == "marker"]

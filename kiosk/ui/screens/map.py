@@ -29,6 +29,7 @@ class MapScreen(KioskScreen):
         self.filters = MapFilters(self.choose)
         self.panel = MapPanel()
         self.map = self.panel.map
+        self.map.markers_focusable = True
         self.map.bind(on_marker=lambda _map, place_id: self.app.go("place", item=place_id))
         # The nearest place of the chosen kind, over the map's top corner (the north arrow has the other).
         self.nearest = KButton(size_role="small", bg="accent", tone="on_accent", size_hint=(0.74, None),

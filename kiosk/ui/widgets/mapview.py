@@ -16,8 +16,9 @@ from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import (Color, Ellipse, InstructionGroup, Line, PopMatrix, PushMatrix, Rectangle, Rotate,
                            RoundedRectangle, Scale, Translate, Triangle)
-from kivy.properties import ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.stencilview import StencilView
+from kivy.uix.widget import Widget
 
 from kiosk import bidi
 from kiosk.i18n import localized
@@ -51,6 +52,8 @@ class MapView(StencilView):
     destination_name = StringProperty("")  # its name, written beside it (a place's own name comes from the content)
     kinds = ObjectProperty(None, allownone=True)  # the kinds of place shown (a visitor's filter); None: all
     lang = StringProperty("de")
+    # Speech mode reads the markers one by one (the Map screen; a route's map leaves them to its steps).
+    markers_focusable = BooleanProperty(False)
     __events__ = ("on_marker",)
 
     def __init__(self, **kwargs):
@@ -71,6 +74,7 @@ class MapView(StencilView):
         self.street_names: list[tuple] = []  # street names written: the line along each, its half height
         self.keep_clear: list = []  # widgets over the map (its buttons) that names must not go under
         self._relayout = Clock.create_trigger(self._layout_overlay, -1)
+        self._spot: Widget | None = None  # what the focus ring goes around on a marker (speech mode)
         super().__init__(**kwargs)
         with self.canvas.before:
             self._bg_colour = Color(*map_colours(False)["background"])
@@ -563,6 +567,33 @@ class MapView(StencilView):
         """The place whose own marker is nearest to (x, y), within a finger's reach (a group is no place)."""
         hit = self.shown_at(x, y)
         return hit[3][0] if hit is not None and len(hit[3]) == 1 else None
+
+    def markers_in_view(self) -> list[tuple[float, float, list[str], float]]:
+        """The markers drawn inside the map's frame now, nearest to the terminal first: (x, y) in this
+        widget's coordinates, their place ids (several for a group) and metres from "you are here" as the
+        crow flies. Speech mode reads the map by these (kiosk/ui/focus.py)."""
+        if self.view is None or self.scene is None:
+            return []
+        where = {m.place_id: (m.x, m.y) for m in self.scene.markers}
+        here = self.scene.here or self.scene.bounds.centre
+        found = []
+        for x, y, _radius, ids in self.shown:
+            lx, ly = self.overlay_to_local(x, y)
+            if self.collide_point(lx, ly):
+                near = [math.dist(where[i], here) for i in ids if i in where]
+                found.append((lx, ly, list(ids), min(near, default=0.0)))
+        found.sort(key=lambda item: item[3])
+        return found
+
+    def focus_spot(self, x: float, y: float) -> Widget:
+        """An invisible widget over the marker at (x, y), for the focus ring to go around."""
+        if self._spot is None:
+            self._spot = Widget(size_hint=(None, None), opacity=0)
+            self.add_widget(self._spot)
+        side = MARKER_PX * 1.2
+        self._spot.size = (side, side)
+        self._spot.center = (x, y)
+        return self._spot
 
     def zoom_to(self, place_ids: list[str]) -> None:
         """Zoom in on a group of places: all of them in view, at least twice as close, so they part."""
