@@ -10,7 +10,6 @@ minute, an NE12) to show what stays timetable.
 from __future__ import annotations
 
 import json
-import time
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ from kiosk.live.poller import EFA_MIN_GAP_S, EfaDeparturesPoller
 from sync import store
 from sync.cli import main as feed_main
 from sync.fetch import Fetcher
-from tests.live_kit import LocalProvider, trip_updates
+from tests.live_kit import QueuedProvider, assert_reader_never_waits, trip_updates
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RECORDED = (FIXTURES / "efa" / "essen_bp.json").read_bytes()
@@ -110,29 +109,9 @@ def content(data_dir):
     opened.close()
 
 
-class Provider(LocalProvider):
-    """An EFA departure monitor that answers what the test queued, one answer per request (404 when none)."""
-
-    def __init__(self) -> None:
-        self.answers: list[tuple[int, bytes, dict] | None] = []
-        self.asked: list[str] = []
-
-        def respond(path: str):
-            self.asked.append(path)
-            return self.answers.pop(0) if self.answers else (404, b"", {})
-
-        super().__init__(respond, "/standard/XML_DM_REQUEST")
-
-    def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
-        self.answers.append((status, body, {"Content-Type": "application/json", **headers}))
-
-    def hang(self) -> None:
-        self.answers.append(None)
-
-
 @pytest.fixture
 def provider():
-    served = Provider()
+    served = QueuedProvider("/standard/XML_DM_REQUEST", "application/json")  # an EFA departure monitor
     yield served
     served.close()
 
@@ -298,15 +277,7 @@ def test_one_request_per_stop_area_in_turn_spaced_over_the_interval(provider):
 
 
 def test_the_background_thread_never_makes_a_reader_wait(provider):
-    provider.hang()
-    poller = poller_for(provider.url, timeout_s=5)
-    poller.clock = lambda: NOW
-    poller.start()
-    started = time.perf_counter()
-    assert poller.latest() is None
-    assert time.perf_counter() - started < 0.05
-    provider.release.set()
-    poller.stop()
+    assert_reader_never_waits(poller_for(provider.url, timeout_s=5), provider, NOW)
 
 
 def test_with_both_sources_gtfs_realtime_decides_the_runs_it_covers(content, provider):
