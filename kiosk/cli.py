@@ -246,7 +246,8 @@ def _departure_line(row: dict[str, Any]) -> str:
 @click.option("--kiosk", "kiosk_id", help="The kiosk whose nearby stops to show [default: this terminal's].")
 @click.option("--limit", default=6, show_default=True, type=click.IntRange(min=1))
 @click.option("--live/--no-live", default=True, show_default=True,
-              help="Fetch the configured GTFS-Realtime trip updates once and lay them over the timetable.")
+              help="Fetch the configured GTFS-Realtime trip updates and EFA departure monitors (the stop areas "
+                   "shown) once and lay them over the timetable.")
 @data_dir_option
 @lang_option
 @json_option
@@ -256,8 +257,8 @@ def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str 
     """Next departures: the feed's timetable, live where the provider answers."""
     from datetime import timedelta
 
-    from kiosk.config import trip_updates_poller
-    from kiosk.live.departures import next_departures, stops_near_kiosk, stops_of_place
+    from kiosk.config import efa_areas, efa_poller, trip_updates_poller
+    from kiosk.live.departures import LiveSources, next_departures, stops_near_kiosk, stops_of_place
 
     content, config = open_content(ctx, data_dir)
     lang = content_language(content, lang)
@@ -273,10 +274,18 @@ def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str 
         raise click.ClickException(f"The feed has no transit stop for {stop_id or place_id!r}; "
                                    "`kiosk departures --json` lists the stops near this kiosk.")
     poller = trip_updates_poller(config) if live else None
-    if poller is not None:
-        poller.poll_once(moment)  # a problem is logged; the answer is then the timetable
-        poller.fetcher.close()
-    predictions = poller.latest() if poller is not None else None
+    efa = efa_poller(config) if live else None
+    if efa is not None:
+        efa.set_areas(efa_areas(stops))
+    for source, times in ((poller, 1), (efa, len(efa_areas(stops)))):
+        if source is not None:
+            for _ in range(times):  # a problem is logged; the answer is then the timetable
+                if source.failures:
+                    break  # one area failing stands for the provider: do not ask it again at once
+                source.poll_once(moment)
+            source.fetcher.close()
+    predictions = LiveSources(trip_updates=poller.latest() if poller is not None else None,
+                              efa=efa.latest() if efa is not None else None)
     boards = [next_departures(content, stop, moment, lang, predictions=predictions, limit=limit,
                               max_live_age=timedelta(seconds=config.live_max_age_s)) for stop in stops]
     if as_json:

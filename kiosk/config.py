@@ -51,6 +51,8 @@ class Config:
     share_page_url: str | None = None  # the take-along page instead of the feed's share.page_url
     # Live departures: a GTFS-Realtime TripUpdates URL; None means timetable only (docs/live.md).
     trip_updates_url: str | None = None
+    # Live departures from an EFA departure monitor (e.g. https://efa.vrr.de/standard/XML_DM_REQUEST); None: off.
+    efa_url: str | None = None
     live_interval_s: int = 30
     live_timeout_s: float = 5.0
     live_max_age_s: int = 300  # older predictions are not shown: the timetable is, labelled as such
@@ -100,6 +102,23 @@ def trip_updates_poller(config: Config):
     from kiosk.live.poller import TripUpdatesPoller
 
     return TripUpdatesPoller(config.trip_updates_url, _live_fetcher(config), interval_s=config.live_interval_s)
+
+
+def efa_poller(config: Config):
+    """The background fetcher of EFA departure monitors, or None when `efa_url` is not set; its owner hands
+    it the stop areas to ask for (`set_areas`, from efa_areas)."""
+    if config.efa_url is None:
+        return None
+    from kiosk.live.poller import EfaDeparturesPoller
+
+    return EfaDeparturesPoller(config.efa_url, _live_fetcher(config), interval_s=config.live_interval_s)
+
+
+def efa_areas(stops) -> list[str]:
+    """The stop areas (DHIDs) of these transit stops, each once; stops without a DHID id are not asked for."""
+    from kiosk.live.efa import stop_area
+
+    return sorted({area for stop in stops if (area := stop_area(stop["id"])) is not None})
 
 
 WARNINGS_STATE = "warnings.json"
@@ -201,11 +220,12 @@ def _problems(values: dict[str, Any]) -> list[str]:
     if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
         problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
                         "can sign with it; list only your own keys (kiosk-feed keygen)")
-    live = values.get("trip_updates_url")
-    if isinstance(live, str):
-        scheme = urlparse(live).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'trip_updates_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    for key in ("trip_updates_url", "efa_url"):
+        live = values.get(key)
+        if isinstance(live, str):
+            scheme = urlparse(live).scheme
+            if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+                problems.append(f"'{key}' must be an https:// address (http:// only with allow_insecure_http = true)")
     warnings = values.get("warnings_url")
     if isinstance(warnings, str):
         scheme = urlparse(warnings).scheme

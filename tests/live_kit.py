@@ -99,6 +99,42 @@ class LocalProvider:
         self.server.server_close()
 
 
+class QueuedProvider(LocalProvider):
+    """A provider that answers what the test queued, one answer per request (404 when none), and
+    remembers each path it was asked for."""
+
+    def __init__(self, path: str, content_type: str) -> None:
+        self.answers: list[tuple[int, bytes, dict] | None] = []
+        self.asked: list[str] = []
+        self.content_type = content_type
+
+        def respond(asked: str):
+            self.asked.append(asked)
+            return self.answers.pop(0) if self.answers else (404, b"", {})
+
+        super().__init__(respond, path)
+
+    def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
+        self.answers.append((status, body, {"Content-Type": self.content_type, **headers}))
+
+    def hang(self) -> None:
+        self.answers.append(None)
+
+
+def assert_reader_never_waits(poller, provider: QueuedProvider, now: datetime) -> None:
+    """With the provider hanging, the poller's own thread fetches and `latest()` answers at once."""
+    import time
+
+    provider.hang()
+    poller.clock = lambda: now
+    poller.start()
+    started = time.perf_counter()
+    assert poller.latest() is None  # the fetch hangs on its own thread
+    assert time.perf_counter() - started < 0.05
+    provider.release.set()
+    poller.stop()
+
+
 def city_centre_gtfs(path: Path) -> Path:
     """A small made-up GTFS timetable on the demo's real stop position (Reinoldikirche, U-Bahn):
     U43 and U47 every 10 minutes in both directions, every day of 2026 and 2027, U47 towards Aplerbeck

@@ -7,7 +7,6 @@ out, fails with 500 and answers garbage, and the board says each time where its 
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -21,7 +20,7 @@ from kiosk.live import LiveDataError
 from kiosk.live.gtfs_rt import parse_trip_updates
 from kiosk.live.poller import TripUpdatesPoller
 from sync.fetch import Fetcher
-from tests.live_kit import LocalProvider, applied_store, at, trip_updates
+from tests.live_kit import QueuedProvider, assert_reader_never_waits, applied_store, at, trip_updates
 
 NOW = at("08:05:00")
 ISSUED = at("08:04:00")
@@ -30,23 +29,9 @@ CANCELLED = {"trip_id": "STBA", "start_date": "20080602", "start_time": "08:30:0
 LATER_STOP = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:20:00", "stops": [(3, "NADAV", 600, False)]}
 
 
-class Provider(LocalProvider):
-    """A GTFS-Realtime endpoint that answers what the test queued, one answer per request (404 when none)."""
-
-    def __init__(self) -> None:
-        self.answers: list[tuple[int, bytes, dict] | None] = []
-        super().__init__(lambda path: self.answers.pop(0) if self.answers else (404, b"", {}), "/tripupdates.pb")
-
-    def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
-        self.answers.append((status, body, {"Content-Type": "application/x-protobuf", **headers}))
-
-    def hang(self) -> None:
-        self.answers.append(None)
-
-
 @pytest.fixture
 def provider():
-    served = Provider()
+    served = QueuedProvider("/tripupdates.pb", "application/x-protobuf")  # a GTFS-Realtime endpoint
     yield served
     served.close()
 
@@ -172,15 +157,7 @@ def test_an_older_snapshot_does_not_replace_a_newer_one(provider):
 
 
 def test_the_background_thread_never_makes_a_reader_wait(provider):
-    provider.hang()
-    poller = poller_for(provider.url, timeout_s=5)
-    poller.clock = lambda: NOW
-    poller.start()
-    started = time.perf_counter()
-    assert poller.latest() is None  # the fetch hangs on its own thread
-    assert time.perf_counter() - started < 0.05
-    provider.release.set()
-    poller.stop()
+    assert_reader_never_waits(poller_for(provider.url, timeout_s=5), provider, NOW)
 
 
 def test_a_configured_provider_makes_kiosk_departures_live(tmp_path, provider):

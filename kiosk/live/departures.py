@@ -1,16 +1,19 @@
 """Next departures at a stop: the feed's timetable, with live predictions laid over when they are fresh.
 
 Every departure says where its time comes from: "timetable" (the signed feed, works offline) or
-"live" (a GTFS-Realtime prediction, with its age). A prediction older than `max_live_age` is not
-used at all, so a terminal that lost the network falls back to the timetable and says so.
+"live" (a GTFS-Realtime or EFA prediction, with its age). A prediction older than `max_live_age` is not
+used at all, so a terminal that lost the network falls back to the timetable and says so. With both
+sources, GTFS-Realtime decides a departure it has a live time for (it names the run by trip id); EFA's
+departure monitor (matched by stop area, line and minute: kiosk/live/efa.py) fills the others.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Union
 
 from kiosk.content import Content
+from kiosk.live.efa import AreaBoard, EfaDeparture, EfaSnapshot, Scheduled, match_departures, stop_area
 from kiosk.live.gtfs_rt import Predictions, StopPrediction, TripPrediction
 
 TIMETABLE = "timetable"
@@ -63,6 +66,25 @@ class Board:
                 "live_age_s": self.live_age_s, "departures": [d.as_json() for d in self.departures]}
 
 
+@dataclass(frozen=True)
+class LiveSources:
+    """What the live providers last said: GTFS-Realtime TripUpdates, EFA departure monitors, or both."""
+
+    trip_updates: Predictions | None = None
+    efa: EfaSnapshot | None = None
+
+
+Live = Union[LiveSources, Predictions, EfaSnapshot, None]  # one source alone is accepted as itself
+
+
+def _sources(predictions: Live) -> LiveSources:
+    if isinstance(predictions, LiveSources):
+        return predictions
+    if isinstance(predictions, EfaSnapshot):
+        return LiveSources(efa=predictions)
+    return LiveSources(trip_updates=predictions)
+
+
 def stops_near_kiosk(content: Content, kiosk_id: str) -> list[dict]:
     """The feed's stops within walking distance of the kiosk, nearest first."""
     kiosk = content.kiosk(kiosk_id)
@@ -77,22 +99,57 @@ def stops_of_place(content: Content, place_id: str) -> list[dict]:
     return [s for s in content.transit_stops() if place_id in s.get("place_ids", ())]
 
 
-def next_departures(content: Content, stop: dict, at: datetime, lang: str, *, predictions: Predictions | None = None,
+def next_departures(content: Content, stop: dict, at: datetime, lang: str, *, predictions: Live = None,
                     limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board:
     """The next `limit` departures at `stop` from `at` on, live where a fresh prediction covers them."""
-    fresh = predictions if predictions is not None and at - predictions.issued_at <= max_live_age else None
+    live = _sources(predictions)
+    fresh = live.trip_updates if live.trip_updates is not None and at - live.trip_updates.issued_at <= max_live_age \
+        else None
+    area = live.efa.board_for(stop["id"]) if live.efa is not None else None
+    efa = area if area is not None and at - area.issued_at <= max_live_age else None
     routes = content.transit_routes()
     rows = content.timetable_departures(stop["id"], at, limit * 3)  # room for runs that turn out cancelled
-    if fresh is not None:  # runs scheduled before now that a prediction may show still to come
+    if fresh is not None or efa is not None:  # runs scheduled before now that a prediction may show still to come
         rows = content.timetable_departures(stop["id"], at - LOOKBACK, 10_000, before=at) + rows
+    matched = _efa_matches(content, efa, routes) if efa is not None else {}
     found = []
     for row in rows:
         departure = _departure(row, routes, fresh)
+        if departure.source == TIMETABLE:
+            departure = _with_efa(departure, matched.get(_run_at_stop(row)))
         if departure.expected >= at or (departure.cancelled and departure.scheduled >= at):
             found.append(departure)
     found.sort(key=lambda d: (d.scheduled if d.cancelled else d.expected, d.route))
-    age = None if fresh is None else max(0, int((at - fresh.issued_at).total_seconds()))
+    used = [at - source.issued_at for source in (fresh, efa) if source is not None]
+    age = max(0, int(max(used).total_seconds())) if used else None  # the older source's age: never fresher than true
     return Board(stop["id"], content.text(stop["name"], lang), found[:limit], age)
+
+
+def _run_at_stop(row: dict) -> tuple[str, str, str, str]:
+    return row["stop_id"], row["trip_id"], row["service_date"], row.get("start_time") or ""
+
+
+def _efa_matches(content: Content, board: AreaBoard, routes: dict[str, dict]) -> dict[tuple, EfaDeparture]:
+    """The EFA departures of the stop area matched to timetable runs (keyed by _run_at_stop): every timetable
+    departure of the area's stops in the answer's time span takes part, so a platform can decide."""
+    if not board.departures:
+        return {}
+    start = min(d.scheduled for d in board.departures)
+    end = max(d.scheduled for d in board.departures) + timedelta(minutes=1)
+    rows = [row for s in content.transit_stops() if stop_area(s["id"]) == board.area
+            for row in content.timetable_departures(s["id"], start, 10_000, before=end)]
+    timetable = [Scheduled(row["stop_id"], routes.get(row["route_id"], {}).get("name", row["route_id"]),
+                           datetime.fromisoformat(row["time"])) for row in rows]
+    return {_run_at_stop(rows[i]): departure for i, departure in match_departures(board, timetable).items()}
+
+
+def _with_efa(departure: Departure, efa: EfaDeparture | None) -> Departure:
+    """EFA's word on a timetable departure: cancelled, or its delay (realDateTime minus dateTime)."""
+    if efa is None or not efa.live:
+        return departure
+    if efa.cancelled:
+        return replace(departure, cancelled=True, source=LIVE)
+    return replace(departure, expected=departure.scheduled + (efa.expected - efa.scheduled), source=LIVE)
 
 
 def _departure(row: dict, routes: dict[str, dict], predictions: Predictions | None) -> Departure:
@@ -132,14 +189,14 @@ def _stop_update(trip: TripPrediction, row: dict) -> tuple[StopPrediction | None
     return (max(earlier, key=lambda u: u.stop_sequence), False) if earlier else (None, False)
 
 
-def place_board(content: Content, place_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
+def place_board(content: Content, place_id: str, at: datetime, lang: str, *, predictions: Live = None,
                 limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
     """The next departures from all the stops of a transit place (its platforms) as one board; None without stops."""
     return merged_board(content, stops_of_place(content, place_id), at, lang, predictions=predictions, limit=limit,
                         max_live_age=max_live_age)
 
 
-def kiosk_board(content: Content, kiosk_id: str, at: datetime, lang: str, *, predictions: Predictions | None = None,
+def kiosk_board(content: Content, kiosk_id: str, at: datetime, lang: str, *, predictions: Live = None,
                 limit: int = DEFAULT_LIMIT, max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
     """The next departures at the stop nearest the kiosk, all its platforms (stops of the same name) together;
     None when no stop is within walking distance."""
@@ -152,7 +209,7 @@ def kiosk_board(content: Content, kiosk_id: str, at: datetime, lang: str, *, pre
 
 
 def merged_board(content: Content, stops: list[dict], at: datetime, lang: str, *,
-                 predictions: Predictions | None = None, limit: int = DEFAULT_LIMIT,
+                 predictions: Live = None, limit: int = DEFAULT_LIMIT,
                  max_live_age: timedelta = MAX_LIVE_AGE) -> Board | None:
     """One board for several stops (the platforms of one place), soonest first; None without stops."""
     if not stops:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterable
+from urllib.parse import urlencode
 
 from kiosk.live import LiveDataError
+from kiosk.live.efa import AreaBoard, EfaSnapshot, parse_departure_monitor
 from kiosk.live.gtfs_rt import Predictions, parse_trip_updates
-from sync.fetch import FetchError, Fetcher, host_of, retry_delay
+from sync.fetch import FetchError, Fetcher, Validators, host_of, retry_delay
 from sync.polling import PollingThread
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,10 @@ class BackgroundPoller(PollingThread):
             return delay
         self.failures = 0
         self.last_problem = None
+        return self.next_delay_s()
+
+    def next_delay_s(self) -> float:
+        """The wait after a good refresh."""
         return self.interval_s
 
     @property
@@ -90,3 +97,71 @@ class TripUpdatesPoller(BackgroundPoller):
             # A provider's cache may hand out an older snapshot than the one held: keep the newer.
             if self._latest is None or predictions.issued_at >= self._latest.issued_at:
                 self._latest = predictions
+
+
+EFA_MAX_BYTES = 2 * 1024 * 1024  # one stop area's next 40 departures is some 120 KiB
+EFA_MIN_GAP_S = 2.0  # never two requests to the provider closer than this
+EFA_LIMIT = 40  # departures asked per stop area: the next 30 to 60 minutes at a busy one
+
+
+class EfaDeparturesPoller(BackgroundPoller):
+    """EFA's departure monitor (XML_DM_REQUEST, outputFormat=JSON), one stop area per request.
+
+    The areas (DHIDs) are handed over by the owner of the content (`set_areas`): the poller's thread
+    never opens the content itself. Each poll asks the area asked longest ago, so every area is asked
+    once every `interval_s` (or every EFA_MIN_GAP_S times the number of areas, when there are many);
+    a failure backs off the whole provider, honouring Retry-After.
+    """
+
+    what = "Live departures (EFA)"
+
+    def __init__(self, url: str, fetcher: Fetcher, **kwargs) -> None:
+        super().__init__(url, fetcher, **kwargs)
+        self._areas: tuple[str, ...] = ()
+        self._asked: dict[str, datetime] = {}
+        self._validators: dict[str, Validators] = {}
+        self._boards: dict[str, AreaBoard] = {}
+
+    def set_areas(self, areas: Iterable[str]) -> None:
+        """The stop areas to ask for from now on; answers for areas no longer listed are dropped."""
+        chosen = tuple(sorted(set(areas)))
+        with self._lock:
+            self._areas = chosen
+            self._boards = {a: b for a, b in self._boards.items() if a in chosen}
+
+    def latest(self) -> EfaSnapshot | None:
+        """The newest good answer of each area, or None before the first; never waits for a fetch."""
+        with self._lock:
+            return EfaSnapshot(dict(self._boards)) if self._boards else None
+
+    def request_url(self, area: str) -> str:
+        query = urlencode({"outputFormat": "JSON", "language": "de", "mode": "direct", "type_dm": "any",
+                           "name_dm": area, "useRealtime": "1", "limit": str(EFA_LIMIT)})
+        return f"{self.url}{'&' if '?' in self.url else '?'}{query}"
+
+    def next_delay_s(self) -> float:
+        with self._lock:
+            count = len(self._areas)
+        return max(EFA_MIN_GAP_S, self.interval_s / count) if count else self.interval_s
+
+    def refresh(self, now: datetime) -> None:
+        with self._lock:
+            areas = self._areas
+        if not areas:
+            return  # no stop of the feed has a DHID: nothing to ask
+        area = min(areas, key=lambda a: (a in self._asked, self._asked.get(a, now)))  # never asked, then oldest
+        self._asked[area] = now
+        with self._lock:
+            held = self._boards.get(area)
+        fetched = self.fetcher.get(self.request_url(area), what=f"the EFA departures of stop area {area}",
+                                   limit=EFA_MAX_BYTES, now=now,
+                                   validators=self._validators.get(area) if held is not None else None)
+        if fetched.not_modified and held is not None:
+            board = replace(held, issued_at=max(held.issued_at, now))  # unchanged: confirmed as of now
+        else:
+            board = parse_departure_monitor(fetched.body or b"", area=area, source=host_of(self.url), received_at=now)
+        self._validators[area] = fetched.validators
+        with self._lock:
+            # A provider's cache may hand out an older answer than the one held: keep the newer.
+            if area in self._areas and (held is None or board.issued_at >= held.issued_at):
+                self._boards[area] = board

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.content import Content
-from kiosk.live.departures import MAX_LIVE_AGE, next_departures, stops_near_kiosk
-from kiosk.live.gtfs_rt import Predictions
+from kiosk.live.departures import MAX_LIVE_AGE, Live, next_departures, stops_near_kiosk
 from sync.build.common import metres_between
 
 NEAR_DESTINATION_M = 400  # a stop this close to the destination: about five minutes' walk at the other end
@@ -33,7 +32,7 @@ class Ride:
 
 
 def ride_towards(content: Content, kiosk_id: str, lat: float, lon: float, at: datetime, lang: str, *,
-                 predictions: Predictions | None = None, max_live_age: timedelta = MAX_LIVE_AGE) -> Ride | None:
+                 predictions: Live = None, max_live_age: timedelta = MAX_LIVE_AGE) -> Ride | None:
     """The soonest run leaving a stop near the terminal within HORIZON that later stops near (lat, lon), or None."""
     origin = stops_near_kiosk(content, kiosk_id)
     origin_ids = {stop["id"] for stop in origin}

@@ -67,13 +67,28 @@ class Services:
         self._logged: set[str] = set()
         self._events: list = []
         self.trip_updates = None  # the live departures poller, when trip_updates_url is configured
+        self.efa = None  # the EFA departure monitor poller, when efa_url is configured
         self.alerts = None  # the desk's emergency notices (sync/alert_poll.py), beside the content sync
         self.warnings = None  # the official warnings poller, when warnings_url is configured
         self.weather = None  # the weather poller, or the demo's recorded example weather
 
     def live_predictions(self):
-        """The latest live departure predictions, or None (no provider, or none yet): never waits."""
-        return self.trip_updates.latest() if self.trip_updates is not None else None
+        """The latest live departure predictions of every configured provider (kiosk/live/departures.py
+        LiveSources), or None (no provider): never waits."""
+        if self.trip_updates is None and self.efa is None:
+            return None
+        from kiosk.live.departures import LiveSources
+
+        return LiveSources(trip_updates=self.trip_updates.latest() if self.trip_updates is not None else None,
+                           efa=self.efa.latest() if self.efa is not None else None)
+
+    def _hand_efa_areas(self) -> None:
+        """On the UI thread (the content's): tell the EFA poller the stop areas of the feed's transit stops."""
+        content = self.app.content
+        if self.efa is not None and content is not None:
+            from kiosk.config import efa_areas
+
+            self.efa.set_areas(efa_areas(content.transit_stops()))
 
     def alert_notice(self, now: datetime, lang: str):
         """The desk's emergency notice to show now (kiosk/alerts.py), or None; never waits."""
@@ -142,10 +157,10 @@ class Services:
         self._stop.set()
         if self.worker is not None:
             self.worker.stop()
-        for source in (self.trip_updates, self.warnings, self.weather, self.alerts):
+        for source in (self.trip_updates, self.efa, self.warnings, self.weather, self.alerts):
             if source is not None:
                 source.stop()
-        self.trip_updates = self.warnings = self.weather = self.alerts = None
+        self.trip_updates = self.efa = self.warnings = self.weather = self.alerts = None
         for thread in self._threads:
             thread.join(THREAD_JOIN_S)
         alive = [t.name for t in self._threads if t.is_alive()]
@@ -180,16 +195,18 @@ class Services:
         self._threads.append(self.worker)
 
     def _start_live(self) -> None:
-        from kiosk.config import trip_updates_poller, warnings_poller, weather_poller
+        from kiosk.config import efa_poller, trip_updates_poller, warnings_poller, weather_poller
         from kiosk.live.recorded import RecordedWeather
 
         # Each its own thread and HTTP session: a slow provider never holds up the UI or the content sync.
         self.trip_updates = trip_updates_poller(self.settings)
+        self.efa = efa_poller(self.settings)
+        self._hand_efa_areas()
         self.warnings = warnings_poller(self.settings, self.data_dir)
         self.weather = weather_poller(self.settings)
         if self.weather is None and self.settings.demo_mode:
             self.weather = RecordedWeather(self.app.clock)  # labelled "example data" on screen
-        for source in (self.trip_updates, self.warnings, self.weather):
+        for source in (self.trip_updates, self.efa, self.warnings, self.weather):
             if source is not None:
                 source.clock = self.app.clock
                 source.start()
@@ -206,7 +223,7 @@ class Services:
 
     def _content_arrived(self, result) -> None:
         # On the worker's thread: only schedule; the UI thread reopens the content and redraws.
-        Clock.schedule_once(lambda dt: self.app.content_changed(), 0)
+        Clock.schedule_once(lambda dt: (self.app.content_changed(), self._hand_efa_areas()), 0)
 
     def _cycled(self, outcome) -> None:
         if outcome.ok and outcome.result is not None:
