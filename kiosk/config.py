@@ -13,6 +13,9 @@ from urllib.parse import urlparse
 import platformdirs
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+# All the DWD's current warnings for Germany's municipalities, one CAP XML file each, in eight languages.
+DWD_WARNINGS_URL = ("https://opendata.dwd.de/weather/alerts/cap/COMMUNEUNION_DWD_STAT/"
+                    "Z_CAP_C_EDZW_LATEST_PVW_STATUS_PREMIUMDWD_COMMUNEUNION_MUL.zip")
 KIOSK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")  # the feed's id pattern (docs/feed-format.md)
 SCREEN_SIZE = re.compile(r"([0-9]{3,4})x([0-9]{3,4})\Z", re.ASCII)
 UI_LOCALES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
@@ -58,6 +61,9 @@ class Config:
     warnings_url: str | None = None
     warnings_ars: str | None = None
     warnings_interval_s: int = 120
+    # The DWD's own weather warnings for one 9-digit warn cell (Dortmund: 805913000); off without a cell.
+    dwd_warn_cell: str | None = None
+    dwd_warnings_url: str = DWD_WARNINGS_URL
     # The desk's emergency notices (docs/emergency.md): alerts.json beside the feed unless set ("" for none).
     alerts_url: str | None = None
     alert_interval_s: int = 15
@@ -103,18 +109,31 @@ def trip_updates_poller(config: Config):
 
 
 WARNINGS_STATE = "warnings.json"
+DWD_WARNINGS_STATE = "dwd-warnings.json"
 
 
 def warnings_poller(config: Config, data_dir: Path | None = None):
-    """The background fetcher of official warnings (remembered in DATA_DIR/warnings.json), or None when
-    no service is configured."""
-    if config.warnings_url is None or config.warnings_ars is None:
-        return None
-    from kiosk.live.nina import NinaWarningsPoller
-
+    """The official warnings (kiosk/live/warnings.py WarningSources): the DWD's for `dwd_warn_cell`
+    (remembered in DATA_DIR/dwd-warnings.json) and NINA's for `warnings_ars` (DATA_DIR/warnings.json),
+    each fetched on its own thread; None when neither is configured."""
     folder = Path(data_dir) if data_dir is not None else config.resolved_data_dir()
-    return NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
-                              interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE)
+    pollers = []
+    if config.dwd_warn_cell is not None:
+        from kiosk.live.dwd import DwdWarningsPoller
+
+        pollers.append(DwdWarningsPoller(config.dwd_warnings_url, config.dwd_warn_cell, _live_fetcher(config),
+                                         interval_s=config.warnings_interval_s,
+                                         state_file=folder / DWD_WARNINGS_STATE))
+    if config.warnings_url is not None and config.warnings_ars is not None:
+        from kiosk.live.nina import NinaWarningsPoller
+
+        pollers.append(NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
+                                          interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE))
+    if not pollers:
+        return None
+    from kiosk.live.warnings import WarningSources
+
+    return WarningSources(pollers)
 
 
 def alert_poller(config: Config, data_dir: Path | None = None):
@@ -215,6 +234,7 @@ def _problems(values: dict[str, Any]) -> list[str]:
         if not (isinstance(ars, str) and len(ars) == 12 and ars.isascii() and ars.isdigit()):
             problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
                             "(Dortmund: \"059130000000\") when 'warnings_url' is set")
+    problems += _dwd_problems(values)
     alerts = values.get("alerts_url")
     if isinstance(alerts, str) and alerts:  # "" turns the polling off
         scheme = urlparse(alerts).scheme
@@ -241,6 +261,21 @@ RANGES: dict[str, tuple[float, float]] = {
     "weather_interval_s": (60, 86400), "weather_max_age_s": (600, 7 * 86400), "weather_lat": (-90, 90),
     "weather_lon": (-180, 180), "transit_hint_walk_min": (1, 120),
 }
+
+
+def _dwd_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    cell = values.get("dwd_warn_cell")
+    if cell is not None and not (isinstance(cell, str) and len(cell) == 9 and cell.isascii() and cell.isdigit()):
+        problems.append("'dwd_warn_cell' must be the DWD's 9-digit warn cell id as a string (Dortmund: \"805913000\")")
+    url = values.get("dwd_warnings_url")
+    if isinstance(url, str):
+        scheme = urlparse(url).scheme
+        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
+            problems.append("'dwd_warnings_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+        if cell is None:
+            problems.append("'dwd_warn_cell' must name the warn cell (Dortmund: \"805913000\") when 'dwd_warnings_url' is set")
+    return problems
 
 
 def _weather_problems(values: dict[str, Any]) -> list[str]:
