@@ -220,16 +220,9 @@ def _problems(values: dict[str, Any]) -> list[str]:
     if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
         problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
                         "can sign with it; list only your own keys (kiosk-feed keygen)")
-    live = values.get("trip_updates_url")
-    if isinstance(live, str):
-        scheme = urlparse(live).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'trip_updates_url' must be an https:// address (http:// only with allow_insecure_http = true)")
-    warnings = values.get("warnings_url")
-    if isinstance(warnings, str):
-        scheme = urlparse(warnings).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'warnings_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    problems += _address_problems(values, "trip_updates_url")
+    if isinstance(values.get("warnings_url"), str):
+        problems += _address_problems(values, "warnings_url")
         ars = values.get("warnings_ars")
         if not (isinstance(ars, str) and len(ars) == 12 and ars.isascii() and ars.isdigit()):
             problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
@@ -237,9 +230,7 @@ def _problems(values: dict[str, Any]) -> list[str]:
     problems += _dwd_problems(values)
     alerts = values.get("alerts_url")
     if isinstance(alerts, str) and alerts:  # "" turns the polling off
-        scheme = urlparse(alerts).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'alerts_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+        problems += _address_problems(values, "alerts_url")
         if not values.get("public_keys"):
             problems.append("'public_keys' must list at least one key when 'alerts_url' is set")
     problems += _weather_problems(values)
@@ -263,16 +254,24 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+def _address_problems(values: dict[str, Any], key: str, example: str = "") -> list[str]:
+    """A provider's address: https://, or http:// where the operator allowed it for a closed network."""
+    url = values.get(key)
+    if not isinstance(url, str):
+        return []
+    scheme = urlparse(url).scheme
+    if scheme in ("https", "http") and (scheme == "https" or values.get("allow_insecure_http")):
+        return []
+    return [f"'{key}' must be an https:// address{example} (http:// only with allow_insecure_http = true)"]
+
+
 def _dwd_problems(values: dict[str, Any]) -> list[str]:
     problems = []
     cell = values.get("dwd_warn_cell")
     if cell is not None and not (isinstance(cell, str) and len(cell) == 9 and cell.isascii() and cell.isdigit()):
         problems.append("'dwd_warn_cell' must be the DWD's 9-digit warn cell id as a string (Dortmund: \"805913000\")")
-    url = values.get("dwd_warnings_url")
-    if isinstance(url, str):
-        scheme = urlparse(url).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'dwd_warnings_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    if isinstance(values.get("dwd_warnings_url"), str):
+        problems += _address_problems(values, "dwd_warnings_url")
         if cell is None:
             problems.append("'dwd_warn_cell' must name the warn cell (Dortmund: \"805913000\") when 'dwd_warnings_url' is set")
     return problems
@@ -282,11 +281,7 @@ def _weather_problems(values: dict[str, Any]) -> list[str]:
     url = values.get("weather_url")
     if not isinstance(url, str):
         return []
-    problems = []
-    scheme = urlparse(url).scheme
-    if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-        problems.append("'weather_url' must be an https:// address such as \"https://api.brightsky.dev\" "
-                        "(http:// only with allow_insecure_http = true)")
+    problems = _address_problems(values, "weather_url", ' such as "https://api.brightsky.dev"')
     if values.get("weather_lat") is None or values.get("weather_lon") is None:
         problems.append("'weather_lat' and 'weather_lon' must give the terminal's position in degrees "
                         "(Dortmund: 51.514, 7.468) when 'weather_url' is set")
