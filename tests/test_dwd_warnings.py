@@ -299,3 +299,16 @@ def test_settings_and_kiosk_warnings(server, tmp_path):
     [shown] = json.loads(result.output)
     assert shown["id"] == UPDATE and shown["in_visitor_language"] is False and shown["takeover"] is False
     assert (tmp_path / "data" / "dwd-warnings.json").exists()
+
+
+def test_a_terminal_restarted_offline_goes_on_showing_the_dwds_warning_until_it_expires(server, tmp_path):
+    saved = tmp_path / "dwd-warnings.json"
+    server.publish(RECORDED.read_bytes(), "recorded")
+    poller_for(server, state_file=saved).poll_once(t("11:20"))
+    server.answer = (503, b"", {})
+    after = poller_for(server, state_file=saved)  # no validators after a restart: it asks for the whole zip
+    after.poll_once(t("12:30"))
+    assert "If-None-Match" not in server.requests[-1][1] and after.failures == 1
+    [kept] = after.views(t("14:59"), "en")
+    assert kept.identifier == UPDATE and kept.unconfirmed and kept.last_confirmed == t("11:20")
+    assert after.views(t("15:00"), "en") == []
