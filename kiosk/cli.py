@@ -307,18 +307,20 @@ def departures(ctx: Context, at: str | None, stop_id: str | None, place_id: str 
 @json_option
 @click.pass_obj
 def show_warnings(ctx: Context, at: str | None, data_dir: str | None, lang: str | None, as_json: bool) -> None:
-    """Official warnings for the configured region (NINA: MoWaS, DWD ...): fetched once, and what was
-    known before (DATA_DIR/warnings.json) while the service does not answer."""
+    """Official warnings for the configured region (the DWD's for its warn cell; NINA: MoWaS, DWD ...):
+    each service asked once, and what was known before (DATA_DIR/dwd-warnings.json, warnings.json)
+    while it does not answer; a warning both carry is listed once."""
     from kiosk.config import warnings_poller
 
     config = ctx.config()
-    poller = warnings_poller(config, resolve_data_dir(data_dir or config.data_dir))
-    if poller is None:
-        raise click.ClickException("No warning service is configured: set warnings_url and warnings_ars "
-                                   "(docs/live.md).")
+    sources = warnings_poller(config, resolve_data_dir(data_dir or config.data_dir))
+    if sources is None:
+        raise click.ClickException("No warning service is configured: set dwd_warn_cell, or warnings_url and "
+                                   "warnings_ars (docs/live.md).")
     moment = parse_at(at)
-    _ask_once(poller, moment)
-    views = poller.views(moment, lang or config.default_locale)
+    for poller in sources.pollers:
+        _ask_once(poller, moment)
+    views = sources.views(moment, lang or config.default_locale)
     emit(as_json, [v.as_json() for v in views],
          lambda r: f"{'TAKEOVER' if r['takeover'] else 'banner  '}  {r['severity']:8}  {r['headline']}"
                    f"{'' if r['in_visitor_language'] else '  (German only)'}  until {r['expires'] or 'cancelled'}")

@@ -13,6 +13,9 @@ from urllib.parse import urlparse
 import platformdirs
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+# All the DWD's current warnings for Germany's municipalities, one CAP XML file each, in eight languages.
+DWD_WARNINGS_URL = ("https://opendata.dwd.de/weather/alerts/cap/COMMUNEUNION_DWD_STAT/"
+                    "Z_CAP_C_EDZW_LATEST_PVW_STATUS_PREMIUMDWD_COMMUNEUNION_MUL.zip")
 KIOSK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}\Z")  # the feed's id pattern (docs/feed-format.md)
 SCREEN_SIZE = re.compile(r"([0-9]{3,4})x([0-9]{3,4})\Z", re.ASCII)
 UI_LOCALES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
@@ -60,6 +63,9 @@ class Config:
     warnings_url: str | None = None
     warnings_ars: str | None = None
     warnings_interval_s: int = 120
+    # The DWD's own weather warnings for one 9-digit warn cell (Dortmund: 805913000); off without a cell.
+    dwd_warn_cell: str | None = None
+    dwd_warnings_url: str = DWD_WARNINGS_URL
     # The desk's emergency notices (docs/emergency.md): alerts.json beside the feed unless set ("" for none).
     alerts_url: str | None = None
     alert_interval_s: int = 15
@@ -122,18 +128,31 @@ def efa_areas(stops) -> list[str]:
 
 
 WARNINGS_STATE = "warnings.json"
+DWD_WARNINGS_STATE = "dwd-warnings.json"
 
 
 def warnings_poller(config: Config, data_dir: Path | None = None):
-    """The background fetcher of official warnings (remembered in DATA_DIR/warnings.json), or None when
-    no service is configured."""
-    if config.warnings_url is None or config.warnings_ars is None:
-        return None
-    from kiosk.live.nina import NinaWarningsPoller
-
+    """The official warnings (kiosk/live/warnings.py WarningSources): the DWD's for `dwd_warn_cell`
+    (remembered in DATA_DIR/dwd-warnings.json) and NINA's for `warnings_ars` (DATA_DIR/warnings.json),
+    each fetched on its own thread; None when neither is configured."""
     folder = Path(data_dir) if data_dir is not None else config.resolved_data_dir()
-    return NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
-                              interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE)
+    pollers = []
+    if config.dwd_warn_cell is not None:
+        from kiosk.live.dwd import DwdWarningsPoller
+
+        pollers.append(DwdWarningsPoller(config.dwd_warnings_url, config.dwd_warn_cell, _live_fetcher(config),
+                                         interval_s=config.warnings_interval_s,
+                                         state_file=folder / DWD_WARNINGS_STATE))
+    if config.warnings_url is not None and config.warnings_ars is not None:
+        from kiosk.live.nina import NinaWarningsPoller
+
+        pollers.append(NinaWarningsPoller(config.warnings_url, config.warnings_ars, _live_fetcher(config),
+                                          interval_s=config.warnings_interval_s, state_file=folder / WARNINGS_STATE))
+    if not pollers:
+        return None
+    from kiosk.live.warnings import WarningSources
+
+    return WarningSources(pollers)
 
 
 def alert_poller(config: Config, data_dir: Path | None = None):
@@ -220,26 +239,18 @@ def _problems(values: dict[str, Any]) -> list[str]:
     if values.get("feed_url") and _lists_demo_key(values.get("public_keys")):
         problems.append("'public_keys' lists the demo key, whose private key ships with this software so anyone "
                         "can sign with it; list only your own keys (kiosk-feed keygen)")
-    for key in ("trip_updates_url", "efa_url"):
-        live = values.get(key)
-        if isinstance(live, str):
-            scheme = urlparse(live).scheme
-            if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-                problems.append(f"'{key}' must be an https:// address (http:// only with allow_insecure_http = true)")
-    warnings = values.get("warnings_url")
-    if isinstance(warnings, str):
-        scheme = urlparse(warnings).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'warnings_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+    problems += _address_problems(values, "trip_updates_url")
+    problems += _address_problems(values, "efa_url")
+    if isinstance(values.get("warnings_url"), str):
+        problems += _address_problems(values, "warnings_url")
         ars = values.get("warnings_ars")
         if not (isinstance(ars, str) and len(ars) == 12 and ars.isascii() and ars.isdigit()):
             problems.append("'warnings_ars' must be the region's 12-digit Amtlicher Regionalschlüssel "
                             "(Dortmund: \"059130000000\") when 'warnings_url' is set")
+    problems += _dwd_problems(values)
     alerts = values.get("alerts_url")
     if isinstance(alerts, str) and alerts:  # "" turns the polling off
-        scheme = urlparse(alerts).scheme
-        if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-            problems.append("'alerts_url' must be an https:// address (http:// only with allow_insecure_http = true)")
+        problems += _address_problems(values, "alerts_url")
         if not values.get("public_keys"):
             problems.append("'public_keys' must list at least one key when 'alerts_url' is set")
     problems += _weather_problems(values)
@@ -263,15 +274,34 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+def _address_problems(values: dict[str, Any], key: str, example: str = "") -> list[str]:
+    """A provider's address: https://, or http:// where the operator allowed it for a closed network."""
+    url = values.get(key)
+    if not isinstance(url, str):
+        return []
+    scheme = urlparse(url).scheme
+    if scheme in ("https", "http") and (scheme == "https" or values.get("allow_insecure_http")):
+        return []
+    return [f"'{key}' must be an https:// address{example} (http:// only with allow_insecure_http = true)"]
+
+
+def _dwd_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    cell = values.get("dwd_warn_cell")
+    if cell is not None and not (isinstance(cell, str) and len(cell) == 9 and cell.isascii() and cell.isdigit()):
+        problems.append("'dwd_warn_cell' must be the DWD's 9-digit warn cell id as a string (Dortmund: \"805913000\")")
+    if isinstance(values.get("dwd_warnings_url"), str):
+        problems += _address_problems(values, "dwd_warnings_url")
+        if cell is None:
+            problems.append("'dwd_warn_cell' must name the warn cell (Dortmund: \"805913000\") when 'dwd_warnings_url' is set")
+    return problems
+
+
 def _weather_problems(values: dict[str, Any]) -> list[str]:
     url = values.get("weather_url")
     if not isinstance(url, str):
         return []
-    problems = []
-    scheme = urlparse(url).scheme
-    if scheme not in ("https", "http") or (scheme == "http" and not values.get("allow_insecure_http")):
-        problems.append("'weather_url' must be an https:// address such as \"https://api.brightsky.dev\" "
-                        "(http:// only with allow_insecure_http = true)")
+    problems = _address_problems(values, "weather_url", ' such as "https://api.brightsky.dev"')
     if values.get("weather_lat") is None or values.get("weather_lon") is None:
         problems.append("'weather_lat' and 'weather_lon' must give the terminal's position in degrees "
                         "(Dortmund: 51.514, 7.468) when 'weather_url' is set")

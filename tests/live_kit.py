@@ -69,10 +69,12 @@ class LocalProvider:
 
     def __init__(self, respond, path: str = "/") -> None:
         self.release = threading.Event()
-        release = self.release
+        self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) of each request, in order
+        release, requests = self.release, self.requests
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                requests.append((self.path, dict(self.headers)))
                 answer = respond(self.path)
                 if answer is None:
                     release.wait(10)  # the client's timeout ends the wait first

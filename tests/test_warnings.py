@@ -250,3 +250,17 @@ def test_a_restarted_terminal_that_is_offline_goes_on_showing_the_saved_warning(
     state.write_text("{not json")
     assert NinaWarningsPoller(nina.url, ARS, fetcher, state_file=state).views(t("15:30"), "en") == []
     fetcher.close()
+
+
+def test_nina_names_a_dwd_warning_two_ways_and_an_update_ends_it_under_both():
+    """NINA lists the DWD's warning X as "dwd.X" and its Update references "dwdmap.X": the same warning."""
+    from kiosk.live.cap import WarningState
+
+    listed = "dwd." + DWD_ORIGINAL_ID.removeprefix("dwdmap.")
+    state = WarningState()
+    state.apply(parse_cap({**DWD_ORIGINAL, "identifier": listed}, source="t"), t("14:00"))
+    state.apply(parse_cap(DWD_UPDATE, source="t"), t("15:05"))
+    assert list(state.messages) == [DWD_UPDATE["identifier"]]
+    state.apply(parse_cap({**DWD_ORIGINAL, "identifier": listed}, source="t"), t("15:07"))  # a late copy
+    assert list(state.messages) == [DWD_UPDATE["identifier"]]
+    assert WarningState.from_json(json.loads(json.dumps(state.to_json()))).has_ended(listed)

@@ -20,6 +20,19 @@ _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
+# NINA relays the DWD's warning "2.49.0.0.276.0.DWD.PVW.….MUL" as "dwd.…" on its dashboard and as "dwdmap.…"
+# in the message and in later messages' references; the DWD's own files use the bare identifier.
+RELAY_PREFIXES = ("dwdmap.", "dwd.")
+
+
+def same_warning_key(identifier: str) -> str:
+    """The identifier a warning has at its origin, whichever provider relays it and under which name."""
+    for prefix in RELAY_PREFIXES:
+        if identifier.startswith(prefix):
+            return identifier[len(prefix):]
+    return identifier
+
+
 @dataclass(frozen=True)
 class Info:
     """One language's text of a warning."""
@@ -95,8 +108,15 @@ def _references(value: Any) -> tuple[str, ...]:
     return tuple(part.split(",")[1] for part in value.split() if part.count(",") == 2)
 
 
-def parse_cap(doc: Any, *, source: str, provider: str = "") -> CapMessage:
-    """A CAP message in NINA's JSON form; LiveDataError (a sentence naming `source`) for anything else."""
+def as_is(text: Any) -> str:
+    """CAP text from an XML message: already plain (the parser has decoded its entities)."""
+    return text.replace("\xa0", " ").strip() if isinstance(text, str) else ""
+
+
+def parse_cap(doc: Any, *, source: str, provider: str = "", markup: bool = True) -> CapMessage:
+    """A CAP message in NINA's JSON form (`markup`: its texts carry <br/> and HTML entities) or read from
+    CAP XML (kiosk/live/dwd.py); LiveDataError (a sentence naming `source`) for anything else."""
+    text = plain if markup else as_is
     if not isinstance(doc, dict):
         raise LiveDataError(f"The warning from {source} is not a JSON object.")
     missing = [key for key in ("identifier", "sender", "sent", "msgType", "info") if not doc.get(key)]
@@ -116,8 +136,8 @@ def parse_cap(doc: Any, *, source: str, provider: str = "") -> CapMessage:
         msg_type=doc["msgType"], severity=str(first.get("severity", "Unknown")), references=_references(doc.get("references")),
         effective=_instant(first.get("effective") or first.get("onset"), where + "effective"),
         expires=max((e for e in expires if e is not None), default=None),
-        infos=tuple(Info(str(b.get("language", "de")), plain(b.get("headline")), plain(b.get("description")),
-                         plain(b.get("instruction"))) for b in blocks),
+        infos=tuple(Info(str(b.get("language", "de")), text(b.get("headline")), text(b.get("description")),
+                         text(b.get("instruction"))) for b in blocks),
         provider=provider or str(first.get("senderName") or doc["sender"]),
     )
 
@@ -127,18 +147,23 @@ class WarningState:
     """The warnings a terminal knows, by identifier, with CAP's Update/Cancel and expiry rules applied."""
 
     messages: dict[str, CapMessage] = field(default_factory=dict)
-    ended: set[str] = field(default_factory=set)  # cancelled or updated: a late copy must not revive them
+    # Cancelled or updated, as their origin names them (same_warning_key): a late copy must not revive them.
+    ended: set[str] = field(default_factory=set)
 
     def apply(self, message: CapMessage, confirmed_at: datetime) -> None:
-        if message.identifier in self.ended:
+        if self.has_ended(message.identifier):
             return
-        for old in message.references:
-            self.messages.pop(old, None)
+        for old in map(same_warning_key, message.references):
+            for identifier in [i for i in self.messages if same_warning_key(i) == old]:
+                del self.messages[identifier]
             self.ended.add(old)
         if message.msg_type in ("Alert", "Update"):
             self.messages[message.identifier] = replace(message, last_confirmed=confirmed_at)
         elif message.msg_type == "Cancel":
-            self.ended.add(message.identifier)
+            self.ended.add(same_warning_key(message.identifier))
+
+    def has_ended(self, identifier: str) -> bool:
+        return same_warning_key(identifier) in self.ended
 
     def confirm(self, current_ids: set[str], confirmed_at: datetime) -> None:
         """A provider's list of current warnings: the ones it no longer lists have ended."""
@@ -171,7 +196,7 @@ class WarningState:
                 m["identifier"], m["sender"], datetime.fromisoformat(m["sent"]), m["msg_type"], m["severity"],
                 tuple(m["references"]), instant(m["effective"]), instant(m["expires"]),
                 tuple(Info(**info) for info in m["infos"]), m["provider"], instant(m["last_confirmed"]))
-        return cls(messages, set(doc["ended"]))
+        return cls(messages, {same_warning_key(identifier) for identifier in doc["ended"]})
 
     def active(self, at: datetime) -> list[CapMessage]:
         """Shown at `at`: in effect, not expired (nor, without `expires`, unconfirmed for too long); most severe first."""
@@ -185,8 +210,13 @@ class WarningState:
                                             or at - message.last_confirmed > UNCONFIRMED_LIMIT):
                 continue
             shown.append(message)
-        order = {"Extreme": 0, "Severe": 1, "Moderate": 2, "Minor": 3}
-        return sorted(shown, key=lambda m: (order.get(m.severity, 4), -m.sent.timestamp(), m.identifier))
+        return most_severe_first(shown)
+
+
+def most_severe_first(messages: list[CapMessage]) -> list[CapMessage]:
+    """The order on screen: Extreme, Severe, Moderate, Minor, the rest; the newest first within each."""
+    order = {"Extreme": 0, "Severe": 1, "Moderate": 2, "Minor": 3}
+    return sorted(messages, key=lambda m: (order.get(m.severity, 4), -m.sent.timestamp(), m.identifier))
 
 
 @dataclass(frozen=True)

@@ -8,59 +8,35 @@ was, so a terminal that loses the network keeps showing a warning until it expir
 """
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.live import LiveDataError
-from kiosk.live.cap import CapMessage, WarningState, WarningView, parse_cap, warning_views
-from kiosk.live.poller import BackgroundPoller
+from kiosk.live.cap import CapMessage, parse_cap
+from kiosk.live.warnings import CapWarningsPoller
 from sync.fetch import Fetcher, host_of
-from sync.status import write_json_atomically
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 2 * 1024 * 1024
 
 
-class NinaWarningsPoller(BackgroundPoller):
+class NinaWarningsPoller(CapWarningsPoller):
     """The current warnings of one region, from `{url}/dashboard/{ars}.json` and `{url}/warnings/{id}.json`."""
 
     what = "Official warnings"
 
     def __init__(self, url: str, ars: str, fetcher: Fetcher, *, state_file: Path | None = None, **kwargs) -> None:
-        super().__init__(url.rstrip("/"), fetcher, **kwargs)
+        super().__init__(url.rstrip("/"), fetcher, state_file=state_file, **kwargs)
         self.ars = ars
-        self.state_file = state_file
-        self._state = self._load_state()
-
-    def _load_state(self) -> WarningState:
-        """The warnings known before a restart: a terminal that comes back offline goes on showing them."""
-        if self.state_file is None or not self.state_file.exists():
-            return WarningState()
-        try:
-            return WarningState.from_json(json.loads(self.state_file.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("%s: the saved warnings in %s cannot be read (%s); starting without them.",
-                        self.what, self.state_file, exc)
-            return WarningState()
-
-    def active(self, at: datetime) -> list[CapMessage]:
-        with self._lock:
-            return self._state.active(at)
-
-    def views(self, at: datetime, lang: str) -> list[WarningView]:
-        """What to show at `at` in `lang`; a warning not confirmed for three intervals says so."""
-        return warning_views(self.active(at), at, lang, confirmed_within=timedelta(seconds=3 * self.interval_s))
 
     def refresh(self, now: datetime) -> None:
         current = self._dashboard_ids(now)
-        with self._lock:
-            state = copy.deepcopy(self._state)
-        for identifier in sorted(current - set(state.messages) - state.ended):
+        state = self.state_copy()
+        for identifier in sorted(i for i in current - set(state.messages) if not state.has_ended(i)):
             try:
                 message = self._message(identifier, now)
             except LiveDataError as exc:  # one broken message must not hide the others; asked again next time
@@ -69,14 +45,7 @@ class NinaWarningsPoller(BackgroundPoller):
             # Kept under the id the dashboard lists, which is how the next dashboard names it.
             state.apply(replace(message, identifier=identifier), now)
         state.confirm(current, now)
-        with self._lock:
-            self._state = state
-        if self.state_file is not None:
-            try:
-                self.state_file.parent.mkdir(parents=True, exist_ok=True)
-                write_json_atomically(self.state_file, state.to_json())
-            except OSError as exc:  # showing the warnings matters more than remembering them
-                log.warning("%s: cannot save the warnings to %s: %s.", self.what, self.state_file, exc)
+        self.keep(state)
 
     def _json(self, url: str, what: str, now: datetime):
         fetched = self.fetcher.get(url, what=what, limit=MAX_BYTES, now=now)

@@ -98,3 +98,31 @@ def test_offline_a_takeover_stays_with_last_confirmed_until_it_expires(app, cloc
     show(app, clock, EXPIRES)
     assert not app.official_warnings.shown  # nothing past `expires`, even offline
     assert app.banner is None or "STORM" not in app.banner[1]
+
+
+def test_the_dwds_own_warning_is_the_banner_in_english_or_german_with_the_line(app, clock):
+    """The DWD's recorded zip (tests/test_dwd_warnings.py) for Stadt Havelsee, through the same sources the app runs."""
+    from kiosk.live.warnings import WarningSources
+    from tests.test_dwd_warnings import RECORDED, DwdServer, poller_for, t
+
+    server = DwdServer()
+    server.publish(RECORDED.read_bytes(), "recorded")
+    sources = WarningSources([poller_for(server)])
+    app.services.warnings = sources
+    try:
+        sources.pollers[0].poll_once(t("11:20"))
+        show(app, clock, t("11:20"), "en")
+        assert app.banner[1].splitlines()[:2] == ["Official WARNING of HEAVY RAIN",
+                                                  "Issued by Deutscher Wetterdienst · Until 15:00"]
+        show(app, clock, t("11:20"), "uk")  # the DWD's file has no Ukrainian text
+        assert app.banner[1].splitlines()[:2] == ["Amtliche WARNUNG vor STARKREGEN",
+                                                  "Це попередження доступне лише німецькою мовою."]
+        assert app.banner[1] in texts(app.current().frame.banner)
+        show(app, clock, t("15:00"), "en")
+        assert app.banner is None or "RAIN" not in app.banner[1]
+    finally:
+        app.services.warnings = None
+        server.close()
+        sources.stop()
+        app._tick(0)
+        frames(2)

@@ -167,6 +167,7 @@ def test_configured_live_sources_run_on_their_own_threads_and_stop_with_the_app(
     """Weather and warnings from servers on 127.0.0.1 (real recorded answers): each fetched on its own
     thread as soon as the app starts, and ended by stop(); the demo's example weather needs no thread."""
     from tests.live_kit import LocalProvider
+    from tests.test_dwd_warnings import HAVELSEE, RECORDED, UPDATE, DwdServer
     from tests.test_warnings import ARS, DWD_UPDATE, Nina
     from tests.test_weather import CURRENT, HOURLY
 
@@ -180,21 +181,27 @@ def test_configured_live_sources_run_on_their_own_threads_and_stop_with_the_app(
     weather = LocalProvider(respond)
     nina = Nina()
     nina.serve(DWD_UPDATE)
+    dwd = DwdServer()
+    dwd.publish(RECORDED.read_bytes(), "recorded")
     settings = Config(allow_insecure_http=True, weather_url=weather.url, weather_lat=51.514, weather_lon=7.468,
-                      warnings_url=nina.url, warnings_ars=ARS)
+                      warnings_url=nina.url, warnings_ars=ARS, dwd_warn_cell=HAVELSEE, dwd_warnings_url=dwd.url)
     services = Services(app, settings=settings, data_dir=tmp_path)
     try:
         services.start()
         pollers = services.weather, services.warnings
-        assert {"live-weather", "live-official-warnings"} <= {t.name for t in threading.enumerate()}
+        live = {"live-weather", "live-official-warnings", "live-dwd-weather-warnings"}
+        assert live <= {t.name for t in threading.enumerate()}
         assert asked.wait(WAIT_S), "the weather was not fetched at start"
     finally:
         services.stop()  # joins the threads: the fetch under way has finished
         weather.close()
         nina.close()
+        dwd.close()
     assert pollers[0].latest().station == "Berlin-Tempelhof"
+    if dwd.served:  # the DWD's thread got its answer before the stop
+        assert [m.identifier for m in pollers[1].pollers[0].state_copy().messages.values()] == [UPDATE]
     assert services.weather is None and services.warnings is None
-    assert not {"live-weather", "live-official-warnings"} & {t.name for t in threading.enumerate()}
+    assert not live & {t.name for t in threading.enumerate()}
     demo = Services(app, settings=Config(), data_dir=tmp_path)
     demo.start()
     try:
