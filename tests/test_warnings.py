@@ -264,3 +264,25 @@ def test_nina_names_a_dwd_warning_two_ways_and_an_update_ends_it_under_both():
     state.apply(parse_cap({**DWD_ORIGINAL, "identifier": listed}, source="t"), t("15:07"))  # a late copy
     assert list(state.messages) == [DWD_UPDATE["identifier"]]
     assert WarningState.from_json(json.loads(json.dumps(state.to_json()))).has_ended(listed)
+
+
+def test_endings_are_forgotten_after_a_month_so_a_terminal_running_for_years_keeps_a_small_state():
+    from kiosk.live.cap import ENDINGS_KEPT, WarningState
+
+    listed = "dwd." + DWD_ORIGINAL_ID.removeprefix("dwdmap.")
+    state = WarningState()
+    state.apply(parse_cap(DWD_UPDATE, source="t"), t("15:05"))
+    assert state.has_ended(listed)
+    later = t("15:05") + ENDINGS_KEPT - timedelta(minutes=1)
+    state.apply(parse_cap(original_of(MOWAS_CANCEL, "another", "2026-09-20T16:02:18+02:00"), source="t"), later)
+    assert state.has_ended(listed)  # a cache may still hand out the old copy within the month
+    state.apply(parse_cap(original_of(MOWAS_CANCEL, "a-third", "2026-09-20T16:02:18+02:00"), source="t"),
+                later + timedelta(minutes=2))
+    assert not state.has_ended(listed)
+    # A state saved before endings had dates still reads, and its endings count from the next refresh.
+    old = {**state.to_json(), "ended": [listed]}
+    restored = WarningState.from_json(json.loads(json.dumps(old)))
+    assert restored.has_ended(listed)
+    restored.apply(parse_cap(original_of(MOWAS_CANCEL, "a-fourth", "2026-09-20T16:02:18+02:00"), source="t"),
+                   later + timedelta(minutes=3))
+    assert restored.has_ended(listed) and set(restored.ended.values()) == {later + timedelta(minutes=3)}

@@ -16,6 +16,8 @@ TAKEOVER_SEVERITIES = frozenset({"Extreme", "Severe"})
 MSG_TYPES = frozenset({"Alert", "Update", "Cancel", "Ack", "Error"})
 # A warning with no `expires` is shown only while a provider confirmed it this recently.
 UNCONFIRMED_LIMIT = timedelta(hours=6)
+# How long an ending is remembered: far longer than a provider's cache keeps an old copy of a warning.
+ENDINGS_KEPT = timedelta(days=30)
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
@@ -147,20 +149,31 @@ class WarningState:
     """The warnings a terminal knows, by identifier, with CAP's Update/Cancel and expiry rules applied."""
 
     messages: dict[str, CapMessage] = field(default_factory=dict)
-    # Cancelled or updated, as their origin names them (same_warning_key): a late copy must not revive them.
-    ended: set[str] = field(default_factory=set)
+    # Cancelled or updated, as their origin names them (same_warning_key), with when that was learnt: a
+    # late copy must not revive them. None: learnt before a restart by a version that kept no date.
+    ended: dict[str, datetime | None] = field(default_factory=dict)
 
     def apply(self, message: CapMessage, confirmed_at: datetime) -> None:
+        self._forget_old_endings(confirmed_at)
         if self.has_ended(message.identifier):
             return
         for old in map(same_warning_key, message.references):
             for identifier in [i for i in self.messages if same_warning_key(i) == old]:
                 del self.messages[identifier]
-            self.ended.add(old)
+            self.ended.setdefault(old, confirmed_at)
         if message.msg_type in ("Alert", "Update"):
             self.messages[message.identifier] = replace(message, last_confirmed=confirmed_at)
         elif message.msg_type == "Cancel":
-            self.ended.add(same_warning_key(message.identifier))
+            self.ended.setdefault(same_warning_key(message.identifier), confirmed_at)
+
+    def _forget_old_endings(self, now: datetime) -> None:
+        """A terminal runs for years: endings older than any copy a provider's cache still hands out are
+        forgotten, so the list (and the saved file) stays the size of a month's warnings."""
+        for key, when in list(self.ended.items()):
+            if when is None:
+                self.ended[key] = now
+            elif now - when > ENDINGS_KEPT:
+                del self.ended[key]
 
     def has_ended(self, identifier: str) -> bool:
         return same_warning_key(identifier) in self.ended
@@ -178,7 +191,7 @@ class WarningState:
         def instant(value: datetime | None) -> str | None:
             return value.isoformat() if value is not None else None
 
-        return {"ended": sorted(self.ended), "messages": [
+        return {"ended": {key: instant(when) for key, when in sorted(self.ended.items())}, "messages": [
             {"identifier": m.identifier, "sender": m.sender, "sent": instant(m.sent), "msg_type": m.msg_type,
              "severity": m.severity, "references": list(m.references), "effective": instant(m.effective),
              "expires": instant(m.expires), "provider": m.provider, "last_confirmed": instant(m.last_confirmed),
@@ -196,7 +209,10 @@ class WarningState:
                 m["identifier"], m["sender"], datetime.fromisoformat(m["sent"]), m["msg_type"], m["severity"],
                 tuple(m["references"]), instant(m["effective"]), instant(m["expires"]),
                 tuple(Info(**info) for info in m["infos"]), m["provider"], instant(m["last_confirmed"]))
-        return cls(messages, {same_warning_key(identifier) for identifier in doc["ended"]})
+        ended = doc["ended"]
+        if isinstance(ended, list):  # written before endings had dates: they get one at the next refresh
+            ended = dict.fromkeys(ended)
+        return cls(messages, {same_warning_key(key): instant(when) for key, when in ended.items()})
 
     def active(self, at: datetime) -> list[CapMessage]:
         """Shown at `at`: in effect, not expired (nor, without `expires`, unconfirmed for too long); most severe first."""

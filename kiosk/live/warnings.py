@@ -40,7 +40,7 @@ class CapWarningsPoller(BackgroundPoller):
 
     def state_copy(self) -> WarningState:
         with self._lock:
-            return WarningState(dict(self._state.messages), set(self._state.ended))
+            return WarningState(dict(self._state.messages), dict(self._state.ended))
 
     def keep(self, state: WarningState) -> None:
         """The new state after a good refresh: shown from now on, and saved for a restart."""
