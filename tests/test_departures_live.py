@@ -1,8 +1,10 @@
 """Live departures: GTFS-Realtime TripUpdates from a real HTTP server on 127.0.0.1 laid over the timetable.
 
-The payloads are FeedMessages built with Google's bindings for real runs of the sample feed
-(CITY1, STBA at the Stagecoach stop on Monday 2 June 2008); the provider delays, cancels, times
-out, fails with 500 and answers garbage, and the board says each time where its times come from.
+The payloads are FeedMessages built with Google's bindings for runs of the GTFS specification's
+sample feed (CITY1, STBA at the Stagecoach stop on Monday 2 June 2008): the rules that WMATA's real
+recordings (tests/test_departures_recorded.py) never show, a cancelled run and a skipped stop, a delay
+carried on down the line; the provider delays, cancels, times out, fails with 500 and answers
+garbage, and the board says each time where its times come from.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from kiosk.live import LiveDataError
 from kiosk.live.gtfs_rt import parse_trip_updates
 from kiosk.live.poller import TripUpdatesPoller
 from sync.fetch import Fetcher
-from tests.live_kit import LocalProvider, applied_store, at, trip_updates
+from tests.live_kit import QueuedProvider, applied_store, at, poller_for, trip_updates
 
 NOW = at("08:05:00")
 ISSUED = at("08:04:00")
@@ -30,23 +32,9 @@ CANCELLED = {"trip_id": "STBA", "start_date": "20080602", "start_time": "08:30:0
 LATER_STOP = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:20:00", "stops": [(3, "NADAV", 600, False)]}
 
 
-class Provider(LocalProvider):
-    """A GTFS-Realtime endpoint that answers what the test queued, one answer per request (404 when none)."""
-
-    def __init__(self) -> None:
-        self.answers: list[tuple[int, bytes, dict] | None] = []
-        super().__init__(lambda path: self.answers.pop(0) if self.answers else (404, b"", {}), "/tripupdates.pb")
-
-    def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
-        self.answers.append((status, body, {"Content-Type": "application/x-protobuf", **headers}))
-
-    def hang(self) -> None:
-        self.answers.append(None)
-
-
 @pytest.fixture
 def provider():
-    served = Provider()
+    served = QueuedProvider()
     yield served
     served.close()
 
@@ -56,11 +44,6 @@ def content(tmp_path):
     opened = Content.open(applied_store(tmp_path))
     yield opened
     opened.close()
-
-
-def poller_for(url: str, timeout_s: float = 0.5) -> TripUpdatesPoller:
-    fetcher = Fetcher(allow_insecure_http=True, connect_timeout_s=timeout_s, read_timeout_s=timeout_s)
-    return TripUpdatesPoller(url, fetcher, interval_s=30, rand=lambda: 1.0)
 
 
 def board(content, predictions, moment=NOW, **kwargs):
@@ -94,6 +77,17 @@ def test_live_delay_and_cancellation_replace_the_timetable_with_their_age(conten
                            ("08:30", "08:30", "40", False, "timetable"),
                            ("08:40", "08:40", "40", False, "timetable")]
     assert shown.departures[0].delay_min == 3
+    poller.fetcher.close()
+
+
+def test_a_skipped_stop_is_shown_cancelled_and_the_run_goes_on_elsewhere(content, provider):
+    """WMATA's real recordings skip no stop: this is the rule on a payload built with the bindings."""
+    skipped = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:10:00",
+               "stops": [(1, "STAGECOACH", 0, True), (2, "NANAA", 120, False)]}
+    provider.answer(200, trip_updates(ISSUED, skipped))
+    poller = poller_for(provider.url)
+    poller.poll_once(NOW)
+    assert rows(board(content, poller.latest()))[0] == ("08:10", "08:10", "40", True, "live")
     poller.fetcher.close()
 
 

@@ -101,7 +101,9 @@ def _departure(row: dict, routes: dict[str, dict], predictions: Predictions | No
     base = dict(stop_id=row["stop_id"], route=route, headsign=row.get("headsign", ""), scheduled=scheduled,
                 trip_id=row["trip_id"], service_date=row["service_date"], stop_sequence=row.get("stop_sequence"),
                 start_time=row.get("start_time") or "")
-    trip = predictions.for_run(row["trip_id"], row["service_date"], row.get("start_time")) if predictions else None
+    after_midnight = scheduled.strftime("%Y%m%d") > row["service_date"]  # a GTFS time past 24:00
+    trip = predictions.for_run(row["trip_id"], row["service_date"], row.get("start_time"),
+                               after_midnight=after_midnight) if predictions else None
     if trip is None:
         return Departure(**base, expected=scheduled, cancelled=False, source=TIMETABLE)
     if trip.cancelled:
