@@ -146,6 +146,28 @@ def poller_for(url: str, timeout_s: float = 0.5):
     return TripUpdatesPoller(url, fetcher, interval_s=30, rand=lambda: 1.0)
 
 
+def live_config(folder: Path, kiosk_id: str, trip_updates_url: str) -> Path:
+    """A kiosk.toml for `kiosk departures` with live predictions from a provider on 127.0.0.1."""
+    config = folder / "kiosk.toml"
+    config.write_text(f'kiosk_id = "{kiosk_id}"\nfeed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n'
+                      f'trip_updates_url = "{trip_updates_url}"\nallow_insecure_http = true\n')
+    return config
+
+
+def departures_json(config: Path, data_dir: Path, moment: datetime, limit: int = 3) -> list[dict]:
+    """What `kiosk departures --json` prints at `moment`, parsed."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kiosk.cli import main as kiosk_main
+
+    result = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--at", moment.isoformat(), "--json",
+                                             "--data-dir", str(data_dir), "--lang", "en", "--limit", str(limit)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 class QueuedProvider(LocalProvider):
     """A GTFS-Realtime endpoint that answers what the test queued, one answer per request (404 when none)."""
 

@@ -8,7 +8,6 @@ garbage, and the board says each time where its times come from.
 """
 from __future__ import annotations
 
-import json
 import time
 from datetime import timedelta
 
@@ -21,22 +20,13 @@ from kiosk.content import Content
 from kiosk.live.departures import LIVE, TIMETABLE, next_departures, stops_near_kiosk
 from kiosk.live import LiveDataError
 from kiosk.live.gtfs_rt import parse_trip_updates
-from kiosk.live.poller import TripUpdatesPoller
-from sync.fetch import Fetcher
-from tests.live_kit import QueuedProvider, applied_store, at, poller_for, trip_updates
+from tests.live_kit import applied_store, at, departures_json, live_config, poller_for, trip_updates
 
 NOW = at("08:05:00")
 ISSUED = at("08:04:00")
 DELAYED = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:10:00", "stops": [(1, "STAGECOACH", 180, False)]}
 CANCELLED = {"trip_id": "STBA", "start_date": "20080602", "start_time": "08:30:00", "cancelled": True}
 LATER_STOP = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:20:00", "stops": [(3, "NADAV", 600, False)]}
-
-
-@pytest.fixture
-def provider():
-    served = QueuedProvider()
-    yield served
-    served.close()
 
 
 @pytest.fixture
@@ -180,13 +170,8 @@ def test_the_background_thread_never_makes_a_reader_wait(provider):
 def test_a_configured_provider_makes_kiosk_departures_live(tmp_path, provider):
     data_dir = applied_store(tmp_path)
     provider.answer(200, trip_updates(ISSUED, DELAYED, CANCELLED))
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'kiosk_id = "stagecoach"\nfeed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n'
-                      f'trip_updates_url = "{provider.url}"\nallow_insecure_http = true\n')
-    result = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--at", NOW.isoformat(),
-                                             "--json", "--data-dir", str(data_dir), "--lang", "en", "--limit", "3"])
-    assert result.exit_code == 0, result.output
-    shown = json.loads(result.output)[0]
+    config = live_config(tmp_path, "stagecoach", provider.url)
+    shown = departures_json(config, data_dir, NOW)[0]
     assert shown["source"] == "live" and shown["live_age_s"] == 60
     assert [(d["expected"][11:16], d["delay_min"], d["cancelled"], d["source"]) for d in shown["departures"]] == [
         ("08:13", 3, False, "live"), ("08:20", 0, False, "timetable"), ("08:30", 0, True, "live")]

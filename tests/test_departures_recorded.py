@@ -14,23 +14,15 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from kiosk.cli import main as kiosk_main
 from kiosk.content import Content
 from kiosk.live.departures import LIVE, TIMETABLE, kiosk_board, place_board
 from kiosk.live.gtfs_rt import parse_trip_updates
 from sync.cli import main as feed_main
-from tests.live_kit import (WHITE_OAK_BASE, WMATA_GENERATED_AT, WMATA_GTFS, QueuedProvider, built_feed, in_white_oak,
-                            poller_for, recorded, white_oak_store)
+from tests.live_kit import (WHITE_OAK_BASE, WMATA_GENERATED_AT, WMATA_GTFS, built_feed, departures_json,
+                            in_white_oak, live_config, poller_for, recorded, white_oak_store)
 
 FRIDAY_2355 = in_white_oak("23:55:00")
 SATURDAY_0005 = in_white_oak("00:05:00", "2024-02-10")
-
-
-@pytest.fixture
-def provider():
-    served = QueuedProvider()
-    yield served
-    served.close()
 
 
 @pytest.fixture
@@ -198,13 +190,8 @@ def test_after_the_real_recording_a_failing_provider_leaves_the_last_good_board(
 def test_kiosk_departures_replays_the_recording_from_the_command_line(tmp_path, provider):
     data_dir = white_oak_store(tmp_path)
     provider.answer_recording("2354")
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'kiosk_id = "white-oak"\nfeed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n'
-                      f'trip_updates_url = "{provider.url}"\nallow_insecure_http = true\n')
-    result = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--at", FRIDAY_2355.isoformat(),
-                                             "--json", "--data-dir", str(data_dir), "--lang", "en", "--limit", "3"])
-    assert result.exit_code == 0, result.output
-    boards = {b["stop_id"]: b for b in json.loads(result.output)}
+    config = live_config(tmp_path, "white-oak", provider.url)
+    boards = {b["stop_id"]: b for b in departures_json(config, data_dir, FRIDAY_2355)}
     shown = boards["13006"]
     assert shown["source"] == "live" and shown["live_age_s"] == 59
     assert [(d["trip_id"], d["expected"], d["delay_min"]) for d in shown["departures"]] == [
