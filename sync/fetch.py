@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 from urllib.parse import urljoin, urlparse
 
 import requests
+from urllib3.exceptions import DecodeError as Urllib3DecodeError
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
@@ -277,6 +278,12 @@ class Fetcher:
                     sink.write(chunk)
                 else:
                     chunks.append(chunk)
+        except (requests.exceptions.ContentDecodingError, Urllib3DecodeError) as exc:
+            encoding = response.headers.get("Content-Encoding", "")
+            cause = exc.args[-1] if exc.args else exc  # urllib3 puts the decompressor's own words last
+            raise FetchError(f"The server at {host_of(url)} sent {what} marked Content-Encoding: {encoding}, but they "
+                             f"are not {encoding} data ({cause}); the answer was ignored.",
+                             server_date=server_date) from exc
         except (requests.exceptions.RequestException, Urllib3Error) as exc:
             inner = exc.args[0] if exc.args else exc
             if isinstance(exc, ReadTimeoutError) or isinstance(inner, ReadTimeoutError) \

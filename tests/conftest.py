@@ -26,3 +26,13 @@ def data_dir(tmp_path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def provider():
+    """A GTFS-Realtime TripUpdates endpoint on 127.0.0.1 that answers what the test queues."""
+    from tests.live_kit import QueuedProvider
+
+    served = QueuedProvider()
+    yield served
+    served.close()

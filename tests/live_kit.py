@@ -1,7 +1,10 @@
-"""Shared for the live-departure tests: the feed built from the GTFS specification's sample feed,
-applied to a real content store, and GTFS-Realtime payloads made with Google's bindings."""
+"""Shared for the live-departure tests: feeds built from a GTFS timetable (the GTFS specification's
+sample feed, or WMATA's real one), applied to a real content store; GTFS-Realtime payloads made with
+Google's bindings, or WMATA's real recorded answers; a provider on 127.0.0.1 that serves them."""
 from __future__ import annotations
 
+import gzip
+import hashlib
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,22 +22,57 @@ BASE = FIXTURES / "beatty_base.json"
 GENERATED_AT = "2008-06-02T00:00:00-07:00"
 
 
+# WMATA's real Metrobus timetable, cut to the Friday-night trips near Lockwood Drive in White Oak, and
+# its real TripUpdates recorded that night (tests/fixtures/gtfs/README.md: source, commit, licence).
+WMATA_GTFS = FIXTURES / "wmata-white-oak.zip"
+WHITE_OAK_BASE = FIXTURES / "white_oak_base.json"
+WMATA_GENERATED_AT = "2024-02-09T20:00:00-05:00"
+RECORDED_SHA256 = {
+    "2345": "54e93f72d22ded0907c5e0ec92bc74ab7fd1715c69fa1a99542b5f767ce5f625",
+    "2354": "1daf66a54d8877536a208c086b47444153915e5dfd24068992f5b9e5c53779d3",
+    "0004": "2e2efca4433165b06a5f245cf983d022cd354dd4f25d53d3774a577598667d5f",
+    "0009": "db2f3af34c1c9d641dcf13750482a276cac75e1054000d72696c522ee6fd3011",
+}
+
+
 def at(clock: str, day: str = "2008-06-02") -> datetime:
     return datetime.fromisoformat(f"{day}T{clock}-07:00")
 
 
-def built_feed(tmp_path: Path) -> dict:
-    inputs = BuildInputs(base=BASE, out_dir=tmp_path / "site", gtfs=SAMPLE_GTFS, sequence=1,
-                         generated_at=GENERATED_AT)
+def in_white_oak(clock: str, day: str = "2024-02-09") -> datetime:
+    """An instant of the recorded night in White Oak (New York time, UTC-5 in February)."""
+    return datetime.fromisoformat(f"{day}T{clock}-05:00")
+
+
+def recorded_gzip(moment: str) -> bytes:
+    """WMATA's TripUpdates answer recorded at `moment` ("2354": 23:54:01), gzipped as stored."""
+    return (FIXTURES / f"wmata-tripupdates-{moment}.pb.gz").read_bytes()
+
+
+def recorded(moment: str) -> bytes:
+    """The recorded bytes themselves, checked against the SHA-256 the fixture README gives."""
+    payload = gzip.decompress(recorded_gzip(moment))
+    assert hashlib.sha256(payload).hexdigest() == RECORDED_SHA256[moment], f"the recording {moment} was changed"
+    return payload
+
+
+def built_feed(tmp_path: Path, *, base: Path = BASE, gtfs: Path = SAMPLE_GTFS, generated_at: str = GENERATED_AT) -> dict:
+    inputs = BuildInputs(base=base, out_dir=tmp_path / "site", gtfs=gtfs, sequence=1, generated_at=generated_at)
     return build_feed(inputs).feed
 
 
-def applied_store(tmp_path: Path) -> Path:
+def applied_store(tmp_path: Path, *, base: Path = BASE, gtfs: Path = SAMPLE_GTFS,
+                  generated_at: str = GENERATED_AT) -> Path:
     data_dir = tmp_path / "data"
-    staging = store.stage(built_feed(tmp_path), data_dir, demo=False, applied_at=GENERATED_AT, source="test",
-                          feed_sha256="0" * 64)
+    staging = store.stage(built_feed(tmp_path, base=base, gtfs=gtfs, generated_at=generated_at), data_dir,
+                          demo=False, applied_at=generated_at, source="test", feed_sha256="0" * 64)
     store.swap_in(staging, data_dir)
     return data_dir
+
+
+def white_oak_store(tmp_path: Path) -> Path:
+    """WMATA's real timetable built into a feed for the White Oak kiosk and applied to a store."""
+    return applied_store(tmp_path, base=WHITE_OAK_BASE, gtfs=WMATA_GTFS, generated_at=WMATA_GENERATED_AT)
 
 
 def trip_updates(issued_at: datetime, *updates: dict) -> bytes:
@@ -101,11 +139,42 @@ class LocalProvider:
         self.server.server_close()
 
 
+def poller_for(url: str, timeout_s: float = 0.5):
+    """A TripUpdates poller of `url` (http:// allowed) whose backoff jitter is always at its ceiling."""
+    from kiosk.live.poller import TripUpdatesPoller
+    from sync.fetch import Fetcher
+
+    fetcher = Fetcher(allow_insecure_http=True, connect_timeout_s=timeout_s, read_timeout_s=timeout_s)
+    return TripUpdatesPoller(url, fetcher, interval_s=30, rand=lambda: 1.0)
+
+
+def live_config(folder: Path, kiosk_id: str, trip_updates_url: str) -> Path:
+    """A kiosk.toml for `kiosk departures` with live predictions from a provider on 127.0.0.1."""
+    config = folder / "kiosk.toml"
+    config.write_text(f'kiosk_id = "{kiosk_id}"\nfeed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n'
+                      f'trip_updates_url = "{trip_updates_url}"\nallow_insecure_http = true\n')
+    return config
+
+
+def departures_json(config: Path, data_dir: Path, moment: datetime, limit: int = 3) -> list[dict]:
+    """What `kiosk departures --json` prints at `moment`, parsed."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kiosk.cli import main as kiosk_main
+
+    result = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--at", moment.isoformat(), "--json",
+                                             "--data-dir", str(data_dir), "--lang", "en", "--limit", str(limit)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 class QueuedProvider(LocalProvider):
     """A provider that answers what the test queued, one answer per request (404 when none), and
-    remembers each path it was asked for."""
+    remembers each path it was asked for; by default a GTFS-Realtime endpoint."""
 
-    def __init__(self, path: str, content_type: str) -> None:
+    def __init__(self, path: str = "/tripupdates.pb", content_type: str = "application/x-protobuf") -> None:
         self.answers: list[tuple[int, bytes, dict] | None] = []
         self.asked: list[str] = []
         self.content_type = content_type
@@ -118,6 +187,10 @@ class QueuedProvider(LocalProvider):
 
     def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
         self.answers.append((status, body, {"Content-Type": self.content_type, **headers}))
+
+    def answer_recording(self, moment: str) -> None:
+        """WMATA's recorded answer, sent gzip-encoded as providers' servers often do."""
+        self.answer(200, recorded_gzip(moment), **{"Content-Encoding": "gzip"})
 
     def hang(self) -> None:
         self.answers.append(None)

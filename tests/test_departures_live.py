@@ -1,12 +1,14 @@
 """Live departures: GTFS-Realtime TripUpdates from a real HTTP server on 127.0.0.1 laid over the timetable.
 
-The payloads are FeedMessages built with Google's bindings for real runs of the sample feed
-(CITY1, STBA at the Stagecoach stop on Monday 2 June 2008); the provider delays, cancels, times
-out, fails with 500 and answers garbage, and the board says each time where its times come from.
+The payloads are FeedMessages built with Google's bindings for runs of the GTFS specification's
+sample feed (CITY1, STBA at the Stagecoach stop on Monday 2 June 2008): the rules that WMATA's real
+recordings (tests/test_departures_recorded.py) never show, a cancelled run and a skipped stop, a delay
+carried on down the line; the provider delays, cancels, times out, fails with 500 and answers
+garbage, and the board says each time where its times come from.
 """
 from __future__ import annotations
 
-import json
+
 from datetime import timedelta
 
 import pytest
@@ -18,9 +20,7 @@ from kiosk.content import Content
 from kiosk.live.departures import LIVE, TIMETABLE, next_departures, stops_near_kiosk
 from kiosk.live import LiveDataError
 from kiosk.live.gtfs_rt import parse_trip_updates
-from kiosk.live.poller import TripUpdatesPoller
-from sync.fetch import Fetcher
-from tests.live_kit import QueuedProvider, assert_reader_never_waits, applied_store, at, trip_updates
+from tests.live_kit import applied_store, assert_reader_never_waits, at, departures_json, live_config, poller_for, trip_updates
 
 NOW = at("08:05:00")
 ISSUED = at("08:04:00")
@@ -30,22 +30,10 @@ LATER_STOP = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:20
 
 
 @pytest.fixture
-def provider():
-    served = QueuedProvider("/tripupdates.pb", "application/x-protobuf")  # a GTFS-Realtime endpoint
-    yield served
-    served.close()
-
-
-@pytest.fixture
 def content(tmp_path):
     opened = Content.open(applied_store(tmp_path))
     yield opened
     opened.close()
-
-
-def poller_for(url: str, timeout_s: float = 0.5) -> TripUpdatesPoller:
-    fetcher = Fetcher(allow_insecure_http=True, connect_timeout_s=timeout_s, read_timeout_s=timeout_s)
-    return TripUpdatesPoller(url, fetcher, interval_s=30, rand=lambda: 1.0)
 
 
 def board(content, predictions, moment=NOW, **kwargs):
@@ -79,6 +67,17 @@ def test_live_delay_and_cancellation_replace_the_timetable_with_their_age(conten
                            ("08:30", "08:30", "40", False, "timetable"),
                            ("08:40", "08:40", "40", False, "timetable")]
     assert shown.departures[0].delay_min == 3
+    poller.fetcher.close()
+
+
+def test_a_skipped_stop_is_shown_cancelled_and_the_run_goes_on_elsewhere(content, provider):
+    """WMATA's real recordings skip no stop: this is the rule on a payload built with the bindings."""
+    skipped = {"trip_id": "CITY1", "start_date": "20080602", "start_time": "08:10:00",
+               "stops": [(1, "STAGECOACH", 0, True), (2, "NANAA", 120, False)]}
+    provider.answer(200, trip_updates(ISSUED, skipped))
+    poller = poller_for(provider.url)
+    poller.poll_once(NOW)
+    assert rows(board(content, poller.latest()))[0] == ("08:10", "08:10", "40", True, "live")
     poller.fetcher.close()
 
 
@@ -163,13 +162,8 @@ def test_the_background_thread_never_makes_a_reader_wait(provider):
 def test_a_configured_provider_makes_kiosk_departures_live(tmp_path, provider):
     data_dir = applied_store(tmp_path)
     provider.answer(200, trip_updates(ISSUED, DELAYED, CANCELLED))
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'kiosk_id = "stagecoach"\nfeed_url = "https://example.org/feed.json"\npublic_keys = ["x"]\n'
-                      f'trip_updates_url = "{provider.url}"\nallow_insecure_http = true\n')
-    result = CliRunner().invoke(kiosk_main, ["--config", str(config), "departures", "--at", NOW.isoformat(),
-                                             "--json", "--data-dir", str(data_dir), "--lang", "en", "--limit", "3"])
-    assert result.exit_code == 0, result.output
-    shown = json.loads(result.output)[0]
+    config = live_config(tmp_path, "stagecoach", provider.url)
+    shown = departures_json(config, data_dir, NOW)[0]
     assert shown["source"] == "live" and shown["live_age_s"] == 60
     assert [(d["expected"][11:16], d["delay_min"], d["cancelled"], d["source"]) for d in shown["departures"]] == [
         ("08:13", 3, False, "live"), ("08:20", 0, False, "timetable"), ("08:30", 0, True, "live")]

@@ -158,7 +158,9 @@ def _departure(row: dict, routes: dict[str, dict], predictions: Predictions | No
     base = dict(stop_id=row["stop_id"], route=route, headsign=row.get("headsign", ""), scheduled=scheduled,
                 trip_id=row["trip_id"], service_date=row["service_date"], stop_sequence=row.get("stop_sequence"),
                 start_time=row.get("start_time") or "")
-    trip = predictions.for_run(row["trip_id"], row["service_date"], row.get("start_time")) if predictions else None
+    after_midnight = scheduled.strftime("%Y%m%d") > row["service_date"]  # a GTFS time past 24:00
+    trip = predictions.for_run(row["trip_id"], row["service_date"], row.get("start_time"),
+                               after_midnight=after_midnight) if predictions else None
     if trip is None:
         return Departure(**base, expected=scheduled, cancelled=False, source=TIMETABLE)
     if trip.cancelled:
@@ -216,8 +218,14 @@ def merged_board(content: Content, stops: list[dict], at: datetime, lang: str, *
         return None
     boards = [next_departures(content, stop, at, lang, predictions=predictions, limit=limit, max_live_age=max_live_age)
               for stop in stops]
-    merged = sorted((d for b in boards for d in b.departures),
-                    key=lambda d: (d.scheduled if d.cancelled else d.expected, d.route))
+    # A run calling at two stops of the place (a bus passing both ends of a square) is shown once,
+    # at the first of them: the same bus twice a minute apart reads as two buses.
+    first_calls: dict[tuple[str, str, str], Departure] = {}
+    for departure in (d for b in boards for d in b.departures):
+        run = (departure.trip_id, departure.service_date, departure.start_time)
+        if run not in first_calls or departure.scheduled < first_calls[run].scheduled:
+            first_calls[run] = departure
+    merged = sorted(first_calls.values(), key=lambda d: (d.scheduled if d.cancelled else d.expected, d.route))
     ages = [b.live_age_s for b in boards if b.live_age_s is not None]
     names = list(dict.fromkeys(b.stop_name for b in boards))
     return Board(",".join(b.stop_id for b in boards), ", ".join(names), merged[:limit], min(ages) if ages else None)

@@ -6,7 +6,7 @@ the delay or expected time of each stop-time update, keyed the way the timetable
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from google.protobuf.message import DecodeError
 from google.transit import gtfs_realtime_pb2
@@ -41,10 +41,21 @@ class Predictions:
     issued_at: datetime
     trips: dict[tuple[str, str | None, str | None], TripPrediction] = field(default_factory=dict)
 
-    def for_run(self, trip_id: str, service_date: str, start_time: str | None) -> TripPrediction | None:
-        """The prediction for one run of a trip; an update without a start date or time matches any."""
-        for key in ((trip_id, service_date, start_time), (trip_id, None, start_time),
-                    (trip_id, service_date, None), (trip_id, None, None)):
+    def for_run(self, trip_id: str, service_date: str, start_time: str | None, *,
+                after_midnight: bool = False) -> TripPrediction | None:
+        """The prediction for one run of a trip; an update without a start date or time matches any.
+
+        `after_midnight`: the run is at the stop asked about on the day after its service day (a GTFS
+        time past 24:00). Some providers name a run that starts after midnight by the calendar day it
+        starts on, not by its service day as the specification asks (WMATA's recorded TripUpdates in
+        tests/fixtures/gtfs do); such an update is matched last, when nothing names the service day."""
+        keys = [(trip_id, service_date, start_time), (trip_id, None, start_time),
+                (trip_id, service_date, None), (trip_id, None, None)]
+        if after_midnight:
+            next_day = (date(int(service_date[:4]), int(service_date[4:6]), int(service_date[6:8]))
+                        + timedelta(days=1)).strftime("%Y%m%d")
+            keys += [(trip_id, next_day, start_time), (trip_id, next_day, None)]
+        for key in keys:
             if key in self.trips:
                 return self.trips[key]
         return None

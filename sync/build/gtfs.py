@@ -235,7 +235,7 @@ def _service_days(reader: _Reader, window: Window, tz: zoneinfo.ZoneInfo) -> dic
 
 def _seconds(value: str) -> int | None:
     """GTFS H:MM:SS (hours may pass 24) -> seconds after the service day's reference time."""
-    parts = value.split(":")
+    parts = value.strip().split(":")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         return None
     hours, minutes, seconds = (int(p) for p in parts)
@@ -263,37 +263,57 @@ def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[st
     frequencies = _frequencies(reader)
     # A national feed has tens of millions of stop times: the first pass keeps only those at the
     # kept stops, the second only the ends of those stops' trips, so memory follows what is kept.
-    kept: list[tuple[str, int, str, int, str]] = []  # trip, sequence, stop, seconds, stop headsign
+    # Values are compared as they stand and stripped only when that fails: stripping every value of
+    # every row would cost more than the rest, and only some feeds pad their values with spaces.
+    kept: list[tuple[str, int, str, int | None, str]] = []  # trip, sequence, stop, seconds, stop headsign
     for number, (trip_id, stop_id, seq, departure, arrival, pickup, headsign) in enumerate(reader.columns(
             "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time", "pickup_type",
             "stop_headsign"), start=1):
-        if stop_id in stops and pickup != NO_PICKUP:
-            seconds = _seconds(departure or arrival)
-            if seconds is None:
+        if stop_id not in stops:
+            stop_id = stop_id.strip()
+            if stop_id not in stops:
                 continue
-            if not seq.strip().isdigit() or not is_text((trip_id, headsign)):
-                why = f"stop_sequence {seq!r} is not a number" if is_text((seq,)) else "bytes that are not UTF-8"
-                reader.skip("stop_times.txt", number, why)
-                continue
-            kept.append((trip_id, int(seq), stop_id, seconds, headsign))
+        if pickup.strip() == NO_PICKUP:
+            continue
+        if not seq.strip().isdigit() or not is_text((trip_id, headsign)):
+            why = f"stop_sequence {seq!r} is not a number" if is_text((seq,)) else "bytes that are not UTF-8"
+            reader.skip("stop_times.txt", number, why)
+            continue
+        # GTFS leaves the times of stops between timepoints empty when riders are not told them:
+        # those are interpolated below from the timed stops around them.
+        clock = departure.strip() or arrival.strip()
+        seconds = _seconds(clock)
+        if clock and seconds is None:
+            reader.skip("stop_times.txt", number, f"the time {clock!r} is not H:MM:SS")
+            continue
+        kept.append((trip_id.strip(), int(seq), stop_id, seconds, headsign.strip()))
     wanted = {trip_id for trip_id, *_ in kept}
+    untimed = {trip_id for trip_id, _, _, seconds, _ in kept if seconds is None}
     trips = {row["trip_id"]: row for row in reader.rows("trips.txt") if row.get("trip_id") in wanted}
     first_time: dict[str, int] = {}  # a frequency trip's stop times count from its first departure
     last_stop: dict[str, tuple[int, str]] = {}  # each trip's final stop: no departure there, and its headsign
-    for number, (trip_id, stop_id, seq_text, departure, arrival) in enumerate(reader.columns(
-            "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time"), start=1):
+    timeline: dict[str, list[tuple[int, int | None, str]]] = {t: [] for t in untimed if t in trips}
+    for number, (trip_id, stop_id, seq_text, departure, arrival, distance) in enumerate(reader.columns(
+            "stop_times.txt", "trip_id", "stop_id", "stop_sequence", "departure_time", "arrival_time",
+            "shape_dist_traveled"), start=1):
         if trip_id not in trips:
-            continue
+            trip_id = trip_id.strip()
+            if trip_id not in trips:
+                continue
         if not seq_text.strip().isdigit():
             reader.skip("stop_times.txt", number, f"stop_sequence {seq_text!r} is not a number")
             continue
         seq = int(seq_text)
         if last_stop.get(trip_id, (-1, ""))[0] < seq:
-            last_stop[trip_id] = (seq, stop_id)
-        seconds = _seconds(departure or arrival)
+            last_stop[trip_id] = (seq, stop_id.strip())
+        seconds = _seconds(departure.strip() or arrival.strip())
         if trip_id in frequencies and seconds is not None:
             first_time[trip_id] = min(first_time.get(trip_id, seconds), seconds)
+        if trip_id in timeline:
+            timeline[trip_id].append((seq, seconds, distance.strip()))
     kept = [k for k in kept if k[0] in trips]  # stop times of trips that trips.txt does not list are ignored
+    if timeline:
+        kept = _interpolated(kept, timeline, reader)
     departures = []
     for trip_id, seq, stop_id, seconds, stop_headsign in kept:
         if last_stop[trip_id][0] == seq:
@@ -315,6 +335,43 @@ def _departures(reader: _Reader, stops: dict[str, dict], days: dict[date, set[st
                     departures.append(departure)
     departures.sort(key=lambda d: (d["time"], d["stop_id"], d["route_id"], d["trip_id"]))
     return departures
+
+
+UNTIMED = "GTFS stop times with no time and no timed stop before and after them on their trip (left out)"
+
+
+def _interpolated(kept: list[tuple], timeline: dict[str, list[tuple[int, int | None, str]]],
+                  reader: _Reader) -> list[tuple]:
+    """Times for the kept stops whose times the feed leaves empty (GTFS allows that between timepoints):
+    linear between the timed stops before and after, by `shape_dist_traveled` where the three stops
+    have it, else by their places in the trip's order of stops."""
+    result = []
+    for trip_id, seq, stop_id, seconds, headsign in kept:
+        if seconds is None:
+            seconds = _between(sorted(timeline.get(trip_id, [])), seq)
+            if seconds is None:
+                reader.report.drop(UNTIMED, f"{reader.path}: trip {trip_id}, stop {stop_id}, stop_sequence {seq}")
+                continue
+        result.append((trip_id, seq, stop_id, seconds, headsign))
+    return result
+
+
+def _between(stops: list[tuple[int, int | None, str]], seq: int) -> int | None:
+    here = next((i for i, (s, _, _) in enumerate(stops) if s == seq), None)
+    if here is None:
+        return None
+    before = next((i for i in range(here - 1, -1, -1) if stops[i][1] is not None), None)
+    after = next((i for i in range(here + 1, len(stops)) if stops[i][1] is not None), None)
+    if before is None or after is None:
+        return None
+    (_, start, start_d), (_, end, end_d), (_, _, here_d) = stops[before], stops[after], stops[here]
+    try:
+        share = (float(here_d) - float(start_d)) / (float(end_d) - float(start_d))
+    except (ValueError, ZeroDivisionError):
+        share = (here - before) / (after - before)
+    if not 0 <= share <= 1:
+        share = (here - before) / (after - before)
+    return round(start + (end - start) * share)
 
 
 def _trip_starts(trip_id: str, seconds: int, frequencies: dict, first_time: dict) -> Iterator[tuple[str | None, int]]:
