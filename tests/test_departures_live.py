@@ -8,7 +8,6 @@ garbage, and the board says each time where its times come from.
 """
 from __future__ import annotations
 
-
 from datetime import timedelta
 
 import pytest
