@@ -58,6 +58,9 @@ class Config:
     warnings_url: str | None = None
     warnings_ars: str | None = None
     warnings_interval_s: int = 120
+    # Demo mode only (no feed_url, no warnings_url): a recorded warning as a banner headed "Example of an
+    # official warning (recorded …)", so a newcomer sees what a warning looks like; false to leave it out.
+    demo_example_warning: bool = True
     # The desk's emergency notices (docs/emergency.md): alerts.json beside the feed unless set ("" for none).
     alerts_url: str | None = None
     alert_interval_s: int = 15

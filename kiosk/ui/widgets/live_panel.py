@@ -46,8 +46,13 @@ def weather_lines(view: WeatherView, lang: str, tz) -> list[str]:
     if now is not None and now.temperature_c is not None:
         text = temperature_text(now.temperature_c, lang)
         if now.kind:
-            text += ", " + tr._(KIND_WORDS[now.kind])
-        lines.append(tr._("Now {weather}").format(weather=text))
+            text += formatting.comma(lang) + tr._(KIND_WORDS[now.kind])
+        if view.example and view.recorded_at is not None:
+            # The demo's recording is of another day (and season): it says which, never "now".
+            day = formatting.day_with_year_text(view.recorded_at.astimezone(tz).date(), lang)
+            lines.append(tr._("On {date}: {weather}").format(date=day, weather=text))
+        else:
+            lines.append(tr._("Now {weather}").format(weather=text))
     hours = [h for h in view.hours if h.temperature_c is not None][:HOURS]
     if hours:
         # "18:00 20°": no letters for the bidi algorithm to move; a no-break space keeps each pair on one line.
