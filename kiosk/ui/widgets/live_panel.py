@@ -18,7 +18,7 @@ from kiosk.live.departures import kiosk_board
 from kiosk.live.weather import WeatherView
 from kiosk.ui.follow import followers
 from kiosk.ui.translate import tr
-from kiosk.ui.widgets.departures import departure_rows, source_tag
+from kiosk.ui.widgets.departures import REFRESH_S, departure_rows, source_tag
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.text import KLabel
 
@@ -26,7 +26,6 @@ from kiosk.ui.widgets.text import KLabel
 # lists six departures).
 ROWS = 2
 HOURS = 2  # "18:00 20°   19:00 20°" fits one line of a portrait column in every language
-REFRESH_S = 30  # while Home is shown: times count down, live data arrives
 KIND_WORDS = {
     "clear": N_("clear"), "partly-cloudy": N_("partly cloudy"), "cloudy": N_("cloudy"), "fog": N_("fog"),
     "wind": N_("windy"), "rain": N_("rain"), "sleet": N_("sleet"), "snow": N_("snow"), "hail": N_("hail"),
