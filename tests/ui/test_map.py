@@ -465,3 +465,23 @@ def test_in_portrait_the_map_takes_the_room_the_route_summary_leaves_above_it(de
         assert 0 < gap <= 2 * route.frame.top_zone.padding[3], gap  # a margin, no band
         assert not cut_labels(route)
     app.set_language("de")
+
+
+def test_a_short_event_card_ends_with_what_else_is_on_today_instead_of_a_blank_band(demo, app):
+    """'Offene Kirche St. Reinoldi' fills half the body and left about 250 px blank above "Show the way":
+    the card now goes on with the other events of today (running first, never itself), which open."""
+    app.set_language("en")
+    app.go("event", item="offene-kirche-reinoldi")
+    frames(3)
+    from tests.ui.test_departures_card import in_reading_order
+
+    card = app.current()
+    shown = in_reading_order(card.details.column)
+    at = shown.index("Also today")
+    others = shown[at + 1:]
+    assert 1 <= len(others) <= 3 and not any(line.startswith("Open church") for line in others)
+    assert others[0].startswith("Christmas market · Now")  # running now first
+    assert card.details.column.height >= card.details.height  # the column reaches the button: no band
+    tap(find_button(card, others[0]))
+    assert app.current().name == "event" and app.current().params["item"].startswith("weihnachtsmarkt")
+    app.set_language("de")
