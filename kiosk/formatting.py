@@ -74,6 +74,11 @@ def day_with_year_text(day: date, lang: str) -> str:
     return bdates.format_skeleton("yMMMd", day, locale=locale_for(lang))
 
 
+def day_month_text(day: date, lang: str) -> str:
+    """'18. Sept.': a day without its weekday or year, short."""
+    return bdates.format_skeleton("MMMd", day, locale=locale_for(lang))
+
+
 def weekday_text(day: date, lang: str) -> str:
     return bdates.format_date(day, "EEEE", locale=locale_for(lang))
 

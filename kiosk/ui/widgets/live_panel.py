@@ -48,7 +48,7 @@ def weather_lines(view: WeatherView, lang: str, tz) -> list[str]:
             text += formatting.comma(lang) + tr._(KIND_WORDS[now.kind])
         if view.example and view.recorded_at is not None:
             # The demo's recording is of another day (and season): it says which, never "now".
-            day = formatting.day_with_year_text(view.recorded_at.astimezone(tz).date(), lang)
+            day = formatting.day_month_text(view.recorded_at.astimezone(tz).date(), lang)  # one line beside departures
             lines.append(tr._("On {date}: {weather}").format(date=day, weather=text))
         else:
             lines.append(tr._("Now {weather}").format(weather=text))
