@@ -426,10 +426,13 @@ def hours(value: str, at: str, country: str, subdivision: str | None, tz: str, a
                              "today's first event); for --screen map, a kind of place to show alone (toilet).")
 @click.option("--high-contrast", is_flag=True, help="With the visitor's high-contrast switch on.")
 @click.option("--large-text", is_flag=True, help="With the visitor's larger-text switch on.")
+@click.option("--example-warning", is_flag=True,
+              help="With the demo's recorded example warning as its banner (demo mode; left out otherwise).")
 @data_dir_option
 @click.pass_obj
 def screenshot(ctx: Context, out: str, screen_name: str, lang: str | None, at: str | None, size: str | None,
-               item: str | None, high_contrast: bool, large_text: bool, data_dir: str | None) -> None:
+               item: str | None, high_contrast: bool, large_text: bool, example_warning: bool,
+               data_dir: str | None) -> None:
     """Render one screen headless to a PNG (for previews, tests and the README)."""
     from kiosk.ui import boot
     from kiosk.ui.shoot import SCREENSHOT_SCREENS, ScreenshotError, render
@@ -448,7 +451,8 @@ def screenshot(ctx: Context, out: str, screen_name: str, lang: str | None, at: s
     folder = resolve_data_dir(data_dir or config.data_dir)
     try:
         path = render(config, folder, Path(out), screen=screen_name, lang=lang or config.default_locale,
-                      at=moment, size=window, item=item, high_contrast=high_contrast, large_text=large_text)
+                      at=moment, size=window, item=item, high_contrast=high_contrast, large_text=large_text,
+                      example_warning=example_warning)
     except ScreenshotError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {path}")

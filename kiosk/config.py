@@ -66,6 +66,9 @@ class Config:
     # The DWD's own weather warnings for one 9-digit warn cell (Dortmund: 805913000); off without a cell.
     dwd_warn_cell: str | None = None
     dwd_warnings_url: str = DWD_WARNINGS_URL
+    # Demo mode only (no feed_url, no warnings_url): a recorded warning as a banner headed "Example of an
+    # official warning (recorded …)", so a newcomer sees what a warning looks like; false to leave it out.
+    demo_example_warning: bool = True
     # The desk's emergency notices (docs/emergency.md): alerts.json beside the feed unless set ("" for none).
     alerts_url: str | None = None
     alert_interval_s: int = 15

@@ -62,6 +62,23 @@ def short_date_text(day: date, lang: str) -> str:
     return bdates.format_skeleton("MMMEd", day, locale=locale_for(lang))
 
 
+def comma(lang: str) -> str:
+    """The comma between two parts of a line: Arabic's own "،" in Arabic. A Latin "," after a Latin name
+    at the end of a wrapped right-to-left line is set at its far left, where it reads like the start of
+    that name ("،(Reinoldikirche)" is how Arabic writes it)."""
+    return "\u060c " if lang.split("-")[0] == "ar" else ", "
+
+
+def day_with_year_text(day: date, lang: str) -> str:
+    """'18. Sept. 2025': when something was recorded, in the language's usual order."""
+    return bdates.format_skeleton("yMMMd", day, locale=locale_for(lang))
+
+
+def day_month_text(day: date, lang: str) -> str:
+    """'18. Sept.': a day without its weekday or year, short."""
+    return bdates.format_skeleton("MMMd", day, locale=locale_for(lang))
+
+
 def weekday_text(day: date, lang: str) -> str:
     return bdates.format_date(day, "EEEE", locale=locale_for(lang))
 

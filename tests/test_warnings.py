@@ -286,3 +286,23 @@ def test_endings_are_forgotten_after_a_month_so_a_terminal_running_for_years_kee
     restored.apply(parse_cap(original_of(MOWAS_CANCEL, "a-fourth", "2026-09-20T16:02:18+02:00"), source="t"),
                    later + timedelta(minutes=3))
     assert restored.has_ended(listed) and set(restored.ended.values()) == {later + timedelta(minutes=3)}
+
+
+def test_the_demo_shows_the_recorded_dwd_warning_as_an_example_at_any_moment():
+    """The demo's stand-in for the poller (assets/demo/live): the real recorded message, current whenever it
+    is asked, a banner and never a takeover, with no invented "until", and the day it was sent, for the
+    screen's "Example of an official warning (recorded …)"."""
+    from kiosk.live.recorded import RecordedWarning
+
+    demo = RecordedWarning(lambda: None)
+    for moment in ("2026-11-26T17:30:00+01:00", "2031-02-03T04:05:00+01:00"):
+        at = datetime.fromisoformat(moment)
+        [shown] = demo.views(at, "en")
+        assert shown.headline == "Official WARNING of STORM-FORCE GUSTS" and shown.in_visitor_language
+        assert not shown.takeover and not shown.unconfirmed and shown.expires is None
+        assert shown.example_recorded == datetime.fromisoformat("2026-09-19T14:59:00+02:00")
+        assert shown.as_json()["example_recorded"] == "2026-09-19T14:59:00+02:00"
+    [german] = demo.views(datetime.fromisoformat("2026-11-26T17:30:00+01:00"), "ar")
+    assert german.headline == "Amtliche WARNUNG vor SCHWEREN STURMBÖEN" and not german.in_visitor_language
+    shipped = json.loads((Path(__file__).parents[1] / "assets/demo/live/nina_warning_dwd.json").read_text("utf-8"))
+    assert shipped == json.loads((FIXTURES / "bbk_warning_dwd.json").read_text("utf-8"))  # unchanged copy

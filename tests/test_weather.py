@@ -152,6 +152,9 @@ def test_the_demo_replays_recorded_weather_as_example_data_for_the_coming_hours(
     demo = RecordedWeather(lambda: now)
     shown = weather_view(demo.latest(), now)
     assert shown.example is True  # the screen says "example data", never that it is the weather now
+    # The observation keeps the moment it was recorded: the screen gives that day instead of "now".
+    assert shown.recorded_at == datetime.fromisoformat("2025-09-18T13:30:00+00:00")
+    assert shown.as_json()["recorded_at"] == "2025-09-18T13:30:00+00:00"
     assert shown.current.temperature_c == 19.7
     assert [h.at for h in shown.hours][:2] == [now.replace(minute=0) + timedelta(hours=1),
                                                now.replace(minute=0) + timedelta(hours=2)]

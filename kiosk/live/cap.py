@@ -250,6 +250,7 @@ class WarningView:
     expires: datetime | None
     last_confirmed: datetime | None
     unconfirmed: bool  # the provider has not confirmed it lately: the screen says "last confirmed at …"
+    example_recorded: datetime | None = None  # the demo's recorded example: when it was sent; the screen says so
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.identifier, "headline": self.headline, "description": self.description,
@@ -257,7 +258,8 @@ class WarningView:
                 "takeover": self.takeover, "severity": self.severity, "provider": self.provider,
                 "expires": self.expires.isoformat() if self.expires else None,
                 "last_confirmed": self.last_confirmed.isoformat() if self.last_confirmed else None,
-                "unconfirmed": self.unconfirmed}
+                "unconfirmed": self.unconfirmed,
+                "example_recorded": self.example_recorded.isoformat() if self.example_recorded else None}
 
 
 def warning_views(messages: list[CapMessage], at: datetime, lang: str, *,

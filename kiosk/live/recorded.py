@@ -1,12 +1,14 @@
 """The demo's live information: real recorded answers shipped in assets/demo/live, replayed with no
-network and always labelled as example data on screen (assets/demo/live/README.md says where they
-come from)."""
+network and always labelled as example data on screen, with the day they were recorded
+(assets/demo/live/README.md says where they come from)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from kiosk.live.cap import WarningView, parse_cap
 from kiosk.live.weather import Weather, parse_current, parse_hours, shifted
 from sync.demo import DEMO_DIR
 
@@ -25,6 +27,31 @@ class RecordedWeather:
 
     def latest(self) -> Weather:
         return shifted(self._weather, self.clock())
+
+    def start(self) -> None:
+        """Nothing to fetch."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+class RecordedWarning:
+    """A real DWD gale warning relayed by NINA, recorded once: the warnings poller's stand-in in demo mode
+    (the demo setting `demo_example_warning`). It is current at whatever moment is asked, never takes
+    over the screen whatever its severity, gives no "until" (that would be invented), and carries the
+    day it was sent, for the banner's "Example of an official warning (recorded …)"."""
+
+    def __init__(self, clock: Callable[[], datetime], folder: Path = RECORDED) -> None:
+        self.clock = clock
+        doc = json.loads((folder / "nina_warning_dwd.json").read_text(encoding="utf-8"))
+        self._message = parse_cap(doc, source="the demo's recorded warning")
+
+    def views(self, at: datetime, lang: str) -> list[WarningView]:
+        message = self._message
+        info, own = message.text(lang)
+        return [WarningView(message.identifier, info.headline, info.description, info.instruction, own,
+                            takeover=False, severity=message.severity, provider=message.provider, expires=None,
+                            last_confirmed=at, unconfirmed=False, example_recorded=message.sent)]
 
     def start(self) -> None:
         """Nothing to fetch."""

@@ -43,6 +43,7 @@ class Weather:
     received_at: datetime
     station: str = ""
     example: bool = False  # recorded data replayed in demo mode: the screen says so
+    recorded_at: datetime | None = None  # the example's observation as recorded, before it was moved
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class WeatherView:
     station: str
     example: bool
     observed_age_s: int | None = field(default=None)
+    recorded_at: datetime | None = None  # the example's: the screen gives this date instead of "now"
 
     def as_json(self) -> dict[str, Any]:
         def reading(r: Reading) -> dict[str, Any]:
@@ -61,7 +63,8 @@ class WeatherView:
                     "precipitation_probability": r.precipitation_probability}
 
         return {"current": reading(self.current) if self.current else None, "hours": [reading(h) for h in self.hours],
-                "station": self.station, "example": self.example, "observed_age_s": self.observed_age_s}
+                "station": self.station, "example": self.example, "observed_age_s": self.observed_age_s,
+                "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None}
 
 
 def _number(value: Any) -> float | None:
@@ -131,11 +134,14 @@ def weather_view(weather: Weather | None, at: datetime, *, max_age: timedelta = 
     if current is None and not coming:
         return None
     age = max(0, int((at - current.at).total_seconds())) if current is not None else None
-    return WeatherView(current, coming, weather.station, weather.example, age)
+    return WeatherView(current, coming, weather.station, weather.example, age, weather.recorded_at)
 
 
 def shifted(weather: Weather, at: datetime) -> Weather:
-    """Recorded weather moved so its first forecast hour is the hour after `at`: the demo's example data."""
+    """Recorded weather moved so its first forecast hour is the hour after `at`: the demo's example data,
+    remembering when its observation was recorded (the screen says that date, never "now")."""
+    if weather.recorded_at is None and weather.current is not None:
+        weather = replace(weather, recorded_at=weather.current.at)
     if not weather.hours:
         return replace(weather, received_at=at, example=True)
     first = at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)

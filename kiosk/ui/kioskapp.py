@@ -393,7 +393,7 @@ class KioskApp(App):
         here = self.terminal_here() if content is not None else None
         if here is None:
             return ""
-        place = ", ".join(part for part in (here.name, here.address) if part)
+        place = formatting.comma(self.language).join(part for part in (here.name, here.address) if part)
         return tr._("You are here: {place}").format(place=place)
 
     def notices_changed(self) -> None:

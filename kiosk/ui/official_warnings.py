@@ -23,8 +23,7 @@ def moment_text(moment: datetime, now: datetime, lang: str, tz: tzinfo) -> str:
     time = formatting.time_text(moment, lang, tz)
     if moment.astimezone(tz).date() == now.astimezone(tz).date():
         return time
-    comma = "، " if lang == "ar" else ", "  # the Arabic comma, as in the date itself
-    return f"{formatting.date_text(moment.astimezone(tz).date(), lang)}{comma}{time}"
+    return f"{formatting.date_text(moment.astimezone(tz).date(), lang)}{formatting.comma(lang)}{time}"
 
 
 def warning_lines(view: WarningView, now: datetime, lang: str, tz: tzinfo) -> list[str]:
@@ -44,7 +43,11 @@ def warning_lines(view: WarningView, now: datetime, lang: str, tz: tzinfo) -> li
 
 
 def banner_text(view: WarningView, now: datetime, lang: str, tz: tzinfo) -> str:
-    return "\n".join([view.headline, *warning_lines(view, now, lang, tz)])
+    lines = [view.headline, *warning_lines(view, now, lang, tz)]
+    if view.example_recorded is not None:  # the demo's recording: said first, so no passer-by takes it as real
+        day = formatting.day_with_year_text(view.example_recorded.astimezone(tz).date(), lang)
+        lines.insert(0, tr._("Example of an official warning (recorded {date})").format(date=day))
+    return "\n".join(lines)
 
 
 class WarningTakeover(EmergencyOverlay):
@@ -93,7 +96,10 @@ class OfficialWarnings:
         information notices, never a feed warning."""
         others = [v for v in self._views(now, content) if not v.takeover]
         if others and (feed_banner is None or feed_banner[0] == "info"):
-            return "warning", banner_text(others[0], now, self.app.language, content.timezone)
+            text = banner_text(others[0], now, self.app.language, content.timezone)
+            if others[0].example_recorded is not None and feed_banner is not None:
+                text += "\n" + feed_banner[1]  # the demo's example keeps the demo's own notice in view
+            return "warning", text
         return feed_banner
 
     def update(self, now: datetime, content) -> None:

@@ -196,7 +196,7 @@ class Services:
 
     def _start_live(self) -> None:
         from kiosk.config import efa_poller, trip_updates_poller, warnings_poller, weather_poller
-        from kiosk.live.recorded import RecordedWeather
+        from kiosk.live.recorded import RecordedWarning, RecordedWeather
 
         # Each its own thread and HTTP session: a slow provider never holds up the UI or the content sync.
         self.trip_updates = trip_updates_poller(self.settings)
@@ -206,6 +206,8 @@ class Services:
         self.weather = weather_poller(self.settings)
         if self.weather is None and self.settings.demo_mode:
             self.weather = RecordedWeather(self.app.clock)  # labelled "example data" on screen
+        if self.warnings is None and self.settings.demo_mode and self.settings.demo_example_warning:
+            self.warnings = RecordedWarning(self.app.clock)  # headed "Example of an official warning" on screen
         for source in (self.trip_updates, self.efa, self.warnings, self.weather):
             if source is not None:
                 source.clock = self.app.clock

@@ -17,10 +17,17 @@ class ScreenshotError(Exception):
     """The screenshot cannot be made; the message says why and what to pass instead."""
 
 
-def start_headless(config: Config, data_dir: Path, *, size: tuple[int, int], clock=None):
-    """The real app in an offscreen window, built and ready, without entering Kivy's main loop."""
+def start_headless(config: Config, data_dir: Path, *, size: tuple[int, int], clock=None,
+                   example_warning: bool = False):
+    """The real app in an offscreen window, built and ready, without entering Kivy's main loop.
+
+    The demo's example warning (`demo_example_warning`) is left out unless asked for: a banner on every
+    screenshot and in every UI test would hide what each one is for."""
+    from dataclasses import replace
+
     from kiosk.ui import boot
 
+    config = replace(config, demo_example_warning=example_warning)
     boot.prepare(size=size, headless=True)
     from kivy.base import EventLoop
 
@@ -71,12 +78,15 @@ def default_item(content, screen: str, at: datetime, lang: str) -> str | None:
 
 def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str, at: datetime,
            size: tuple[int, int], item: str | None = None, high_contrast: bool = False,
-           large_text: bool = False) -> Path:
+           large_text: bool = False, example_warning: bool = False) -> Path:
     if screen not in SCREENSHOT_SCREENS:
         raise ScreenshotError(f"There is no screen called '{screen}'; choose one of: {', '.join(SCREENSHOT_SCREENS)}.")
     if lang not in config.locales:
         raise ScreenshotError(f"The language '{lang}' is not offered; choose one of: {', '.join(config.locales)}.")
-    app = start_headless(config, data_dir, size=size, clock=lambda: at)
+    if example_warning and (not config.demo_mode or config.warnings_url is not None):
+        raise ScreenshotError("--example-warning shows the demo's recorded warning; it needs demo mode "
+                              "(no feed_url) and no warnings_url.")
+    app = start_headless(config, data_dir, size=size, clock=lambda: at, example_warning=example_warning)
     if config.demo_mode and config.weather_url is None:
         from kiosk.live.recorded import RecordedWeather
 
@@ -107,6 +117,8 @@ def render(config: Config, data_dir: Path, out: Path, *, screen: str, lang: str,
         app.current().speak(lang)  # the loop's slide in the language asked for
     if screen == "admin":
         app.current().show_panel()  # the panel as staff see it after the PIN
+    if example_warning:
+        app._tick(0)  # the banner as the app's next tick shows it
     frames(4)
     if app.errors:
         raise ScreenshotError(f"The {screen} screen failed to draw: {app.errors[0]!r}")

@@ -72,3 +72,30 @@ def test_with_a_provider_the_card_shows_delays_and_cancellations_live(app, depar
     assert shown[at + 1:at + 7] == ["17:32", "U43  Dorstfeld · cancelled", "17:34", "U43  Wickede · 3 min late",
                                     "17:35", "U47  Westerfilde"]
     assert "Live times, updated 1 min ago" in shown
+
+
+def test_the_open_card_refreshes_its_departures_on_the_apps_clock_and_stops_when_left(app, clock, departures_app):
+    """A visitor reading the card at 17:30 sees 17:31 first; 90 s later that run has left and the list
+    says so without a touch. Leaving the card ends its refresh: no Clock event is left behind."""
+    from kivy.clock import Clock
+
+    from tests.ui.harness import advance
+
+    def ticking(screen) -> list:
+        return [e for e in Clock.get_events() if e.get_callback() == screen.refresh_departures]
+
+    shown = card_texts(departures_app, "en")
+    screen = departures_app.current()
+    at = shown.index("Next departures")
+    assert shown[at + 1:at + 3] == ["17:31", "U43  Wickede"]
+    screen.details.scroll_y = 0.5  # where the visitor is reading
+    for _ in range(3):  # 90 s, a visitor's touch every 30 s (no idle reset)
+        departures_app.touched()
+        advance(departures_app, clock, 30, step=10)
+    assert departures_app.current() is screen and len(ticking(screen)) == 1
+    shown = in_reading_order(screen.details.column)
+    assert shown[at + 1:at + 3] == ["17:32", "U43  Dorstfeld"]
+    assert screen.details.scroll_y == 0.5  # refreshed in place: the card did not jump back to its top
+    departures_app.go("home")
+    frames(2)
+    assert ticking(screen) == []

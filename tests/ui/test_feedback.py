@@ -97,3 +97,27 @@ def test_the_faces_and_chips_read_right_to_left_in_arabic(app):
     xs = [screen.face_buttons[r].to_window(*screen.face_buttons[r].center)[0] for r in (1, 5)]
     assert xs[0] > xs[1]  # the scale starts on the right
     assert screen.question.txt and screen.question.txt != "How do you like the city centre today?"
+
+
+def test_in_portrait_each_face_says_its_word_and_no_blank_band_is_left(app):
+    """The form left about 300 px blank above Send: the faces now carry their words under them and what
+    remains is shared out between the groups. With larger text the body is tight: the faces keep their
+    size and drop the words (the line under them still says the chosen one)."""
+    from kivy.uix.widget import Widget
+
+    screen = open_survey(app)
+    faces = list(screen.face_buttons.values())
+    assert [face.word.txt for face in faces] == ["Sehr schlecht", "Schlecht", "Geht so", "Gut", "Sehr gut"]
+    assert all(face.word.opacity == 1 for face in faces)
+    parts = [w for w in reversed(screen.form.children) if type(w) is not Widget]  # top to bottom, no spacers
+    gaps = [upper.y - (lower.y + lower.height) for upper, lower in zip(parts, parts[1:])]
+    assert max(gaps) <= 150, gaps
+    # The faces stay level over one- and two-line words ("Sehr schlecht"): each leaves room for the tallest.
+    assert {face.word_room for face in faces} == {max(face.word.height for face in faces)}
+    app.large_text = True
+    frames(3)
+    try:
+        assert all(face.word.opacity == 0 and face.height >= 2 * app.touch_px - 1 for face in faces)
+    finally:
+        app.large_text = False
+        frames(2)

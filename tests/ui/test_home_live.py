@@ -119,11 +119,14 @@ def test_weather_is_shown_while_fresh_and_hidden_when_stale(app, clock, home_app
         poller.fetcher.close()
 
 
-def test_the_demo_weather_says_it_is_example_data(app, home_app):
+def test_the_demo_weather_says_it_is_example_data_and_the_day_it_was_recorded(app, home_app):
+    """The recording is a warm September afternoon: in November it says so instead of "Now 20 °C"."""
     home_app.services.weather = RecordedWeather(home_app.clock)  # what the app starts in demo mode
     try:
-        shown = live_corner(home_app, "ar")
+        arabic, english = live_corner(home_app, "ar"), live_corner(home_app, "en")
     finally:
         home_app.services.weather = None
-    assert "الطقس · بيانات توضيحية" in shown
+    assert "الطقس · بيانات توضيحية" in arabic and "في 18 سبتمبر: 20°م\u060c غائم" in arabic
+    assert english[-3:-1] == ["Weather · example data", "On 18 Sept: 20°C, cloudy"]
+    assert not any(line.startswith("Now") for line in english)
 

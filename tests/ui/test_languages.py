@@ -104,3 +104,22 @@ def test_every_language_button_is_on_the_panel_without_scrolling(kiosk, tmp_path
                 _x, bottom = button.to_window(button.x, button.y)
                 assert 0 <= bottom and bottom + button.height <= Window.height, f"{name} is off the panel in {lang}"
         app.set_language("de")
+
+
+def test_the_arabic_where_line_keeps_its_comma_with_the_name_it_follows(app, tmp_path):
+    """'أنتم هنا: كنيسة القديس راينولد (Reinoldikirche), Ostenhellweg 2' wrapped after the comma: a Latin ","
+    after the Latin name is set at the line's far left, where it reads as the start of that name; Arabic's
+    own "،" is at home there (the demo content, whose terminal has an Arabic name with its sign name)."""
+    from tests.live_kit import demo_with_departures
+    from tests.ui.harness import START, showing_content
+
+    with showing_content(app, demo_with_departures(tmp_path / "data", START)):
+        app.touched()
+        app.set_language("ar")
+        app.go("today")
+        frames(3)
+        where = app.current().frame.where
+        lines = where.text.split("\n")
+        assert where.txt.startswith("أنتم هنا: ") and "(Reinoldikirche)\u060c Ostenhellweg 2" in where.txt
+        assert len(lines) == 2, lines  # the portrait width wraps it after the name
+        assert not any(line.startswith(",") or line.endswith(",") for line in lines), lines

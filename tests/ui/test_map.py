@@ -447,3 +447,41 @@ def test_the_scan_caption_sits_right_under_the_code_not_above_the_map(demo, app)
         assert cy + caption.height < map_bottom  # below the map, beside the steps
         assert not cut_labels(route)
     app.set_language("de")
+
+
+def test_in_portrait_the_map_takes_the_room_the_route_summary_leaves_above_it(demo, app):
+    """The top third held the distance and then a blank band of about 100 px above the map: the top zone
+    is now as tall as it needs and the map starts right under "600 m · 8 Min. zu Fuß"."""
+    from tests.ui.readability import cut_labels
+
+    for lang in ("de", "ar"):
+        app.set_language(lang)
+        app.go("route", item="buchhandlung-seitenwind")
+        frames(3)
+        route = app.current()
+        walk, panel = route.summary.walk, route.panel
+        assert walk.txt.startswith(("600 m", "600 متر"))
+        gap = walk.to_window(walk.x, walk.y)[1] - panel.to_window(panel.x, panel.top)[1]
+        assert 0 < gap <= 2 * route.frame.top_zone.padding[3], gap  # a margin, no band
+        assert not cut_labels(route)
+    app.set_language("de")
+
+
+def test_a_short_event_card_ends_with_what_else_is_on_today_instead_of_a_blank_band(demo, app):
+    """'Offene Kirche St. Reinoldi' fills half the body and left about 250 px blank above "Show the way":
+    the card now goes on with the other events of today (running first, never itself), which open."""
+    app.set_language("en")
+    app.go("event", item="offene-kirche-reinoldi")
+    frames(3)
+    from tests.ui.test_departures_card import in_reading_order
+
+    card = app.current()
+    shown = in_reading_order(card.details.column)
+    at = shown.index("Also today")
+    others = shown[at + 1:]
+    assert 1 <= len(others) <= 3 and not any(line.startswith("Open church") for line in others)
+    assert others[0].startswith("Christmas market · Now")  # running now first
+    assert card.details.column.height >= card.details.height  # the column reaches the button: no band
+    tap(find_button(card, others[0]))
+    assert app.current().name == "event" and app.current().params["item"].startswith("weihnachtsmarkt")
+    app.set_language("de")

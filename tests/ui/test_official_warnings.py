@@ -126,3 +126,34 @@ def test_the_dwds_own_warning_is_the_banner_in_english_or_german_with_the_line(a
         sources.stop()
         app._tick(0)
         frames(2)
+
+
+def test_the_demos_example_warning_says_it_is_an_example_and_keeps_the_demo_notice(app, clock, tmp_path):
+    """On the demo content (its notice says the names are made up), the recorded DWD warning is shown the
+    way `make run` shows it: headed as an example with the day it was recorded, in the visitor's language,
+    never as an official warning alone; the demo's own notice stays in the banner below it."""
+    from kiosk.live.recorded import RecordedWarning
+    from sync import service
+    from tests.ui.harness import START, showing_content
+
+    assert app.services.warnings is None  # headless renders and tests leave it out unless asked (shoot.py)
+    folder = tmp_path / "demo"
+    service.ensure_demo_content(folder, now=START)
+    app.services.warnings = RecordedWarning(app.clock)
+    try:
+        with showing_content(app, folder):
+            first_lines = {}
+            for lang in ("en", "de", "ar"):
+                show(app, clock, START, lang)
+                level, text = app.banner
+                assert level == "warning" and not app.official_warnings.shown
+                first_lines[lang] = text.splitlines()[0]
+                assert text in texts(app.current().frame.banner)
+            assert app.banner[1].splitlines()[1] == "Amtliche WARNUNG vor SCHWEREN STURMBÖEN"
+            assert app.banner[1].splitlines()[-1].startswith("محتوى تجريبي")  # the demo's own notice
+    finally:
+        app.services.warnings = None
+        app._tick(0)
+    assert first_lines == {"en": "Example of an official warning (recorded 19 Sept 2026)",
+                           "de": "Beispiel einer amtlichen Warnung (aufgezeichnet am 19. Sept. 2026)",
+                           "ar": "مثال على تحذير رسمي (سُجِّل في 19 سبتمبر 2026)"}

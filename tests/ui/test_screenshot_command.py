@@ -33,3 +33,8 @@ def test_unknown_screen_and_item_exit_1_with_a_sentence(tmp_path, data_dir):
     assert done.returncode == 1 and "There is no screen called 'nowhere'" in done.stderr
     done = _kiosk(tmp_path, data_dir, str(tmp_path / "x.png"), "--screen", "event", "--item", "no-such-event")
     assert done.returncode == 1 and "There is no event with the id 'no-such-event'" in done.stderr
+
+
+def test_the_example_warning_is_the_demos_only(tmp_path, data_dir):
+    done = _kiosk(tmp_path, data_dir, str(tmp_path / "x.png"), "--screen", "home", "--example-warning")
+    assert done.returncode == 1 and "--example-warning shows the demo's recorded warning; it needs demo mode" in done.stderr

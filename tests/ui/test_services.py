@@ -205,6 +205,14 @@ def test_configured_live_sources_run_on_their_own_threads_and_stop_with_the_app(
     demo = Services(app, settings=Config(), data_dir=tmp_path)
     demo.start()
     try:
-        assert demo.weather.latest().example and demo.warnings is None and demo.trip_updates is None
+        assert demo.weather.latest().example and demo.trip_updates is None
+        # The demo's recorded example warning (make run), unless demo_example_warning = false.
+        assert [v.example_recorded is not None for v in demo.warnings.views(app.now(), "en")] == [True]
     finally:
         demo.stop()
+    quiet = Services(app, settings=Config(demo_example_warning=False), data_dir=tmp_path)
+    quiet.start()
+    try:
+        assert quiet.warnings is None and quiet.weather.latest().example
+    finally:
+        quiet.stop()

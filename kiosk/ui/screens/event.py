@@ -10,6 +10,9 @@ from kiosk.ui.widgets.detail import DetailColumn, Hero, WholeTitle
 from kiosk.ui.widgets.route_parts import show_way, way_button
 
 
+ALSO_TODAY = 3  # other events of today at the foot of a card
+
+
 class EventScreen(KioskScreen):
     def build(self) -> None:
         self.hero = Hero()
@@ -71,3 +74,19 @@ class EventScreen(KioskScreen):
             except NoRoute:
                 url = None
         self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))
+        self._also_today(content, event.id, now, lang)
+
+    def _also_today(self, content, shown_id: str, now, lang: str) -> None:
+        """What else is on today, running first: a short card in portrait otherwise leaves a blank band
+        above "Show the way", and a visitor who came for one event may well stay for the next."""
+        tz = content.timezone
+        today = content.todays_events(now, lang)
+        others = [e for e in today.running + today.later if e.id != shown_id][:ALSO_TODAY]
+        if not others:
+            return
+        plausible = content.clock_is_plausible(now)
+        self.details.heading(tr._("Also today"))
+        for other in others:
+            when = formatting.event_when(other.start, other.end, other.all_day, other.now and plausible, now, lang,
+                                         tz, say_today=plausible)
+            self.details.link(f"{other.title} · {when}", lambda e=other.id: self.app.go("event", item=e))

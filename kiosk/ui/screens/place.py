@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kivy.clock import Clock
+
 from kiosk import formatting
 from kiosk.directions import NoRoute
 from kiosk.share import place_share_url
 from kiosk.ui.labels import category_label, kind_label
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.translate import tr
-from kiosk.ui.widgets.departures import show_departures
+from kiosk.ui.widgets.departures import REFRESH_S, DeparturesBlock
 from kiosk.ui.widgets.detail import DetailColumn, Hero, WholeTitle
 from kiosk.ui.widgets.route_parts import show_way, way_button
 
@@ -25,6 +27,8 @@ class PlaceScreen(KioskScreen):
         self.frame.body.add_widget(self.way)
         self.qr = None
         self.whole_title = WholeTitle(self.frame.header.title, self.details)
+        self.departures = DeparturesBlock(spacing=self.details.column.spacing)
+        self._ticker = None  # refreshes the departures while the card is shown (on_enter to on_leave)
 
     def fill(self, content, now, lang) -> None:
         tz = content.timezone
@@ -84,9 +88,31 @@ class PlaceScreen(KioskScreen):
         self.qr = d.qr(url or "", tr._("Take it along: scan the code with your phone camera."))
 
     def show_departures(self, content, place_id: str, now, lang: str) -> None:
+        board = self._board(content, place_id, now, lang)
+        if board is not None:
+            self.departures.show(board, lang, content.timezone)
+            self.details.column.add_widget(self.departures)
+
+    def _board(self, content, place_id: str, now, lang: str):
         from kiosk.live.departures import place_board
 
-        board = place_board(content, place_id, now, lang, predictions=self.app.services.live_predictions(), limit=6,
-                            max_live_age=timedelta(seconds=self.app.settings.live_max_age_s))
+        return place_board(content, place_id, now, lang, predictions=self.app.services.live_predictions(), limit=6,
+                           max_live_age=timedelta(seconds=self.app.settings.live_max_age_s))
+
+    def on_enter(self, *args) -> None:
+        if self._ticker is None:
+            self._ticker = Clock.schedule_interval(self.refresh_departures, REFRESH_S)
+
+    def on_leave(self, *args) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    def refresh_departures(self, *args) -> None:
+        """The departures as of the app's clock, in place: a run that has left goes, a delay arrives."""
+        app, content = self.app, self.app.content
+        if self.departures.parent is None or content is None:
+            return  # not a transit place
+        board = self._board(content, self.params.get("item", ""), app.now(), app.language)
         if board is not None:
-            show_departures(self.details, board, lang, content.timezone)
+            self.departures.show(board, app.language, content.timezone)

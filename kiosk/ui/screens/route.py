@@ -2,6 +2,8 @@
 a step-free switch, the steps in the visitor's language and a QR code that takes it to a phone."""
 from __future__ import annotations
 
+from kivy.uix.widget import Widget
+
 from kiosk import formatting
 from kiosk.directions import NoRoute
 from kiosk.route_steps import describe_route_structured, describe_step_free_gap
@@ -20,6 +22,8 @@ class RouteScreen(KioskScreen):
         self.frame.hero.add_widget(self.summary)
         self.transit_hint = TransitHint()  # "Or take U43 from Reinoldikirche, 3 min" for a long walk
         self.frame.hero.add_widget(self.transit_hint)
+        if self.app.landscape:
+            self.frame.hero.add_widget(Widget())  # the summary at the top of the panel's tall column
         self.panel = MapPanel(size_hint_y=1.15)
         self.map = self.panel.map
         self.map.bind(on_marker=lambda _map, place_id: self.app.go("place", item=place_id))
@@ -35,6 +39,13 @@ class RouteScreen(KioskScreen):
         steps_row.apply_direction()
         for widget in (self.panel, self.step_free_button, steps_row):
             self.frame.body.add_widget(widget)
+        if not self.app.landscape:
+            # The calm top needs less than its third here (the distance, sometimes a tram): the map takes
+            # the rest instead of a blank band. Its controls stay at its foot, within reach; a marker near
+            # its top can be panned down.
+            top = self.frame.top_zone
+            top.size_hint_y = None
+            top.bind(minimum_height=top.setter("height"))
         self.step_free = False
         self.directions = None
 

@@ -18,7 +18,7 @@ from kiosk.live.departures import kiosk_board
 from kiosk.live.weather import WeatherView
 from kiosk.ui.follow import followers
 from kiosk.ui.translate import tr
-from kiosk.ui.widgets.departures import departure_rows, source_tag
+from kiosk.ui.widgets.departures import REFRESH_S, departure_rows, source_tag
 from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.text import KLabel
 
@@ -26,7 +26,6 @@ from kiosk.ui.widgets.text import KLabel
 # lists six departures).
 ROWS = 2
 HOURS = 2  # "18:00 20°   19:00 20°" fits one line of a portrait column in every language
-REFRESH_S = 30  # while Home is shown: times count down, live data arrives
 KIND_WORDS = {
     "clear": N_("clear"), "partly-cloudy": N_("partly cloudy"), "cloudy": N_("cloudy"), "fog": N_("fog"),
     "wind": N_("windy"), "rain": N_("rain"), "sleet": N_("sleet"), "snow": N_("snow"), "hail": N_("hail"),
@@ -46,8 +45,13 @@ def weather_lines(view: WeatherView, lang: str, tz) -> list[str]:
     if now is not None and now.temperature_c is not None:
         text = temperature_text(now.temperature_c, lang)
         if now.kind:
-            text += ", " + tr._(KIND_WORDS[now.kind])
-        lines.append(tr._("Now {weather}").format(weather=text))
+            text += formatting.comma(lang) + tr._(KIND_WORDS[now.kind])
+        if view.example and view.recorded_at is not None:
+            # The demo's recording is of another day (and season): it says which, never "now".
+            day = formatting.day_month_text(view.recorded_at.astimezone(tz).date(), lang)  # one line beside departures
+            lines.append(tr._("On {date}: {weather}").format(date=day, weather=text))
+        else:
+            lines.append(tr._("Now {weather}").format(weather=text))
     hours = [h for h in view.hours if h.temperature_c is not None][:HOURS]
     if hours:
         # "18:00 20°": no letters for the bidi algorithm to move; a no-break space keeps each pair on one line.

@@ -42,13 +42,15 @@ class RouteSummary(MirrorBox):
     """The distance, the time and the step-free note."""
 
     def __init__(self, **kwargs):
-        super().__init__(spacing=28, **kwargs)
-        self.lines = BoxLayout(orientation="vertical", spacing=10)
+        super().__init__(spacing=28, size_hint_y=None, **kwargs)
+        # As tall as its lines: the zone above the map then knows what it needs (route screen, portrait).
+        self.lines = BoxLayout(orientation="vertical", spacing=10, size_hint_y=None)
+        self.lines.bind(minimum_height=self.lines.setter("height"))
+        self.lines.bind(height=self.setter("height"))
         self.walk = KLabel(size_role="heading", bold=True, tone="accent")
         self.note = KLabel(size_role="body")
         for label in (self.walk, self.note):
             self.lines.add_widget(label)
-        self.lines.add_widget(Widget())
         self.add_logical(self.lines)
         self.apply_direction()
 
