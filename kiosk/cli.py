@@ -235,7 +235,7 @@ def places(ctx: Context, kind: str | None, open_at: str | None, data_dir: str | 
 
 def _departure_line(row: dict[str, Any]) -> str:
     when = row["expected"][11:16]
-    late = " cancelled" if row["cancelled"] else (f" +{row['delay_min']}" if row["delay_min"] > 0 else "")
+    late = " cancelled" if row["cancelled"] else (f" {row['delay_min']:+d}" if row["delay_min"] else "")  # +3 late, -1 early
     return f"{when}{late}  {row['route']:>4}  {row['headsign']}  ({row['source']})"
 
 

@@ -57,7 +57,9 @@ def test_with_a_provider_the_card_shows_delays_and_cancellations_live(app, depar
     payload = trip_updates(issued,
                            {"trip_id": "U43E", "start_date": "20261126", "start_time": "17:23:00",
                             "stops": [(2, "REI2", 180, False)]},
-                           {"trip_id": "U43W", "start_date": "20261126", "start_time": "17:20:00", "cancelled": True})
+                           {"trip_id": "U43W", "start_date": "20261126", "start_time": "17:20:00", "cancelled": True},
+                           {"trip_id": "U47S", "start_date": "20261126", "start_time": "17:22:00",
+                            "stops": [(2, "REI2", -60, False)]})
     provider = LocalProvider(lambda path: (200, payload, {"Content-Type": "application/x-protobuf"}))
     poller = TripUpdatesPoller(provider.url, Fetcher(allow_insecure_http=True, connect_timeout_s=2, read_timeout_s=2))
     try:
@@ -69,8 +71,9 @@ def test_with_a_provider_the_card_shows_delays_and_cancellations_live(app, depar
         poller.fetcher.close()
         provider.close()
     at = shown.index("Next departures")
-    assert shown[at + 1:at + 7] == ["17:32", "U43  Dorstfeld · cancelled", "17:34", "U43  Wickede · 3 min late",
-                                    "17:35", "U47  Westerfilde"]
+    # An early run says so too: it leaves before the time a visitor may know from the printed timetable.
+    assert shown[at + 1:at + 9] == ["17:32", "U43  Dorstfeld · cancelled", "17:34", "U43  Wickede · 3 min late",
+                                    "17:35", "U47  Westerfilde", "17:36", "U47  Aplerbeck · 1 min early"]
     assert "Live times, updated 1 min ago" in shown
 
 

@@ -42,6 +42,7 @@ class EventScreen(KioskScreen):
         if event is None:
             self.set_title(tr._("Not found"))
             self.hero.show(None, [])
+            self.frame.snug_top(True)
             self.details.text(tr._("This event is no longer listed."), size_role="heading")
             return
         self.set_title(event.title)
@@ -51,7 +52,9 @@ class EventScreen(KioskScreen):
                                      say_today=plausible)
         walk = self.app.walks.walk(event.lat, event.lon) if self.app.walks else None
         walk_line = formatting.walk_text(walk[0], walk[1], lang) if walk else ""
-        self.hero.show(content.image_file(event.image), [(when, "accent"), (event.location_name, "text")])
+        image = content.image_file(event.image)
+        self.hero.show(image, [(when, "accent"), (event.location_name, "text")])
+        self.frame.snug_top(image is None)  # without a picture the card's lines start under its few words
         d = self.details
         d.text(walk_line, tone="muted")
         if event.free:

@@ -39,6 +39,7 @@ class PlaceScreen(KioskScreen):
         if place is None:
             self.set_title(tr._("Not found"))
             self.hero.show(None, [])
+            self.frame.snug_top(True)
             self.details.text(tr._("This place is no longer listed."), size_role="heading")
             return
         self.set_title(place.name)
@@ -49,7 +50,9 @@ class PlaceScreen(KioskScreen):
         kind = category_label(place.category) or kind_label(place.kind)
         if place.owner_run:
             kind = f"{kind} · {tr._('Owner-run')}"
-        self.hero.show(content.image_file(place.image), [(hours_now, "accent"), (walk_line, "text")])
+        image = content.image_file(place.image)
+        self.hero.show(image, [(hours_now, "accent"), (walk_line, "text")])
+        self.frame.snug_top(image is None)  # without a picture the card's lines start under its few words
         d = self.details
         d.text(kind, tone="muted")
         if place.address:

@@ -39,13 +39,9 @@ class RouteScreen(KioskScreen):
         steps_row.apply_direction()
         for widget in (self.panel, self.step_free_button, steps_row):
             self.frame.body.add_widget(widget)
-        if not self.app.landscape:
-            # The calm top needs less than its third here (the distance, sometimes a tram): the map takes
-            # the rest instead of a blank band. Its controls stay at its foot, within reach; a marker near
-            # its top can be panned down.
-            top = self.frame.top_zone
-            top.size_hint_y = None
-            top.bind(minimum_height=top.setter("height"))
+        # The calm top needs less than its third here (the distance, sometimes a tram): the map takes the
+        # rest. Its controls stay at its foot, within reach; a marker near its top can be panned down.
+        self.frame.snug_top(True)
         self.step_free = False
         self.directions = None
 

@@ -25,6 +25,9 @@ def departure_rows(board: Board, lang: str, tz: tzinfo) -> list[tuple[str, str]]
             what = f"{what} · " + tr._("cancelled")
         elif departure.source == LIVE and departure.delay_min > 0:
             what = f"{what} · " + tr._("{minutes} min late").format(minutes=formatting.number_text(departure.delay_min, lang))
+        elif departure.source == LIVE and departure.delay_min < 0:  # an early bus leaves before its printed time
+            what = f"{what} · " + tr._("{minutes} min early").format(
+                minutes=formatting.number_text(-departure.delay_min, lang))
         rows.append((when, what))
     return rows
 
@@ -56,7 +59,8 @@ class DeparturesBlock(BoxLayout):
 
     def _row(self, index: int):
         while len(self.rows) <= index:
-            time, what = KLabel(size_hint_x=0.4), KLabel(size_hint_x=0.6)
+            # The time as wide as a time needs; both at the top, so a destination on two lines reads as one row.
+            time, what = KLabel(size_hint_x=0.24, pos_hint={"top": 1}), KLabel(size_hint_x=0.76, pos_hint={"top": 1})
             row = fitted_row(time, what, spacing=20)
             row.cells = (time, what)
             self.rows.append(row)

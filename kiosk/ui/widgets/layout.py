@@ -324,3 +324,21 @@ class Frame(Background):
             self.reach_zone.add_widget(self.nav)
         self.add_widget(self.top_zone)
         self.add_widget(self.reach_zone)
+        self._landscape = landscape
+        self._snug = False
+        self.top_zone.fbind("minimum_height", self._fit_top)
+
+    def snug_top(self, snug: bool) -> None:
+        """In portrait, the top zone only as tall as its words (a card without a picture, a route's
+        distance): the body takes the rest instead of a blank band. Its buttons stay at the foot, within
+        reach. Off again, the top zone is the calm third."""
+        if self._landscape or snug == self._snug:
+            return
+        self._snug = snug
+        top = self.top_zone
+        top.size_hint_y = None if snug else 1 / 3
+        self._fit_top()
+
+    def _fit_top(self, *args) -> None:
+        if self._snug:
+            self.top_zone.height = self.top_zone.minimum_height
