@@ -1,6 +1,7 @@
 """A live language switch: translated words, Arabic shaped and laid out right to left."""
 from __future__ import annotations
 
+import pytest
 from kivy.core.window import Window
 
 from tests.ui.harness import find_button, frames, tap, tap_at, texts, visible_rows
@@ -84,25 +85,39 @@ def test_a_language_without_ui_words_is_named_in_itself_and_shows_english_words(
     app.set_language("de")
 
 
-def test_every_language_button_is_on_the_panel_without_scrolling(kiosk, tmp_path_factory):
+@pytest.mark.parametrize("example_warning", [False, True], ids=["demo notice", "and the example warning"])
+def test_every_language_button_is_on_the_panel_without_scrolling(kiosk, tmp_path_factory, example_warning):
     """Home with the demo's banner is the tightest: a visitor who reads no German must see their language
-    without first finding out that the tiles scroll (the live corner and four-line tiles in uk pushed it off)."""
+    without first finding out that the tiles scroll (the live corner and four-line tiles in uk pushed it off).
+    `make run` adds the example warning above the demo's notice (seven lines in German): the welcome line
+    gives way then, never the language bar or the high-contrast and larger-text switches."""
+    from kiosk.live.recorded import RecordedWarning
     from sync import service
     from tests.ui.harness import START, showing_content
 
     app, _clock = kiosk
     folder = tmp_path_factory.mktemp("demo-home")
     service.ensure_demo_content(folder, now=START)
-    with showing_content(app, folder):
-        for lang in app.settings.locales:
-            app.set_language(lang)
-            app.go_home()
-            frames(3)
-            home = app.current()
-            for name in ("Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands"):
-                button = find_button(home, name)
-                _x, bottom = button.to_window(button.x, button.y)
-                assert 0 <= bottom and bottom + button.height <= Window.height, f"{name} is off the panel in {lang}"
+    app.services.warnings = RecordedWarning(app.clock) if example_warning else None
+    try:
+        with showing_content(app, folder):
+            for lang in app.settings.locales:
+                app.set_language(lang)
+                app.go_home()
+                frames(3)
+                home = app.current()
+                assert (app.banner is not None and "2026" in app.banner[1].splitlines()[0]) == example_warning
+                names = ("Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands")
+                for button in [find_button(home, name) for name in names] + [home.contrast, home.large]:
+                    _x, bottom = button.to_window(button.x, button.y)
+                    assert 0 <= bottom and bottom + button.height <= Window.height, \
+                        f"{button.txt} is off the panel in {lang}"
+                    assert button.height >= app.touch_px - 1, f"{button.txt} is smaller than a finger in {lang}"
+                if not example_warning:
+                    assert home.welcome.parent is not None, f"the welcome line gave way without need in {lang}"
+    finally:
+        app.services.warnings = None
+        app._tick(0)
         app.set_language("de")
 
 

@@ -97,10 +97,12 @@ class HomeScreen(KioskScreen):
         others = sum(child.height for child in body.children if child is not grid) + \
             body.spacing * (len(body.children) - 1) if body is not None else 0
         room = self.frame.body.height - others - (len(rows) - 1) * TILE_SPACING
+        snug = [round(max(app.touch_px, need + 2 * 10)) for need in needs]  # never under a touch target
+        if self._welcome_gives_way(room, sum(snug)):
+            return  # the zones lay out again: this runs once more with the room it made
         if room <= 0 or room >= roomy * len(rows):
             heights = [roomy] * len(rows)
         else:  # each row what its own labels need, and what is left shared out evenly
-            snug = [round(max(app.touch_px, need + 2 * 10)) for need in needs]  # never under a touch target
             spare = max(0, room - sum(snug)) // len(rows)
             heights = [min(roomy, h + spare) for h in snug]
         for row, height in zip(rows, heights):
@@ -108,6 +110,22 @@ class HomeScreen(KioskScreen):
                 tile.height = height
         self.tiles["help"].height = round(max(app.touch_px * 1.3, size * 2.2))
         grid.height = sum(heights) + (len(rows) - 1) * TILE_SPACING
+
+    def _welcome_gives_way(self, room: float, needed: float) -> bool:
+        """A tall banner (a warning above the demo's notice) leaves the tiles less than a finger each: the
+        welcome line, which only greets, makes room, so the language bar and the switches stay on the panel.
+        It comes back once the room it takes is free again (never back and forth). True when it changed."""
+        hero, welcome = self.frame.hero, self.welcome
+        shown = welcome.parent is not None
+        if room <= 0 or hero.width < 100:  # not laid out yet
+            return False
+        if shown and room < needed:
+            hero.remove_widget(welcome)
+            return True
+        if not shown and room - welcome.height - hero.spacing >= needed:
+            hero.add_widget(welcome, index=len(hero.children) - 1)  # under the spacer, above the hint
+            return True
+        return False
 
     def _toggle_contrast(self, *args):
         self.app.high_contrast = not self.app.high_contrast
