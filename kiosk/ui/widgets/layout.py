@@ -285,19 +285,19 @@ def _claim_minimum_height(widget, value) -> None:
     widget.size_hint_min_y = value
 
 
-class Frame(Background):
-    """A screen's zones: `top` (header, banner, `hero`) and `reach` (`body`, nav bar)."""
+class Frame(MirrorBox, Background):
+    """A screen's zones: `top` (header, banner, `hero`) and `reach` (`body`, nav bar). In landscape they sit
+    side by side, the top zone first in reading order: on the right in a right-to-left language."""
 
     def __init__(self, *, back: bool = True, nav: bool = True, **kwargs):
         app = App.get_running_app()
         landscape = app.landscape
-        super().__init__(orientation="horizontal" if landscape else "vertical", **kwargs)
         pad = round(28 * app.scale)
         self.top_zone = BoxLayout(orientation="vertical", padding=pad, spacing=pad // 2)
         self.reach_zone = BoxLayout(orientation="vertical", padding=(pad, 0, pad, pad), spacing=pad // 2)
+        super().__init__(orientation="horizontal" if landscape else "vertical", **kwargs)
         if landscape:
             self.top_zone.size_hint_x, self.reach_zone.size_hint_x = 1 / 3, 2 / 3
-            self.reach_zone.padding = (0, pad, pad, pad)
         else:
             self.top_zone.size_hint_y, self.reach_zone.size_hint_y = 1 / 3, 2 / 3
         self.header = Header()
@@ -322,5 +322,12 @@ class Frame(Background):
         self.nav = NavBar(back=back) if nav else None
         if self.nav is not None:
             self.reach_zone.add_widget(self.nav)
-        self.add_widget(self.top_zone)
-        self.add_widget(self.reach_zone)
+        self.add_logical(self.top_zone)
+        self.add_logical(self.reach_zone)
+        self.apply_direction()
+
+    def apply_direction(self):
+        super().apply_direction()
+        if self.orientation == "horizontal":  # landscape: the top zone's padding is the gap between the zones
+            pad = self.reach_zone.padding[3]
+            self.reach_zone.padding = (pad, pad, 0, pad) if self._mirrored else (0, pad, pad, pad)
