@@ -296,8 +296,18 @@ class Frame(MirrorBox, Background):
         self.top_zone = BoxLayout(orientation="vertical", padding=pad, spacing=pad // 2)
         self.reach_zone = BoxLayout(orientation="vertical", padding=(pad, 0, pad, pad), spacing=pad // 2)
         super().__init__(orientation="horizontal" if landscape else "vertical", **kwargs)
+        top = self.top_zone
         if landscape:
-            self.top_zone.size_hint_x, self.reach_zone.size_hint_x = 1 / 3, 2 / 3
+            # The panel's height is all the column has: with larger text its parts can need more, and the
+            # column scrolls (from its top, the header first) instead of pushing the header off the panel.
+            from kiosk.ui.widgets.scrolling import KScrollView
+
+            top = KScrollView(do_scroll_x=False, size_hint_x=1 / 3)
+            top.add_widget(self.top_zone)
+            self.top_zone.size_hint_y = None
+            top.bind(height=self._fill_column)
+            self.top_zone.bind(minimum_height=self._fill_column)
+            self.reach_zone.size_hint_x = 2 / 3
         else:
             self.top_zone.size_hint_y, self.reach_zone.size_hint_y = 1 / 3, 2 / 3
         self.header = Header()
@@ -322,9 +332,12 @@ class Frame(MirrorBox, Background):
         self.nav = NavBar(back=back) if nav else None
         if self.nav is not None:
             self.reach_zone.add_widget(self.nav)
-        self.add_logical(self.top_zone)
+        self.add_logical(top)
         self.add_logical(self.reach_zone)
         self.apply_direction()
+
+    def _fill_column(self, *args):
+        self.top_zone.height = max(self.top_zone.minimum_height, self.top_zone.parent.height)
 
     def apply_direction(self):
         super().apply_direction()
