@@ -302,7 +302,7 @@ class Frame(MirrorBox, Background):
             # column scrolls (from its top, the header first) instead of pushing the header off the panel.
             from kiosk.ui.widgets.scrolling import KScrollView
 
-            top = KScrollView(do_scroll_x=False, size_hint_x=1 / 3)
+            top = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect", size_hint_x=1 / 3)
             top.add_widget(self.top_zone)
             self.top_zone.size_hint_y = None
             top.bind(height=self._fill_column)
