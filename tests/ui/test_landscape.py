@@ -11,7 +11,7 @@ from kivy.core.window import Window
 from tests.ui.harness import frames, window_shaped
 from tests.ui.readability import cut_labels, off_the_window, overlapping_labels, window_pixels
 from tests.ui.test_languages import demo_folder, language_buttons_off_the_panel
-from tests.ui.test_readable import FILLED, LANGUAGES, SCREENS, empty_bands, not_mirrored, show
+from tests.ui.test_readable import FILLED, LANGUAGES, SCREENS, empty_bands, not_mirrored, show, unreadable
 
 LANDSCAPE = (1920, 1080)
 # The map draws its names itself (tests/ui/test_map_labels.py); its panel, filters and nav are labels.
@@ -25,20 +25,10 @@ def turned(kiosk):
         yield app
 
 
-def problems_on(app, lang: str) -> list[str]:
-    """What the portrait window is checked for, on every screen in `lang`: cut or broken text, a label not
-    whole in the window, labels drawn over each other."""
-    problems = []
-    for name, params in LANDSCAPE_SCREENS:
-        screen = show(app, name, lang, **params)
-        problems += [f"{name}: {p}" for p in cut_labels(screen) + off_the_window(screen) + overlapping_labels(screen)]
-    return problems
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_label_is_cut_off_or_covered(turned, app, lang):
     assert Window.size == LANDSCAPE and app.landscape
-    problems = problems_on(app, lang)
+    problems = unreadable(app, LANDSCAPE_SCREENS, lang)
     assert not problems, "\n".join(problems)
 
 
@@ -48,7 +38,7 @@ def test_no_label_is_cut_off_or_covered(turned, app, lang):
 def test_larger_text_reflows_instead_of_cutting(turned, app, lang):
     app.large_text = True
     try:
-        problems = problems_on(app, lang)
+        problems = unreadable(app, LANDSCAPE_SCREENS, lang)
     finally:
         app.large_text = False
     assert not problems, "\n".join(problems)

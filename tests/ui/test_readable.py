@@ -11,8 +11,9 @@ from kivy.core.window import Window
 from kiosk.ui.widgets.rows import ListRow, RowList
 from kiosk.ui.widgets.text import KButton
 from tests.ui.harness import FIXTURES, find_button, frames, tap, texts, visible_rows, walk
-from tests.ui.readability import (blank_bands, broken_word, centre_x, cut_labels, edge_contrast, list_tail, on_screen,
-                                  text_contrast, visible_labels, window_pixels)
+from tests.ui.readability import (blank_bands, broken_word, centre_x, cut_labels, edge_contrast, list_tail,
+                                  off_the_window, on_screen, overlapping_labels, text_contrast, visible_labels,
+                                  window_pixels)
 
 LANGUAGES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
 SCREENS = [("home", {}), ("today", {}), ("shops", {}), ("discover", {}), ("search", {}), ("help", {}),
@@ -76,12 +77,19 @@ def test_the_nearest_pharmacy_is_one_that_is_open(app, clock):
     assert rows[0].subtitle.startswith("Markt-Apotheke · Opens tomorrow at 08:00")
 
 
+def unreadable(app, screens, lang: str) -> list[str]:
+    """Every screen in `lang`: labels cut or with a word broken inside, not whole in the window, or drawn over
+    other text."""
+    problems = []
+    for name, params in screens:
+        screen = show(app, name, lang, **params)
+        problems += [f"{name}: {p}" for p in cut_labels(screen) + off_the_window(screen) + overlapping_labels(screen)]
+    return problems
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_label_is_cut(app, lang):
-    problems = []
-    for name, params in SCREENS:
-        screen = show(app, name, lang, **params)
-        problems += [f"{name}: {p}" for p in cut_labels(screen)]
+    problems = unreadable(app, SCREENS, lang)
     assert not problems, "\n".join(problems)
 
 
@@ -89,10 +97,7 @@ def test_no_label_is_cut(app, lang):
 def test_larger_text_reflows_instead_of_cutting(app, lang):
     app.large_text = True
     try:
-        problems = []
-        for name, params in SCREENS:
-            screen = show(app, name, lang, **params)
-            problems += [f"{name}: {p}" for p in cut_labels(screen)]
+        problems = unreadable(app, SCREENS, lang)
     finally:
         app.large_text = False
     assert not problems, "\n".join(problems)
