@@ -197,8 +197,8 @@ class KioskApp(App):
 
     def lay_out_again(self) -> None:
         """Build every screen anew for the window's present size (the tests turn the window to landscape and
-        back; screens take their shape when built). The visitor is back at the attract loop. The overlays fill
-        the window whatever its shape, and a turn keeps the short side, so the scale: they are kept."""
+        back; screens take their shape when built). The visitor is back at the attract loop. The overlays are
+        kept: they fill the window whatever its shape, and turning a panel keeps its short side, so the scale."""
         current = self.current()
         if current is not None:  # removing the shown screen does not leave it: stop its slides and timers
             current.dispatch("on_leave")
