@@ -36,11 +36,7 @@ def test_no_label_is_cut_off_or_covered(turned, app, lang):
 # German has the longest words (Weihnachtsmarkt, zurücksetzen), Ukrainian the longest lines, Arabic the mirror.
 @pytest.mark.parametrize("lang", ["de", "uk", "ar"])
 def test_larger_text_reflows_instead_of_cutting(turned, app, lang):
-    app.large_text = True
-    try:
-        problems = unreadable(app, LANDSCAPE_SCREENS, lang)
-    finally:
-        app.large_text = False
+    problems = unreadable(app, LANDSCAPE_SCREENS, lang, large_text=True)
     assert not problems, "\n".join(problems)
 
 

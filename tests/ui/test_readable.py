@@ -77,13 +77,17 @@ def test_the_nearest_pharmacy_is_one_that_is_open(app, clock):
     assert rows[0].subtitle.startswith("Markt-Apotheke · Opens tomorrow at 08:00")
 
 
-def unreadable(app, screens, lang: str) -> list[str]:
-    """Every screen in `lang`: labels cut or with a word broken inside, not whole in the window, or drawn over
-    other text."""
+def unreadable(app, screens, lang: str, large_text: bool = False) -> list[str]:
+    """Every screen in `lang` (with the visitor's larger text, then off again): labels cut or with a word broken
+    inside, not whole in the window, or drawn over other text."""
     problems = []
-    for name, params in screens:
-        screen = show(app, name, lang, **params)
-        problems += [f"{name}: {p}" for p in cut_labels(screen) + off_the_window(screen) + overlapping_labels(screen)]
+    app.large_text = large_text
+    try:
+        for name, params in screens:
+            screen = show(app, name, lang, **params)
+            problems += [f"{name}: {p}" for p in cut_labels(screen) + off_the_window(screen) + overlapping_labels(screen)]
+    finally:
+        app.large_text = False
     return problems
 
 
@@ -95,11 +99,7 @@ def test_no_label_is_cut(app, lang):
 
 @pytest.mark.parametrize("lang", ["de", "uk", "pl", "ar"])
 def test_larger_text_reflows_instead_of_cutting(app, lang):
-    app.large_text = True
-    try:
-        problems = unreadable(app, SCREENS, lang)
-    finally:
-        app.large_text = False
+    problems = unreadable(app, SCREENS, lang, large_text=True)
     assert not problems, "\n".join(problems)
 
 
