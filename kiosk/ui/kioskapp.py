@@ -187,12 +187,32 @@ class KioskApp(App):
 
     # -- building -----------------------------------------------------------------------------
 
-    def build(self):
+    def _measure_window(self) -> None:
+        """What the layout takes from the window: its shape, the scale, the touch size and the font sizes."""
         width, height = Window.size
         self.landscape = width > height
         self.scale = theme.scale_for(width, height)
         self.touch_px = round(theme.touch_size(width, height, self.settings.screen_diagonal_in))
         self._apply_theme()
+
+    def lay_out_again(self) -> None:
+        """Build every screen anew for the window's present size (the tests turn the window to landscape and
+        back; screens take their shape when built). The visitor is back at the attract loop. The overlays are
+        kept: they fill the window whatever its shape, and turning a panel keeps its short side, so the scale."""
+        current = self.current()
+        if current is not None:  # removing the shown screen does not leave it: stop its slides and timers
+            current.dispatch("on_leave")
+        for screen in self._screens.values():
+            self.sm.remove_widget(screen)
+        self._screens.clear()
+        self.back_stack.clear()
+        self._measure_window()
+        self.warmup.restart()
+        self.go("attract", remember=False)
+        self._tick(0)
+
+    def build(self):
+        self._measure_window()
         Builder.load_file(str(THEME_KV))
         self._harden()
         root = Root()

@@ -15,8 +15,10 @@ from tests.ui.harness import START, TestClock, frames, stage_fixture_feed
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (1080, 1920)
-# Before any test module imports Kivy: its settings are read on first import, one window per process.
-boot.prepare(size=SIZE, headless=True)
+# Before any test module imports Kivy: its settings are read on first import, one window per process. The
+# offscreen surface cannot grow once made, so it is made square, big enough for both shapes; the window is
+# then set to SIZE (tests/ui/test_landscape.py turns it on its side and back).
+boot.prepare(size=(max(SIZE), max(SIZE)), headless=True)
 
 
 def _compile_catalogs() -> None:
@@ -42,6 +44,9 @@ def kiosk(data_dir):
     from kiosk.config import Config
     from kiosk.ui.shoot import start_headless
 
+    from kivy.core.window import Window
+
+    Window.size = SIZE
     clock = TestClock()
     app = start_headless(Config(idle_timeout_s=60), data_dir, size=SIZE, clock=clock)
     assert app.root is not None, "The kiosk app did not build its window."

@@ -97,6 +97,25 @@ def showing_content(app, data_dir: Path):
         app.content_changed()
 
 
+@contextmanager
+def window_shaped(app, size: tuple[int, int]):
+    """The shared app laid out anew in a window of `size` for a while, then in the size it had before."""
+    from kivy.core.window import Window
+
+    original = tuple(Window.size)
+    Window.size = size
+    frames(2)
+    app.lay_out_again()
+    frames(2)
+    try:
+        yield app
+    finally:
+        Window.size = original
+        frames(2)
+        app.lay_out_again()
+        frames(2)
+
+
 def walk(widget):
     yield widget
     for child in widget.children:

@@ -13,13 +13,8 @@ def on_screen(widget, whole: bool = False) -> bool:
     """Shown in the window (`whole`: all of it, not scrolled partly out of its viewport)."""
     from kivy.core.window import Window
 
-    if widget.get_root_window() is None or widget.width < 2 or widget.height < 2:
+    if not shown(widget):
         return False
-    node = widget
-    while node is not None and node is not Window:  # the window is its own parent
-        if node.opacity == 0 or type(node).__name__ in SKIP_UNDER:
-            return False
-        node = node.parent
     x, y = widget.to_window(*widget.pos)
     if not (x < Window.width and y < Window.height and x + widget.width > 0 and y + widget.height > 0):
         return False
@@ -87,6 +82,81 @@ def cut_labels(root) -> list[str]:
         if isinstance(box, BoxLayout) and not _inside_scroller(label) and (
                 label.y < box.y - 2 or label.top > box.top + 2):
             problems.append(f"out of its box ({label.y:.0f}-{label.top:.0f} in {box.y:.0f}-{box.top:.0f}): {label.txt!r}")
+    return problems
+
+
+def window_rect(widget) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a widget in window coordinates."""
+    x, y = widget.to_window(widget.x, widget.y)
+    return x, y, x + widget.width, y + widget.height
+
+
+def overlaps(a, b) -> bool:
+    """Two window rectangles share more than a 2-px sliver."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 2 and min(a[3], b[3]) - max(a[1], b[1]) > 2
+
+
+def whole_in_window(widget) -> bool:
+    from kivy.core.window import Window
+
+    left, bottom, right, top = window_rect(widget)
+    return left >= -2 and bottom >= -2 and right <= Window.width + 2 and top <= Window.height + 2
+
+
+def shown(widget) -> bool:
+    """Meant to be seen: in the window's tree, of some size, and no ancestor hidden (on the panel or not)."""
+    from kivy.core.window import Window
+
+    if widget.get_root_window() is None or widget.width < 2 or widget.height < 2:
+        return False
+    node = widget
+    while node is not None and node is not Window:
+        if node.opacity == 0 or type(node).__name__ in SKIP_UNDER:
+            return False
+        node = node.parent
+    return True
+
+
+def off_the_window(root) -> list[str]:
+    """Labels meant to be seen, outside any scroller, that are not whole in the window (a column pushed past
+    the panel's edge, in either direction)."""
+    from kiosk.ui.widgets.text import KLabel
+
+    return [f"not whole in the window ({', '.join(f'{v:.0f}' for v in window_rect(w))}): {w.txt!r}"
+            for w in walk(root) if isinstance(w, KLabel) and w.txt and shown(w) and not _inside_scroller(w)
+            and not whole_in_window(w)]
+
+
+def ink_rect(label) -> tuple[float, float, float, float]:
+    """Where a label's text is seen: its texture, placed in its box as its alignment says, cut to the
+    viewport of every scroller it lies in (a row scrolled under the nav bar is clipped, not drawn over it)."""
+    from kivy.uix.scrollview import ScrollView
+
+    from kivy.core.window import Window
+
+    left, bottom, right, top = window_rect(label)
+    tw, th = label.texture_size
+    x = {"left": left, "right": right - tw}.get(label.halign, (left + right - tw) / 2)
+    y = {"bottom": bottom, "top": top - th}.get(label.valign, (bottom + top - th) / 2)
+    rect = (x, y, x + tw, y + th)
+    node = label.parent
+    while node is not None and node is not Window:
+        if isinstance(node, ScrollView):
+            view = window_rect(node)
+            rect = (max(rect[0], view[0]), max(rect[1], view[1]), min(rect[2], view[2]), min(rect[3], view[3]))
+        node = node.parent
+    return rect
+
+
+def overlapping_labels(root) -> list[str]:
+    """Pairs of labels on screen whose drawn text lies on top of each other's."""
+    labels = [w for w in visible_labels(root) if w.texture_size[0] > 2 and w.texture_size[1] > 2]
+    rects = [ink_rect(w) for w in labels]
+    problems = []
+    for i, a in enumerate(labels):
+        for j in range(i + 1, len(labels)):
+            if overlaps(rects[i], rects[j]):
+                problems.append(f"{a.txt[:30]!r} overlaps {labels[j].txt[:30]!r}")
     return problems
 
 

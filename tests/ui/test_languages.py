@@ -5,6 +5,7 @@ import pytest
 from kivy.core.window import Window
 
 from tests.ui.harness import find_button, frames, tap, tap_at, texts, visible_rows
+from tests.ui.readability import on_screen
 
 
 def _home(app):
@@ -83,6 +84,38 @@ def test_a_language_without_ui_words_is_named_in_itself_and_shows_english_words(
     assert app.language == "fr" and not app.rtl
     assert home.tiles["today"].txt == "Today"  # the interface has no French words: English ones
     app.set_language("de")
+
+
+LANGUAGE_NAMES = ("Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands")
+
+
+def language_buttons_off_the_panel(app, folder) -> list[str]:
+    """Home, on the demo content staged in `folder`, in every language: the language buttons not whole
+    in the window without scrolling (outside it, or scrolled partly out of the tiles' viewport)."""
+    from tests.ui.harness import showing_content
+
+    off = []
+    with showing_content(app, folder):
+        for lang in app.settings.locales:
+            app.set_language(lang)
+            app.go_home()
+            frames(3)
+            home = app.current()
+            for name in LANGUAGE_NAMES:
+                button = find_button(home, name)
+                if not on_screen(button, whole=True):
+                    off.append(f"{name} is off the panel in {lang}")
+        app.set_language("de")
+    return off
+
+
+def demo_folder(tmp_path_factory):
+    from sync import service
+    from tests.ui.harness import START
+
+    folder = tmp_path_factory.mktemp("demo-home")
+    service.ensure_demo_content(folder, now=START)
+    return folder
 
 
 @pytest.mark.parametrize("example_warning", [False, True], ids=["demo notice", "and the example warning"])

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from tests.ui.harness import START, frames, showing_content
-from tests.ui.readability import cut_labels, visible_labels
+from tests.ui.readability import cut_labels, overlaps, visible_labels, window_rect
 
 EVENT = "weihnachtsmarkt-nov-do"  # on at 17:30 on 26 November, under the demo's notice banner
 PLACE = "buchhandlung-seitenwind"
@@ -48,15 +48,6 @@ def long_title(kiosk, tmp_path_factory):
         yield app
 
 
-def _window_rect(widget) -> tuple[float, float, float, float]:
-    x, y = widget.to_window(widget.x, widget.y)
-    return x, y, x + widget.width, y + widget.height
-
-
-def _overlaps(a, b) -> bool:
-    return min(a[2], b[2]) - max(a[0], b[0]) > 2 and min(a[3], b[3]) - max(a[1], b[1]) > 2
-
-
 def _top_zone_overlaps(screen) -> list[str]:
     """Pairs of shown parts of the top zone (title, clock, where, banner, when, where it is) that overlap."""
     from kivy.core.window import Window
@@ -64,13 +55,13 @@ def _top_zone_overlaps(screen) -> list[str]:
     zone = screen.frame.top_zone
     parts = [w for w in visible_labels(zone) if w.txt and w.opacity]
     problems = [f"outside the window: {w.txt!r}" for w in parts
-                if _window_rect(w)[3] > Window.height + 2 or _window_rect(w)[1] < -2]
+                if window_rect(w)[3] > Window.height + 2 or window_rect(w)[1] < -2]
     for i, a in enumerate(parts):
         for b in parts[i + 1:]:
-            if _overlaps(_window_rect(a), _window_rect(b)):
+            if overlaps(window_rect(a), window_rect(b)):
                 problems.append(f"{a.txt[:30]!r} overlaps {b.txt[:30]!r}")
-    body = _window_rect(screen.frame.body)
-    problems += [f"{w.txt[:30]!r} runs into the body" for w in parts if _window_rect(w)[1] < body[3] - 2]
+    body = window_rect(screen.frame.body)
+    problems += [f"{w.txt[:30]!r} runs into the body" for w in parts if window_rect(w)[1] < body[3] - 2]
     return problems
 
 

@@ -11,8 +11,9 @@ from kivy.core.window import Window
 from kiosk.ui.widgets.rows import ListRow, RowList
 from kiosk.ui.widgets.text import KButton
 from tests.ui.harness import FIXTURES, find_button, frames, tap, texts, visible_rows, walk
-from tests.ui.readability import (blank_bands, broken_word, centre_x, cut_labels, edge_contrast, list_tail, on_screen,
-                                  text_contrast, visible_labels, window_pixels)
+from tests.ui.readability import (blank_bands, broken_word, centre_x, cut_labels, edge_contrast, list_tail,
+                                  off_the_window, on_screen, overlapping_labels, text_contrast, visible_labels,
+                                  window_pixels)
 
 LANGUAGES = ["de", "en", "tr", "ar", "uk", "pl", "nl"]
 SCREENS = [("home", {}), ("today", {}), ("shops", {}), ("discover", {}), ("search", {}), ("help", {}),
@@ -76,26 +77,58 @@ def test_the_nearest_pharmacy_is_one_that_is_open(app, clock):
     assert rows[0].subtitle.startswith("Markt-Apotheke · Opens tomorrow at 08:00")
 
 
+def unreadable(app, screens, lang: str, large_text: bool = False) -> list[str]:
+    """Every screen in `lang` (with the visitor's larger text, then off again): labels cut or with a word broken
+    inside, not whole in the window, or drawn over other text."""
+    problems = []
+    app.large_text = large_text
+    try:
+        for name, params in screens:
+            screen = show(app, name, lang, **params)
+            problems += [f"{name}: {p}" for p in cut_labels(screen) + off_the_window(screen) + overlapping_labels(screen)]
+    finally:
+        app.large_text = False
+    return problems
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_label_is_cut(app, lang):
-    problems = []
-    for name, params in SCREENS:
-        screen = show(app, name, lang, **params)
-        problems += [f"{name}: {p}" for p in cut_labels(screen)]
+    problems = unreadable(app, SCREENS, lang)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("lang", ["de", "uk", "pl", "ar"])
 def test_larger_text_reflows_instead_of_cutting(app, lang):
-    app.large_text = True
-    try:
-        problems = []
-        for name, params in SCREENS:
-            screen = show(app, name, lang, **params)
-            problems += [f"{name}: {p}" for p in cut_labels(screen)]
-    finally:
-        app.large_text = False
+    problems = unreadable(app, SCREENS, lang, large_text=True)
     assert not problems, "\n".join(problems)
+
+
+def empty_bands(name: str, screen, image, page: tuple) -> list[str]:
+    """The bands of nothing on a screen a passer-by sees first (FILLED), the end of a short list excepted."""
+    if name not in FILLED:
+        return []
+    lists = [w for w in walk(screen) if isinstance(w, RowList) and on_screen(w)]
+    return [f"{name}: {height} px of nothing from {top} px down" for top, height in blank_bands(image, page, BLANK_LIMIT)
+            if not list_tail((top, height), lists, Window.height)]
+
+
+def faint(name: str, screen, image) -> tuple[list[str], list[str]]:
+    """Controls whose rim is under 3:1 against the page, and labels whose ink is under 4.5:1, in the pixels."""
+    edges, inks = [], []
+    for widget in walk(screen):
+        if isinstance(widget, (KButton, ListRow)) and on_screen(widget, whole=True) and widget.width > 40 \
+                and not widget.disabled:  # WCAG 1.4.11 exempts inactive controls
+            x = widget.to_window(widget.x, 0)[0]
+            if x >= 8:  # a control at the window's edge has no page beside it to compare with
+                ratio = edge_contrast(image, widget)
+                if ratio < 3.0:
+                    edges.append(f"{name}: {type(widget).__name__} {getattr(widget, 'txt', '')!r} {ratio:.2f}")
+    for label in visible_labels(screen, whole=True):
+        if label.texture_size[0] > 4 and label.texture_size[1] > 4 and not label.disabled:
+            ratio = text_contrast(image, label)
+            if ratio < 4.5:
+                inks.append(f"{name}: {label.txt!r} {ratio:.2f}")
+    return edges, inks
 
 
 @pytest.mark.parametrize("high_contrast", [False, True])
@@ -107,24 +140,10 @@ def test_controls_and_text_stand_out_in_the_rendered_pixels(app, high_contrast):
         for name, params in SCREENS:
             screen = show(app, name, "de", **params)
             image = window_pixels()
-            if name in FILLED:
-                lists = [w for w in walk(screen) if isinstance(w, RowList) and on_screen(w)]
-                blanks += [f"{name}: {height} px of nothing from {top} px down"
-                           for top, height in blank_bands(image, page, BLANK_LIMIT)
-                           if not list_tail((top, height), lists, Window.height)]
-            for widget in walk(screen):
-                if isinstance(widget, (KButton, ListRow)) and on_screen(widget, whole=True) and widget.width > 40 \
-                        and not widget.disabled:  # WCAG 1.4.11 exempts inactive controls
-                    x = widget.to_window(widget.x, 0)[0]
-                    if x >= 8:  # a control at the window's edge has no page beside it to compare with
-                        ratio = edge_contrast(image, widget)
-                        if ratio < 3.0:
-                            edges.append(f"{name}: {type(widget).__name__} {getattr(widget, 'txt', '')!r} {ratio:.2f}")
-            for label in visible_labels(screen, whole=True):
-                if label.texture_size[0] > 4 and label.texture_size[1] > 4 and not label.disabled:
-                    ratio = text_contrast(image, label)
-                    if ratio < 4.5:
-                        inks.append(f"{name}: {label.txt!r} {ratio:.2f}")
+            blanks += empty_bands(name, screen, image, page)
+            screen_edges, screen_inks = faint(name, screen, image)
+            edges += screen_edges
+            inks += screen_inks
     finally:
         app.high_contrast = False
     assert not edges, "edges under 3:1 (WCAG 1.4.11):\n" + "\n".join(edges)
@@ -181,27 +200,35 @@ def test_no_visible_string_in_a_third_language(app, lang):
     assert not found, "\n".join(found)
 
 
-def test_arabic_layouts_are_mirrored(app):
-    def positions(lang):
-        home = show(app, "home", lang)
-        spots = {f"tile {n}": centre_x(t) for n, t in home.tiles.items()}
-        spots.update({f"language {t.txt}": centre_x(t) for t in walk(home) if isinstance(t, KButton)
-                      and t.txt in ("Deutsch", "English", "Türkçe", "Polski")})
-        help_screen = show(app, "help", lang)
-        spots["help card 112"] = centre_x(help_screen.cards.cards[0])
-        spots["help back"] = centre_x(help_screen.frame.nav.back)
-        spots["help button"] = centre_x(help_screen.frame.nav.help)
-        row = visible_rows(help_screen)[0]
-        spots["row side"] = centre_x(row._side_box)
-        search = show(app, "search", lang)
-        first = search.suggestions.topics.children[-1]  # words differ in width: compare where the row starts
-        start = first.to_window(first.right if lang == "ar" else first.x, 0)[0]
-        spots["first topic start"] = start
-        spots["scroll bar"] = _bar_x(search.suggestions.highlights)
-        return spots
+def mirror_spots(app, lang: str) -> dict[str, float]:
+    """Window x of what must mirror in Arabic: Home's tiles and language buttons, Help's card, nav and row side,
+    Search's first topic and scroll bar."""
+    home = show(app, "home", lang)
+    spots = {f"tile {n}": centre_x(t) for n, t in home.tiles.items()}
+    spots.update({f"language {t.txt}": centre_x(t) for t in walk(home) if isinstance(t, KButton)
+                  and t.txt in ("Deutsch", "English", "Türkçe", "Polski")})
+    help_screen = show(app, "help", lang)
+    spots["help card 112"] = centre_x(help_screen.cards.cards[0])
+    spots["help back"] = centre_x(help_screen.frame.nav.back)
+    spots["help button"] = centre_x(help_screen.frame.nav.help)
+    row = visible_rows(help_screen)[0]
+    spots["row side"] = centre_x(row._side_box)
+    search = show(app, "search", lang)
+    first = search.suggestions.topics.children[-1]  # words differ in width: compare where the row starts
+    start = first.to_window(first.right if lang == "ar" else first.x, 0)[0]
+    spots["first topic start"] = start
+    spots["scroll bar"] = _bar_x(search.suggestions.highlights)
+    return spots
 
-    ltr, rtl = positions("de"), positions("ar")
-    wrong = {k: (ltr[k], rtl[k]) for k in ltr if abs(rtl[k] - (Window.width - ltr[k])) > 4}
+
+def not_mirrored(app) -> dict[str, tuple[float, float]]:
+    """(German x, Arabic x) of each spot whose Arabic place is not the German one mirrored."""
+    ltr, rtl = mirror_spots(app, "de"), mirror_spots(app, "ar")
+    return {k: (ltr[k], rtl[k]) for k in ltr if abs(rtl[k] - (Window.width - ltr[k])) > 4}
+
+
+def test_arabic_layouts_are_mirrored(app):
+    wrong = not_mirrored(app)
     assert not wrong, f"not mirrored in Arabic (German x, Arabic x): {wrong}"
 
 

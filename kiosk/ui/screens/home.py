@@ -68,16 +68,22 @@ class HomeScreen(KioskScreen):
                            N_("Help & safety"))
         self.tiles["help"] = help_tile
         body.add_widget(help_tile)
-        body.add_widget(LanguageBar(app.settings.locales))
+        languages = LanguageBar(app.settings.locales)
+        body.add_widget(languages)
         self.contrast = tr_txt(KButton(size_role="body", on_release=self._toggle_contrast), N_("High contrast"))
         self.large = tr_txt(KButton(size_role="body", on_release=self._toggle_large), N_("Larger text"))
-        body.add_widget(fitted_row(self.contrast, self.large, spacing=16))  # two lines of larger text fit
+        switches = fitted_row(self.contrast, self.large, spacing=16)  # two lines of larger text fit
+        body.add_widget(switches)
         app.fbind("high_contrast", self._mark)
         app.fbind("large_text", self._mark)
         self._mark()
         self._refit = Clock.create_trigger(self._fit_tiles, -1)
         self.grid.bind(width=self._refit)
         self.frame.body.bind(height=self._refit)
+        # The tiles get what the rows under them leave: when those grow after a fit (the language bar taking
+        # a second row), fit again, or the bar slips below the panel's edge (landscape, uk, demo content).
+        for below in (help_tile, languages, switches):
+            below.bind(height=self._refit)
         app.fbind("sizes", self._refit)
         app.fbind("translated", self._refit)
         self._fit_tiles()

@@ -285,19 +285,29 @@ def _claim_minimum_height(widget, value) -> None:
     widget.size_hint_min_y = value
 
 
-class Frame(Background):
-    """A screen's zones: `top` (header, banner, `hero`) and `reach` (`body`, nav bar)."""
+class Frame(MirrorBox, Background):
+    """A screen's zones: `top` (header, banner, `hero`) and `reach` (`body`, nav bar). In landscape they sit
+    side by side, the top zone first in reading order: on the right in a right-to-left language."""
 
     def __init__(self, *, back: bool = True, nav: bool = True, **kwargs):
         app = App.get_running_app()
         landscape = app.landscape
-        super().__init__(orientation="horizontal" if landscape else "vertical", **kwargs)
         pad = round(28 * app.scale)
         self.top_zone = BoxLayout(orientation="vertical", padding=pad, spacing=pad // 2)
         self.reach_zone = BoxLayout(orientation="vertical", padding=(pad, 0, pad, pad), spacing=pad // 2)
+        super().__init__(orientation="horizontal" if landscape else "vertical", **kwargs)
+        top = self.top_zone
         if landscape:
-            self.top_zone.size_hint_x, self.reach_zone.size_hint_x = 1 / 3, 2 / 3
-            self.reach_zone.padding = (0, pad, pad, pad)
+            # The panel's height is all the column has: with larger text its parts can need more, and the
+            # column scrolls (from its top, the header first) instead of pushing the header off the panel.
+            from kiosk.ui.widgets.scrolling import KScrollView
+
+            top = KScrollView(do_scroll_x=False, bar_width=8, effect_cls="ScrollEffect", size_hint_x=1 / 3)
+            top.add_widget(self.top_zone)
+            self.top_zone.size_hint_y = None
+            top.bind(height=self._fill_column)
+            self.top_zone.bind(minimum_height=self._fill_column)
+            self.reach_zone.size_hint_x = 2 / 3
         else:
             self.top_zone.size_hint_y, self.reach_zone.size_hint_y = 1 / 3, 2 / 3
         self.header = Header()
@@ -322,8 +332,9 @@ class Frame(Background):
         self.nav = NavBar(back=back) if nav else None
         if self.nav is not None:
             self.reach_zone.add_widget(self.nav)
-        self.add_widget(self.top_zone)
-        self.add_widget(self.reach_zone)
+        self.add_logical(top)
+        self.add_logical(self.reach_zone)
+        self.apply_direction()
         self._landscape = landscape
         self._snug = False
         self.top_zone.fbind("minimum_height", self._fit_top)
@@ -335,10 +346,18 @@ class Frame(Background):
         if self._landscape or snug == self._snug:
             return
         self._snug = snug
-        top = self.top_zone
-        top.size_hint_y = None if snug else 1 / 3
+        self.top_zone.size_hint_y = None if snug else 1 / 3
         self._fit_top()
 
     def _fit_top(self, *args) -> None:
         if self._snug:
             self.top_zone.height = self.top_zone.minimum_height
+
+    def _fill_column(self, *args):
+        self.top_zone.height = max(self.top_zone.minimum_height, self.top_zone.parent.height)
+
+    def apply_direction(self):
+        super().apply_direction()
+        if self.orientation == "horizontal":  # landscape: the top zone's padding is the gap between the zones
+            pad = self.reach_zone.padding[3]
+            self.reach_zone.padding = (pad, pad, 0, pad) if self._mirrored else (0, pad, pad, pad)

@@ -1,6 +1,8 @@
 """The map with its controls (north arrow, zoom, back to heads-up) and the legend of markers."""
 from __future__ import annotations
 
+import math
+
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
@@ -20,7 +22,7 @@ from kiosk.ui.widgets.layout import MirrorBox
 from kiosk.ui.widgets.map_markers import MarkerIcon
 from kiosk.ui.widgets.map_style import map_colours
 from kiosk.ui.widgets.mapview import MapView
-from kiosk.ui.widgets.text import KButton, KLabel
+from kiosk.ui.widgets.text import KButton, KLabel, widest_word
 
 LEGEND_ORDER = ("shop", "popup", "food", "market", "culture", "art", "landmark", "service", "help", "toilet",
                 "pharmacy", "aed", "transit")
@@ -92,13 +94,22 @@ class MapPanel(FloatLayout):
         zoom.add_widget(self.zoom_out)
         zoom.add_widget(self.zoom_in)
         self.add_widget(zoom)
-        self.reset = tr_txt(KButton(size_role="small", wrap=True, auto_height=False, size_hint=(None, None),
-                                    size=(round(touch * 2.6), touch), pos_hint={"x": 0.015, "y": 0.03},
+        # As wide as its widest word and as tall as its lines need (larger text: "Ansicht zurücksetzen" took
+        # two lines 114 px high in the 104-px button, "zurücksetzen" broken inside).
+        self.reset = tr_txt(KButton(size_role="small", wrap=True, size_hint=(None, None),
+                                    width=round(touch * 2.6), pos_hint={"x": 0.015, "y": 0.03},
                                     on_release=self.map.reset_view), N_("Reset view"))
+        self.reset.bind(txt=self._fit_reset, font_size=self._fit_reset)
+        self._fit_reset()
         self.add_widget(self.reset)
         self.map.keep_clear = [self.north, zoom, self.reset]
         self.map.fbind("scene", self._north)
         self.map.fbind("view", self._north)
+
+    def _fit_reset(self, *args):
+        button, touch = self.reset, App.get_running_app().touch_px
+        room = widest_word(button.txt, button.font_size, button.bold) + button.padding[0] + button.padding[2]
+        button.width = max(round(touch * 2.6), math.ceil(room) + 4)
 
     def _north(self, *args):
         view = self.map.view

@@ -2,6 +2,7 @@
 themselves from the theme. Every visible string goes through KLabel.txt."""
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from kivy.app import App
@@ -58,6 +59,12 @@ def wrapped_height(text: str, font_size: float, bold: bool, width: float) -> flo
     return lines * line_h
 
 
+def widest_word(text: str, font_size: float, bold: bool) -> float:
+    """The width of the widest word of `text` as drawn (Arabic shaped): no wrapping line may be narrower."""
+    return max((text_width(bidi.display(w) if has_rtl_letters(w) else w, font_size, bold) for w in set(text.split())),
+               default=0.0)
+
+
 def has_rtl_letters(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
@@ -76,6 +83,7 @@ class KLabel(Label):
 
     def __init__(self, **kwargs):
         self._relayout = Clock.create_trigger(self._update, -1)
+        self._role_size = self._floor_size = 0
         kwargs.setdefault("markup", False)  # feed text is plain text, never markup
         super().__init__(**kwargs)
         app = App.get_running_app()
@@ -99,7 +107,20 @@ class KLabel(Label):
         self.rtl = value
 
     def _on_sizes(self, app, sizes):
-        self.font_size = sizes.get(self.size_role, sizes["body"])
+        self._role_size = sizes.get(self.size_role, sizes["body"])
+        self._floor_size = sizes["small"]
+        self.font_size = self._word_fit(self._role_size)
+
+    def _word_fit(self, size: float) -> float:
+        """The role's size, or smaller when a word of the text is wider than the line (a narrow landscape
+        column, larger text): Kivy would break it inside ("Weihnachts/markt"). Never under the small size."""
+        room = self.width - self.padding[0] - self.padding[2]
+        if not self.wrap or self.width <= 10 or not self.txt or size <= self._floor_size:
+            return size
+        widest = widest_word(self.txt, size, self.bold)
+        if widest <= room:
+            return size
+        return max(self._floor_size, math.floor(size * room / widest * 0.98))
 
     def _on_palette(self, app, palette):
         self.color = palette.get(self.tone, palette["text"])
@@ -114,6 +135,8 @@ class KLabel(Label):
         return label.get_extents(text)[0]
 
     def _update(self, *args):
+        if self._role_size:
+            self.font_size = self._word_fit(self._role_size)
         rtl = self.rtl
         self.halign = {
             "start": "right" if rtl else "left", "center": "center", "end": "left" if rtl else "right",
