@@ -89,24 +89,24 @@ def test_a_language_without_ui_words_is_named_in_itself_and_shows_english_words(
 LANGUAGE_NAMES = ("Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands")
 
 
-def language_buttons_off_the_panel(app, folder) -> list[str]:
-    """Home, on the demo content staged in `folder`, in every language: the language buttons not whole
-    in the window without scrolling (outside it, or scrolled partly out of the tiles' viewport)."""
+def each_home(app, folder):
+    """Home, on the demo content staged in `folder`, once in every language: yields (language, screen)."""
     from tests.ui.harness import showing_content
 
-    off = []
     with showing_content(app, folder):
         for lang in app.settings.locales:
             app.set_language(lang)
             app.go_home()
             frames(3)
-            home = app.current()
-            for name in LANGUAGE_NAMES:
-                button = find_button(home, name)
-                if not on_screen(button, whole=True):
-                    off.append(f"{name} is off the panel in {lang}")
+            yield lang, app.current()
         app.set_language("de")
-    return off
+
+
+def language_buttons_off_the_panel(app, folder) -> list[str]:
+    """The language buttons not whole in the window without scrolling (outside it, or scrolled partly out
+    of the tiles' viewport), in every language (each_home)."""
+    return [f"{name} is off the panel in {lang}" for lang, home in each_home(app, folder)
+            for name in LANGUAGE_NAMES if not on_screen(find_button(home, name), whole=True)]
 
 
 def demo_folder(tmp_path_factory):
@@ -125,29 +125,20 @@ def test_every_language_button_is_on_the_panel_without_scrolling(kiosk, tmp_path
     `make run` adds the example warning above the demo's notice (seven lines in German): the welcome line
     gives way then, never the language bar or the high-contrast and larger-text switches."""
     from kiosk.live.recorded import RecordedWarning
-    from sync import service
-    from tests.ui.harness import START, showing_content
 
     app, _clock = kiosk
-    folder = tmp_path_factory.mktemp("demo-home")
-    service.ensure_demo_content(folder, now=START)
+    folder = demo_folder(tmp_path_factory)
     app.services.warnings = RecordedWarning(app.clock) if example_warning else None
     try:
-        with showing_content(app, folder):
-            for lang in app.settings.locales:
-                app.set_language(lang)
-                app.go_home()
-                frames(3)
-                home = app.current()
-                assert (app.banner is not None and "2026" in app.banner[1].splitlines()[0]) == example_warning
-                names = ("Deutsch", "English", "Türkçe", "العربية", "Українська", "Polski", "Nederlands")
-                for button in [find_button(home, name) for name in names] + [home.contrast, home.large]:
-                    _x, bottom = button.to_window(button.x, button.y)
-                    assert 0 <= bottom and bottom + button.height <= Window.height, \
-                        f"{button.txt} is off the panel in {lang}"
-                    assert button.height >= app.touch_px - 1, f"{button.txt} is smaller than a finger in {lang}"
-                if not example_warning:
-                    assert home.welcome.parent is not None, f"the welcome line gave way without need in {lang}"
+        for lang, home in each_home(app, folder):
+            assert (app.banner is not None and "2026" in app.banner[1].splitlines()[0]) == example_warning
+            for button in [find_button(home, name) for name in LANGUAGE_NAMES] + [home.contrast, home.large]:
+                _x, bottom = button.to_window(button.x, button.y)
+                assert 0 <= bottom and bottom + button.height <= Window.height, \
+                    f"{button.txt} is off the panel in {lang}"
+                assert button.height >= app.touch_px - 1, f"{button.txt} is smaller than a finger in {lang}"
+            if not example_warning:
+                assert home.welcome.parent is not None, f"the welcome line gave way without need in {lang}"
     finally:
         app.services.warnings = None
         app._tick(0)
